@@ -1,0 +1,66 @@
+"""Model fields that keep personal data encrypted at rest."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from django.db import models
+
+from civicloop.core import crypto
+
+
+class EncryptedTextField(models.TextField):
+    """A text value stored as a Fernet token; Python code sees the plain string.
+
+    Not filterable by value: look rows up through the companion keyed-hash column instead.
+    """
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
+        if value is None or value == "":
+            return value
+        return crypto.decrypt(value)
+
+    def get_prep_value(self, value: Any) -> str | None:
+        value = super().get_prep_value(value)
+        if value is None or value == "":
+            return value
+        return crypto.encrypt(str(value))
+
+
+class EncryptedDateField(models.TextField):
+    """A date stored encrypted (birth dates are sensitive)."""
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> dt.date | None:
+        if not value:
+            return None
+        return dt.date.fromisoformat(crypto.decrypt(value))
+
+    def to_python(self, value: Any) -> dt.date | None:
+        if value is None or value == "" or isinstance(value, dt.date):
+            return value or None
+        return dt.date.fromisoformat(str(value))
+
+    def get_prep_value(self, value: Any) -> str | None:
+        value = self.to_python(value)
+        return None if value is None else crypto.encrypt(value.isoformat())
+
+
+class EncryptedJSONField(models.TextField):
+    """A small JSON value (e.g. a list of focus groups) stored encrypted."""
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:
+        if not value:
+            return None
+        return json.loads(crypto.decrypt(value))
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return json.loads(value)
+        return value
+
+    def get_prep_value(self, value: Any) -> str | None:
+        if value is None:
+            return None
+        return crypto.encrypt(json.dumps(value, ensure_ascii=False, sort_keys=True))

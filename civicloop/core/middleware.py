@@ -1,0 +1,39 @@
+"""Staff sessions end after a period of inactivity (DESIGN §4: 30 minutes)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
+from civicloop import access
+
+SESSION_KEY = "last_seen"
+
+
+class IdleTimeoutMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not request.path.startswith("/api/"):
+            now = int(time.time())
+            last = request.session.get(SESSION_KEY)
+            limited = (
+                access.is_staff(user) or access.is_auditor(user) or access.is_liaison(user) or user.is_staff
+            )
+            if limited and last is not None and now - int(last) > settings.STAFF_IDLE_TIMEOUT_SECONDS:
+                logout(request)
+                messages.info(
+                    request, _("You were signed out after 30 minutes without activity. Please sign in again.")
+                )
+                return redirect_to_login(request.get_full_path())
+            request.session[SESSION_KEY] = now
+        return self.get_response(request)

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from civicloop.core import masking
+from civicloop.core.text import pinyin_initials
+from civicloop.core.validators import id_check_digit
+
+
+def test_home_page_renders_in_chinese(client, db):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "文明实践志愿服务平台" in response.content.decode()
+
+
+def test_masks():
+    assert masking.mask_phone("13812341234") == "138****1234"
+    assert masking.mask_id_number("150203199001011234") == "1502**********1234"
+    assert masking.mask_name("张三") == "张*"
+    assert masking.mask_name("欧阳娜娜") == "欧**娜"
+
+
+def test_pinyin_initials():
+    assert pinyin_initials("张三") == "zs"
+
+
+def test_id_check_digit_gb11643():
+    # The worked example from GB 11643-1999.
+    assert id_check_digit("11010519491231002") == "X"
+
+
+@pytest.mark.parametrize(
+    "persona,landing",
+    [
+        ("office", "network:unit_tree"),
+        ("station_staff", "network:unit_tree"),
+        ("auditor", "audit:event_list"),
+        ("liaison", "core:liaison_home"),
+        ("leader", "people:my_teams"),
+        ("volunteer", "people:volunteer_home"),
+        ("resident", "people:resident_home"),
+    ],
+)
+def test_each_role_lands_on_its_page(client, personas, persona, landing):
+    client.force_login(getattr(personas, persona))
+    response = client.get(reverse("landing"))
+    assert response.status_code == 302
+    assert response.url == reverse(landing)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_browser_login_and_logout(personas, desk):
+    desk.login("station")
+    assert desk.page.url.endswith("/network/units/")
+    assert "万和阳光社区" in desk.page.content()
+    desk.shot("login-station")
+    desk.page.click("text=退出")
+    desk.page.wait_for_load_state()
+    assert "登录" in desk.page.content()

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from civicloop.core import views
+
+app_name = "core"
+urlpatterns = [
+    path("liaison/", views.liaison_home, name="liaison_home"),
+]

@@ -1,0 +1,38 @@
+"""Home page, per-role landing and error pages."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from civicloop import access
+
+# Where each role lands after signing in; apps register their pages here by URL name.
+LANDING = {
+    "office": "network:unit_tree",
+    "staff": "network:unit_tree",
+    "liaison": "core:liaison_home",
+    "auditor": "audit:event_list",
+    "leader": "people:my_teams",
+    "volunteer": "people:volunteer_home",
+    "resident": "people:resident_home",
+}
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html")
+
+
+@login_required
+def landing(request: HttpRequest) -> HttpResponse:
+    for role in access.roles(request.user):
+        if role in LANDING:
+            return redirect(LANDING[role])
+    return render(request, "core/no_role.html")
+
+
+@login_required
+def liaison_home(request: HttpRequest) -> HttpResponse:
+    access.require(request, access.is_liaison(request.user), action="liaison_home")
+    return render(request, "core/liaison_home.html", {"units": access.liaison_units(request.user)})

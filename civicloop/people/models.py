@@ -1,0 +1,192 @@
+"""People: accounts, residents who order services, volunteers and the teams they serve in.
+
+Sensitive values (phone, ID number, exact address, birth date, focus groups) are encrypted at rest; the
+`*_hash` columns are keyed hashes used for exact lookups and `phone_last4` serves the "last four digits"
+search that the masked display already reveals.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from civicloop.core import masking
+from civicloop.core.choices import Platform, VolunteerType
+from civicloop.core.fields import EncryptedDateField, EncryptedJSONField, EncryptedTextField
+from civicloop.core.validators import validate_latitude, validate_longitude
+from civicloop.network.models import Unit
+
+
+class User(AbstractUser):
+    full_name = models.CharField(_("full name"), max_length=50, blank=True)
+    name_initials = models.CharField(max_length=30, blank=True, db_index=True)
+    phone = EncryptedTextField(_("mobile"), blank=True)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    phone_last4 = models.CharField(max_length=4, blank=True, db_index=True)
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def masked_phone(self) -> str:
+        return masking.mask_phone(self.phone)
+
+
+class Resident(models.Model):
+    """A person who orders services; may exist without an account when staff enter them offline (代点单)."""
+
+    user = models.OneToOneField(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="resident"
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="residents", verbose_name=_("station")
+    )
+    unit_path = models.CharField(max_length=255, db_index=True, editable=False)
+    name = models.CharField(_("name"), max_length=50)
+    name_initials = models.CharField(max_length=30, blank=True, db_index=True)
+    phone = EncryptedTextField(_("mobile"), blank=True)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    phone_last4 = models.CharField(max_length=4, blank=True, db_index=True)
+    id_number = EncryptedTextField(_("ID number"), blank=True)
+    id_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    address = EncryptedTextField(_("address"), blank=True)
+    birth_date = EncryptedDateField(_("birth date"), null=True, blank=True)
+    focus_groups = EncryptedJSONField(_("focus groups"), null=True, blank=True)
+    guardian_name = models.CharField(_("guardian"), max_length=50, blank=True)
+    guardian_phone = EncryptedTextField(_("guardian mobile"), blank=True)
+    guardian_consent_at = models.DateTimeField(_("guardian consent"), null=True, blank=True)
+    consent_at = models.DateTimeField(_("consent given"), null=True, blank=True)
+    entered_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("entered by")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("resident")
+        verbose_name_plural = _("residents")
+        indexes = [models.Index(fields=["unit_path", "-created_at"], name="resident_path_created")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def masked_name(self) -> str:
+        return masking.mask_name(self.name)
+
+    @property
+    def masked_phone(self) -> str:
+        return masking.mask_phone(self.phone)
+
+    @property
+    def masked_id_number(self) -> str:
+        return masking.mask_id_number(self.id_number)
+
+    @property
+    def masked_address(self) -> str:
+        return masking.mask_address(self.address)
+
+
+class Volunteer(models.Model):
+    """A registered volunteer. The volunteer number identifies them in records — never the ID number."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="volunteer")
+    number = models.CharField(_("volunteer number"), max_length=20, unique=True)
+    home_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="volunteers", verbose_name=_("home unit")
+    )
+    unit_path = models.CharField(max_length=255, db_index=True, editable=False)
+    types = models.JSONField(_("volunteer types"), default=list, blank=True)
+    skills = models.CharField(_("skills"), max_length=200, blank=True)
+    categories = models.JSONField(_("service platforms"), default=list, blank=True)
+    id_number = EncryptedTextField(_("ID number"), blank=True)
+    id_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    lat = models.FloatField(null=True, blank=True, validators=[validate_latitude])
+    lng = models.FloatField(null=True, blank=True, validators=[validate_longitude])
+    # {"mon": ["am", "pm"], "sat": ["eve"]}: when this volunteer can usually serve.
+    availability = models.JSONField(_("weekly availability"), default=dict, blank=True)
+    consent_at = models.DateTimeField(_("consent given"), null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("volunteer")
+        verbose_name_plural = _("volunteers")
+
+    def __str__(self) -> str:
+        return f"{self.user.display_name} ({self.number})"
+
+    def type_labels(self) -> list[str]:
+        return [str(VolunteerType(t).label) for t in self.types if t in VolunteerType.values]
+
+    def category_labels(self) -> list[str]:
+        return [str(Platform(c).label) for c in self.categories if c in Platform.values]
+
+
+class Team(models.Model):
+    """A volunteer team: belongs to a home unit, serves a set of units and platforms."""
+
+    name = models.CharField(_("name"), max_length=100)
+    team_type = models.CharField(_("team type"), max_length=32, choices=VolunteerType.choices)
+    home_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="teams", verbose_name=_("home unit")
+    )
+    unit_path = models.CharField(max_length=255, db_index=True, editable=False)
+    served_units = models.ManyToManyField(Unit, related_name="serving_teams", verbose_name=_("units served"))
+    categories = models.JSONField(_("service platforms"), default=list, blank=True)
+    leader = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="led_teams",
+        verbose_name=_("leader"),
+    )
+    capacity = models.PositiveIntegerField(_("orders at once"), default=3)
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def category_labels(self) -> list[str]:
+        return [str(Platform(c).label) for c in self.categories if c in Platform.values]
+
+
+class TeamMember(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="team_memberships")
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "volunteer"], name="team_member_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer_id}@{self.team_id}"
+
+
+class ApiToken(models.Model):
+    """Bearer token for API clients. Only the hash is kept; the token is shown once when issued."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    token_hash = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=50, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"token #{self.pk} of {self.user_id}"

@@ -1,0 +1,365 @@
+"""Writes for people: registration, offline entry, volunteers and teams. One transaction per use case."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civicloop.audit.services import audit_record
+from civicloop.core.choices import WEEKDAYS, FocusGroup, Platform, VolunteerType
+from civicloop.core.crypto import lookup_hash
+from civicloop.core.text import pinyin_initials
+from civicloop.core.validators import (
+    id_birth_date,
+    normalize_id_number,
+    normalize_phone,
+    validate_id_number,
+    validate_mobile,
+)
+from civicloop.network.models import Unit
+from civicloop.people.models import Resident, Team, TeamMember, User, Volunteer
+
+MINOR_AGE = 14
+
+
+def _age_on(born: dt.date, today: dt.date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def _require_station(unit: Unit) -> None:
+    if unit.kind != Unit.Kind.PRACTICE or not unit.is_active:
+        raise ValidationError(_("Choose a practice centre, institute, station or point."))
+
+
+def _phone_fields(phone: str) -> dict[str, str]:
+    phone = normalize_phone(phone)
+    if not phone:
+        return {"phone": "", "phone_hash": "", "phone_last4": ""}
+    validate_mobile(phone)
+    return {"phone": phone, "phone_hash": lookup_hash(phone), "phone_last4": phone[-4:]}
+
+
+def _id_fields(id_number: str) -> dict[str, str]:
+    id_number = normalize_id_number(id_number)
+    if not id_number:
+        return {"id_number": "", "id_hash": ""}
+    validate_id_number(id_number)
+    return {"id_number": id_number, "id_hash": lookup_hash(id_number)}
+
+
+def _clean_choices(values: Iterable[str], allowed: Iterable[str], label: str) -> list[str]:
+    values = list(dict.fromkeys(values or []))
+    bad = [v for v in values if v not in set(allowed)]
+    if bad:
+        raise ValidationError(_("Unknown %(label)s: %(values)s") % {"label": label, "values": ", ".join(bad)})
+    return values
+
+
+def user_create(
+    *, username: str, password: str | None, full_name: str, phone: str = "", is_staff: bool = False
+) -> User:
+    """Create an account. Raises ValidationError for a taken username or phone, or a weak password."""
+    username = username.strip()
+    if not username:
+        raise ValidationError(_("Choose a username."))
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError(_("This username is already taken."))
+    phone_fields = _phone_fields(phone)
+    if phone_fields["phone_hash"] and User.objects.filter(phone_hash=phone_fields["phone_hash"]).exists():
+        raise ValidationError(_("An account with this mobile number already exists."))
+    user = User(
+        username=username,
+        full_name=full_name.strip(),
+        name_initials=pinyin_initials(full_name),
+        is_staff=is_staff,
+    )
+    for key, value in phone_fields.items():
+        setattr(user, key, value)
+    if password:
+        validate_password(password, user)
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    return user
+
+
+def _resident_values(
+    *,
+    name: str,
+    unit: Unit,
+    phone: str,
+    id_number: str,
+    address: str,
+    birth_date: dt.date | None,
+    focus_groups: Iterable[str],
+    guardian_name: str,
+    guardian_phone: str,
+    guardian_consent: bool,
+) -> dict:
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("Enter the resident's name."))
+    _require_station(unit)
+    ids = _id_fields(id_number)
+    if ids["id_number"]:
+        from_id = id_birth_date(ids["id_number"])
+        if birth_date and from_id != birth_date:
+            raise ValidationError(_("The birth date does not match the ID number."))
+        birth_date = birth_date or from_id
+    today = timezone.localdate()
+    if birth_date and birth_date > today:
+        raise ValidationError(_("The birth date cannot be in the future."))
+    values = {
+        "name": name,
+        "name_initials": pinyin_initials(name),
+        "unit": unit,
+        "unit_path": unit.path,
+        "address": address.strip(),
+        "birth_date": birth_date,
+        "focus_groups": _clean_choices(focus_groups, FocusGroup.values, _("focus group")),
+        **_phone_fields(phone),
+        **ids,
+    }
+    if birth_date and _age_on(birth_date, today) < MINOR_AGE:
+        # PIPL art. 31: a child under 14 is recorded only with a guardian's consent.
+        if not guardian_name.strip() or not normalize_phone(guardian_phone) or not guardian_consent:
+            raise ValidationError(
+                _("A child under 14 can only be recorded with a guardian's name, mobile number and consent.")
+            )
+        values["guardian_name"] = guardian_name.strip()
+        values["guardian_phone"] = _phone_fields(guardian_phone)["phone"]
+        values["guardian_consent_at"] = timezone.now()
+    return values
+
+
+@transaction.atomic
+def resident_register(
+    *,
+    username: str,
+    password: str,
+    name: str,
+    phone: str,
+    unit: Unit,
+    address: str = "",
+    birth_date: dt.date | None = None,
+    focus_groups: Iterable[str] = (),
+    consent: bool,
+    guardian_name: str = "",
+    guardian_phone: str = "",
+    guardian_consent: bool = False,
+) -> Resident:
+    """A resident registers themselves (with consent to the privacy notice)."""
+    if not consent:
+        raise ValidationError(_("Please read and agree to the privacy notice."))
+    values = _resident_values(
+        name=name,
+        unit=unit,
+        phone=phone,
+        id_number="",
+        address=address,
+        birth_date=birth_date,
+        focus_groups=focus_groups,
+        guardian_name=guardian_name,
+        guardian_phone=guardian_phone,
+        guardian_consent=guardian_consent,
+    )
+    if not values["phone"]:
+        raise ValidationError(_("Enter your mobile number."))
+    user = user_create(username=username, password=password, full_name=name, phone=phone)
+    return Resident.objects.create(user=user, consent_at=timezone.now(), **values)
+
+
+@transaction.atomic
+def resident_enter(
+    *,
+    entered_by: User,
+    name: str,
+    unit: Unit,
+    phone: str = "",
+    id_number: str = "",
+    address: str = "",
+    birth_date: dt.date | None = None,
+    focus_groups: Iterable[str] = (),
+    guardian_name: str = "",
+    guardian_phone: str = "",
+    guardian_consent: bool = False,
+    consent: bool = True,
+) -> Resident:
+    """Staff enter a resident who came in person or phoned (no account; consent given verbally and recorded)."""
+    if not consent:
+        raise ValidationError(_("Record that the resident agreed to the privacy notice."))
+    values = _resident_values(
+        name=name,
+        unit=unit,
+        phone=phone,
+        id_number=id_number,
+        address=address,
+        birth_date=birth_date,
+        focus_groups=focus_groups,
+        guardian_name=guardian_name,
+        guardian_phone=guardian_phone,
+        guardian_consent=guardian_consent,
+    )
+    if (
+        values["id_hash"]
+        and Resident.objects.filter(id_hash=values["id_hash"], erased_at__isnull=True).exists()
+    ):
+        raise ValidationError(_("A resident with this ID number is already registered."))
+    resident = Resident.objects.create(entered_by=entered_by, consent_at=timezone.now(), **values)
+    audit_record(action="resident_enter", actor=entered_by, unit=unit, obj=resident)
+    return resident
+
+
+@transaction.atomic
+def resident_erase(*, resident: Resident, actor: User) -> Resident:
+    """A resident's request to delete their data: personal fields are blanked, the row stays for order history."""
+    resident.name = "已注销"
+    resident.name_initials = ""
+    for field in (
+        "phone",
+        "phone_hash",
+        "phone_last4",
+        "id_number",
+        "id_hash",
+        "address",
+        "guardian_name",
+        "guardian_phone",
+    ):
+        setattr(resident, field, "")
+    resident.birth_date = None
+    resident.focus_groups = None
+    resident.erased_at = timezone.now()
+    resident.save()
+    audit_record(action="resident_erase", actor=actor, unit=resident.unit, obj=resident)
+    return resident
+
+
+def _next_volunteer_number(prefix: str) -> str:
+    last = (
+        Volunteer.objects.filter(number__startswith=f"{prefix}-V")
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    seq = int(last.rsplit("V", 1)[1]) + 1 if last else 1
+    return f"{prefix}-V{seq:07d}"
+
+
+def _clean_availability(availability: dict | None) -> dict[str, list[str]]:
+    result: dict[str, list[str]] = {}
+    for day, parts in (availability or {}).items():
+        if day not in WEEKDAYS:
+            raise ValidationError(_("Unknown weekday in availability."))
+        parts = [p for p in parts if p in ("am", "pm", "eve")]
+        if parts:
+            result[day] = parts
+    return result
+
+
+@transaction.atomic
+def volunteer_register(
+    *,
+    user: User | None = None,
+    username: str = "",
+    password: str = "",
+    name: str = "",
+    phone: str = "",
+    home_unit: Unit,
+    types: Iterable[str] = (),
+    categories: Iterable[str] = (),
+    skills: str = "",
+    id_number: str = "",
+    availability: dict | None = None,
+    lat: float | None = None,
+    lng: float | None = None,
+    consent: bool,
+) -> Volunteer:
+    """Register a volunteer: a new account, or an existing user (e.g. a resident) who signs up to serve."""
+    from django.conf import settings
+
+    if not consent:
+        raise ValidationError(_("Please read and agree to the privacy notice."))
+    _require_station(home_unit)
+    types = _clean_choices(types, VolunteerType.values, _("volunteer type"))
+    categories = _clean_choices(categories, Platform.values, _("service platform"))
+    if not categories:
+        raise ValidationError(_("Choose at least one service platform."))
+    if user is None:
+        if not phone:
+            raise ValidationError(_("Enter your mobile number."))
+        user = user_create(username=username, password=password, full_name=name, phone=phone)
+    elif Volunteer.objects.filter(user=user).exists():
+        raise ValidationError(_("You are already registered as a volunteer."))
+    ids = _id_fields(id_number)
+    if ids["id_hash"] and Volunteer.objects.filter(id_hash=ids["id_hash"]).exists():
+        raise ValidationError(_("A volunteer with this ID number is already registered."))
+    prefix = settings.CIVICLOOP["DISTRICT_PREFIX"]
+    for _attempt in range(3):  # two registrations may race for the same next number
+        try:
+            with transaction.atomic():
+                return Volunteer.objects.create(
+                    user=user,
+                    number=_next_volunteer_number(prefix),
+                    home_unit=home_unit,
+                    unit_path=home_unit.path,
+                    types=types,
+                    categories=categories,
+                    skills=skills.strip()[:200],
+                    availability=_clean_availability(availability),
+                    lat=lat if lat is not None else home_unit.lat,
+                    lng=lng if lng is not None else home_unit.lng,
+                    consent_at=timezone.now(),
+                    **ids,
+                )
+        except IntegrityError:
+            continue
+    raise ValidationError(_("Please try again."))
+
+
+@transaction.atomic
+def team_create(
+    *,
+    name: str,
+    team_type: str,
+    home_unit: Unit,
+    served_units: Iterable[Unit],
+    categories: Iterable[str],
+    leader: User | None,
+    capacity: int = 3,
+    description: str = "",
+) -> Team:
+    if not name.strip():
+        raise ValidationError(_("Enter the team's name."))
+    if team_type not in VolunteerType.values:
+        raise ValidationError(_("Choose a team type."))
+    categories = _clean_choices(categories, Platform.values, _("service platform"))
+    if not categories:
+        raise ValidationError(_("Choose at least one service platform."))
+    if capacity < 1 or capacity > 100:
+        raise ValidationError(_("Capacity must be between 1 and 100."))
+    team = Team.objects.create(
+        name=name.strip(),
+        team_type=team_type,
+        home_unit=home_unit,
+        unit_path=home_unit.path,
+        categories=categories,
+        leader=leader,
+        capacity=capacity,
+        description=description,
+    )
+    served = list(served_units) or [home_unit]
+    team.served_units.set(served)
+    return team
+
+
+@transaction.atomic
+def team_add_member(*, team: Team, volunteer: Volunteer) -> TeamMember:
+    member, _created = TeamMember.objects.get_or_create(team=team, volunteer=volunteer)
+    return member

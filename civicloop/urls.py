@@ -1,0 +1,35 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from civicloop.api import api
+from civicloop.core import views as core_views
+from civicloop.people.forms import LoginForm
+
+admin.site.site_header = "文明实践志愿服务平台 · 后台"
+admin.site.site_title = "CivicLoop"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("me/", core_views.landing, name="landing"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("", include("civicloop.core.urls")),
+    path("network/", include("civicloop.network.urls")),
+    path("people/", include("civicloop.people.urls")),
+    path("audit/", include("civicloop.audit.urls")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

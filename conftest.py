@@ -1,0 +1,245 @@
+"""Shared test fixtures: named personas on a small Kundulun tree, and a headless Chromium (Playwright).
+
+Personas (all with password PASSWORD):
+  office      staff of the district centre (文明办)        institute   staff of 昆河镇 institute
+  station     staff of 万和阳光社区 station (station A)      sibling     staff of 河西村 station (station B, sibling)
+  liaison     liaison of the health department              auditor     auditor at the centre
+  leader      leader of team A (serves station A: health, lecture)
+  volunteer   member of team A                              resident    resident of station A
+  outsider    an account with no role
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls in tests are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "Kd-test-2026!"
+ARTIFACTS = Path(__file__).resolve().parent / "test-artifacts"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@dataclass
+class Personas:
+    root: Any
+    institute: Any
+    station: Any
+    station_b: Any
+    point: Any
+    department: Any
+    office: Any
+    institute_staff: Any
+    station_staff: Any
+    sibling: Any
+    liaison: Any
+    auditor: Any
+    leader: Any
+    volunteer: Any
+    resident: Any
+    outsider: Any
+    team: Any
+    team_b: Any
+    volunteer_profile: Any
+    resident_profile: Any
+
+
+def build_personas() -> Personas:
+    from civicloop.network.models import Membership, Unit
+    from civicloop.network.services import unit_create
+    from civicloop.people import services as people
+
+    root = unit_create(
+        parent=None, name="昆都仑区新时代文明实践中心", division_code="150203", lat=40.66, lng=109.84
+    )
+    institute = unit_create(parent=root, name="昆河镇新时代文明实践所", lat=40.62, lng=109.80)
+    station = unit_create(parent=institute, name="万和阳光社区新时代文明实践站", lat=40.63, lng=109.81)
+    station_b = unit_create(parent=institute, name="河西村新时代文明实践站", lat=40.60, lng=109.78)
+    point = unit_create(parent=station, name="万和阳光社区一号楼实践点", lat=40.631, lng=109.812)
+    department = unit_create(parent=root, name="区卫生健康委员会", kind="department")
+
+    def staff(username: str, name: str, unit: Unit, role: str = "staff", phone: str = "") -> Any:
+        user = people.user_create(username=username, password=PASSWORD, full_name=name, phone=phone)
+        Membership.objects.create(user=user, unit=unit, role=role)
+        return user
+
+    office = staff("office", "王文明", root)
+    institute_staff = staff("institute", "赵所长", institute)
+    station_staff = staff("station", "李站长", station)
+    sibling = staff("sibling", "孙站长", station_b)
+    liaison = staff("liaison", "周联络", department, role="liaison")
+    auditor = staff("auditor", "吴审计", root, role="auditor")
+    leader = people.user_create(username="leader", password=PASSWORD, full_name="陈队长", phone="13900000001")
+    vol_user = people.user_create(
+        username="volunteer", password=PASSWORD, full_name="刘志愿", phone="13900000002"
+    )
+    volunteer = people.volunteer_register(
+        user=vol_user,
+        home_unit=station,
+        types=["party_member"],
+        categories=["health", "lecture"],
+        consent=True,
+    )
+    team = people.team_create(
+        name="万和阳光党员志愿服务队",
+        team_type="party_member",
+        home_unit=station,
+        served_units=[station, point],
+        categories=["health", "lecture"],
+        leader=leader,
+    )
+    people.team_add_member(team=team, volunteer=volunteer)
+    b_leader = people.user_create(username="leader_b", password=PASSWORD, full_name="何队长")
+    team_b = people.team_create(
+        name="河西村乡土人才服务队",
+        team_type="local_talent",
+        home_unit=station_b,
+        served_units=[station_b],
+        categories=["culture"],
+        leader=b_leader,
+    )
+    resident = people.resident_register(
+        username="resident",
+        password=PASSWORD,
+        name="张三",
+        phone="13812341234",
+        unit=station,
+        address="万和阳光社区3栋2单元501",
+        focus_groups=["empty_nest_elderly"],
+        consent=True,
+    )
+    outsider = people.user_create(username="outsider", password=PASSWORD, full_name="路人甲")
+    return Personas(
+        root=root,
+        institute=institute,
+        station=station,
+        station_b=station_b,
+        point=point,
+        department=department,
+        office=office,
+        institute_staff=institute_staff,
+        station_staff=station_staff,
+        sibling=sibling,
+        liaison=liaison,
+        auditor=auditor,
+        leader=leader,
+        volunteer=vol_user,
+        resident=resident.user,
+        outsider=outsider,
+        team=team,
+        team_b=team_b,
+        volunteer_profile=volunteer,
+        resident_profile=resident,
+    )
+
+
+@pytest.fixture
+def personas(db: Any) -> Personas:
+    return build_personas()
+
+
+# --- browser ---------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser() -> Any:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield instance
+        instance.close()
+
+
+class Browser:
+    """A page bound to the live server, with helpers for signing in and saving screenshots."""
+
+    def __init__(self, page: Any, base_url: str) -> None:
+        self.page = page
+        self.base_url = base_url
+        self.outside_requests: list[str] = []
+        page.on("request", self._watch)
+
+    def _watch(self, request: Any) -> None:
+        url = request.url
+        if not (url.startswith(self.base_url) or url.startswith("data:") or url.startswith("about:")):
+            self.outside_requests.append(url)
+
+    def go(self, path: str) -> Any:
+        return self.page.goto(self.base_url + path)
+
+    def login(self, username: str, password: str = PASSWORD) -> None:
+        self.go("/accounts/login/")
+        self.page.fill("input[name=username]", username)
+        self.page.fill("input[name=password]", password)
+        self.page.click("form.form button[type=submit]")
+        self.page.wait_for_load_state()
+
+    def shot(self, name: str) -> Path:
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+def _make_browser(browser: Any, live_server: Any, width: int, height: int) -> Any:
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    return context, Browser(page, live_server.url)
+
+
+@pytest.fixture
+def desk(browser: Any, live_server: Any) -> Any:
+    """A desktop-sized browser (1280×800) against the live server."""
+    context, b = _make_browser(browser, live_server, 1280, 800)
+    yield b
+    context.close()
+    assert not b.outside_requests, f"pages asked outside hosts: {b.outside_requests}"
+
+
+@pytest.fixture
+def phone(browser: Any, live_server: Any) -> Any:
+    """A phone-sized browser (390×844) against the live server."""
+    context, b = _make_browser(browser, live_server, 390, 844)
+    yield b
+    context.close()
+    assert not b.outside_requests, f"pages asked outside hosts: {b.outside_requests}"
+
+
+@pytest.fixture
+def make_browser(browser: Any, live_server: Any) -> Any:
+    """Factory for several people in one test: make_browser(390, 844) -> Browser."""
+    contexts: list[Any] = []
+
+    def factory(width: int = 1280, height: int = 800) -> Browser:
+        context, b = _make_browser(browser, live_server, width, height)
+        contexts.append(context)
+        return b
+
+    yield factory
+    for context in contexts:
+        context.close()
