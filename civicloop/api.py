@@ -88,11 +88,22 @@ def issue_token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
 
 
 def _mount() -> None:
-    from civicloop.network.api import router as network_router
-    from civicloop.people.api import router as people_router
+    from importlib import import_module
 
-    api.add_router("/network", network_router)
-    api.add_router("/people", people_router)
+    for app in (
+        "network",
+        "people",
+        "records",
+        "notify",
+        "orders",
+        "matching",
+        "activities",
+        "needs",
+        "garden",
+        "brands",
+        "stats",
+    ):
+        api.add_router(f"/{app}", import_module(f"civicloop.{app}.api").router)
 
 
 _mount()

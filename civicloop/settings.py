@@ -69,6 +69,14 @@ INSTALLED_APPS = [
     "civicloop.people",
     "civicloop.audit",
     "civicloop.records",
+    "civicloop.notify",
+    "civicloop.orders",
+    "civicloop.matching",
+    "civicloop.activities",
+    "civicloop.needs",
+    "civicloop.garden",
+    "civicloop.brands",
+    "civicloop.stats",
     "civicloop.demo",
 ]
 

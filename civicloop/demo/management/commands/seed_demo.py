@@ -1,0 +1,49 @@
+"""Load the Kundulun demo data (idempotent), or a large synthetic network with --scale for benchmarks.
+
+The base (units, accounts, teams, volunteers, residents) comes from civicloop.demo.kundulun; then each app
+that has a `demo` module adds its story in order: `seed(rng=..., today=..., scale=...)`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import random
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+APP_SEEDERS = ("orders", "activities", "records", "needs", "garden", "brands", "matching", "stats")
+
+
+class Command(BaseCommand):
+    help = "Load the Kundulun demo data (running it twice is fine) and print the demo logins."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--scale", type=int, default=0, help="synthetic stations to add for benchmarks (e.g. 250)")
+        parser.add_argument("--volunteers", type=int, default=0, help="synthetic volunteers with --scale (e.g. 150000)")
+        parser.add_argument("--seed", type=int, default=2019, help="random seed, so the demo is the same each time")
+
+    def handle(self, *args: Any, scale: int, volunteers: int, seed: int, **options: Any) -> None:
+        from civicloop.demo import kundulun
+
+        rng = random.Random(seed)
+        today = timezone.localdate()
+        if kundulun.already_seeded():
+            self.stdout.write("Demo data already present; nothing to add.")
+        else:
+            with transaction.atomic():
+                kundulun.seed_base(rng=rng, today=today)
+                for app in APP_SEEDERS:
+                    try:
+                        module = importlib.import_module(f"civicloop.{app}.demo")
+                    except ModuleNotFoundError as exc:
+                        if exc.name != f"civicloop.{app}.demo":
+                            raise
+                        continue
+                    module.seed(rng=rng, today=today, scale=0)
+            self.stdout.write(self.style.SUCCESS("Kundulun demo data loaded."))
+        if scale or volunteers:
+            kundulun.seed_scale(rng=rng, today=today, stations=scale, volunteers=volunteers, stdout=self.stdout)
+        self.stdout.write(kundulun.logins_text())

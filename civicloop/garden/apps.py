@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class GardenConfig(AppConfig):
+    name = "civicloop.garden"
+    label = "garden"

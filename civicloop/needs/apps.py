@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class NeedsConfig(AppConfig):
+    name = "civicloop.needs"
+    label = "needs"
