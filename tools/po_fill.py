@@ -1,4 +1,4 @@
-"""Dev helper: fill msgstr values in a .po file from a JSON object {msgid: msgstr}; clears fuzzy flags.
+"""Dev helper: fill msgstr values in a .po file from a JSON object {msgid: msgstr}; drops fuzzy guesses.
 
 Usage: python tools/po_fill.py civicloop/<app>/locale/zh_Hans/LC_MESSAGES/django.po translations.json
 Prints the msgids still untranslated, so nothing is silently left in English.
@@ -22,7 +22,12 @@ for entry in po:
         else:
             entry.msgstr = value
     if "fuzzy" in entry.flags:
+        # makemessages' fuzzy guesses are often wrong: drop the guess unless the mapping gives the translation.
         entry.flags.remove("fuzzy")
+        if entry.msgid not in mapping:
+            entry.msgstr = ""
+            entry.msgstr_plural = {k: "" for k in entry.msgstr_plural}
+        entry.previous_msgid = None
 po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
 po.metadata["Plural-Forms"] = "nplurals=1; plural=0;"
 po.save()

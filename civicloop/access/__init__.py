@@ -163,6 +163,37 @@ def can_unmask_resident(user: User, resident: Resident) -> bool:
     return path_in_scope(user, resident.unit_path)
 
 
+def can_list_people(user: User) -> bool:
+    """Resident, volunteer and team lists, search and offline entry are for unit staff."""
+    return is_staff(user)
+
+
+def filter_units(user: User) -> QuerySet[Unit]:
+    """Practice units in the user's subtree that staff lists can be narrowed to."""
+    return visible_units(user).filter(kind=Unit.Kind.PRACTICE, is_active=True)
+
+
+def entry_units(user: User) -> QuerySet[Unit]:
+    """Stations and points in the user's subtree: where staff may enter residents offline (代录)."""
+    return visible_units(user).filter(
+        kind=Unit.Kind.PRACTICE, is_active=True, level__in=[Unit.Level.STATION, Unit.Level.POINT]
+    )
+
+
+def can_enter_resident(user: User, unit: Unit) -> bool:
+    return (
+        unit.is_active
+        and unit.kind == Unit.Kind.PRACTICE
+        and unit.level in (Unit.Level.STATION, Unit.Level.POINT)
+        and in_scope(user, unit)
+    )
+
+
+def can_see_resident_contact(user: User, resident: Resident) -> bool:
+    """Full phone and exact address: staff of the resident's station or above (they call residents)."""
+    return path_in_scope(user, resident.unit_path)
+
+
 def visible_volunteers(user: User) -> QuerySet[Volunteer]:
     from civicloop.people.models import Volunteer
 
@@ -179,6 +210,14 @@ def visible_teams(user: User) -> QuerySet[Team]:
     if not getattr(user, "is_authenticated", False):
         return Team.objects.none()
     return Team.objects.filter(scope_q(user) | Q(leader=user))
+
+
+def can_view_team(user: User, team: Team) -> bool:
+    """Staff in scope, the team's leader and its members."""
+    if can_manage_team(user, team):
+        return True
+    volunteer = volunteer_of(user)
+    return volunteer is not None and team.memberships.filter(volunteer=volunteer).exists()
 
 
 def can_manage_team(user: User, team: Team) -> bool:

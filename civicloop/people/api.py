@@ -1,3 +1,237 @@
-from ninja import Router
+"""People API (/api/people/): the signed-in person, scoped and masked lists, staff entry of residents.
+
+Same rules and messages as the pages: every endpoint asks the access package; lists are paginated and masked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+
+from civicloop import access
+from civicloop.core.choices import FocusGroup
+from civicloop.network.models import Unit
+from civicloop.people import selectors, services
+from civicloop.people.models import Resident
 
 router = Router(tags=["people"])
+
+
+class ResidentOut(Schema):
+    id: int
+    name: str
+    phone: str
+    address: str
+    unit_id: int
+    unit: str
+    entered_by_staff: bool
+    created_at: dt.datetime
+
+
+class ResidentPage(Schema):
+    count: int
+    page: int
+    pages: int
+    items: list[ResidentOut]
+
+
+class VolunteerOut(Schema):
+    id: int
+    number: str
+    name: str
+    phone: str
+    home_unit_id: int
+    home_unit: str
+    types: list[str]
+    categories: list[str]
+
+
+class VolunteerPage(Schema):
+    count: int
+    page: int
+    pages: int
+    items: list[VolunteerOut]
+
+
+class TeamOut(Schema):
+    id: int
+    name: str
+    team_type: str
+    home_unit_id: int
+    home_unit: str
+    leader: str | None
+    categories: list[str]
+    capacity: int
+    members: int
+
+
+class TeamPage(Schema):
+    count: int
+    page: int
+    pages: int
+    items: list[TeamOut]
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    name: str
+    phone: str
+    roles: list[str]
+    resident_id: int | None
+    volunteer_number: str | None
+    staff_units: list[str]
+
+
+class ResidentIn(Schema):
+    name: str = Field(..., max_length=50)
+    unit_id: int
+    phone: str = Field("", max_length=20)
+    id_number: str = Field("", max_length=18)
+    address: str = Field("", max_length=200)
+    birth_date: dt.date | None = None
+    focus_groups: list[str] = []
+    guardian_name: str = Field("", max_length=50)
+    guardian_phone: str = Field("", max_length=20)
+    guardian_consent: bool = False
+    consent: bool = False
+
+
+def _resident_out(r: Resident) -> dict:
+    return {
+        "id": r.pk,
+        "name": r.masked_name,
+        "phone": r.masked_phone,
+        "address": r.masked_address,
+        "unit_id": r.unit_id,
+        "unit": r.unit.name,
+        "entered_by_staff": r.user_id is None,
+        "created_at": r.created_at,
+    }
+
+
+def _filter_unit(request: HttpRequest, unit_id: int | None) -> Unit | None:
+    if unit_id is None:
+        return None
+    unit = access.filter_units(request.user).filter(pk=unit_id).first()
+    if unit is None:
+        raise ValidationError(_("Choose a unit from the list."))
+    return unit
+
+
+def _page(page_obj, items: list[dict]) -> dict:
+    return {
+        "count": page_obj.paginator.count,
+        "page": page_obj.number,
+        "pages": page_obj.paginator.num_pages,
+        "items": items,
+    }
+
+
+@router.get("/me", response=MeOut)
+def me(request: HttpRequest) -> dict:
+    """Who am I: roles, and the resident / volunteer profile behind this account."""
+    user = request.user
+    resident = access.resident_of(user)
+    volunteer = access.volunteer_of(user)
+    return {
+        "id": user.pk,
+        "username": user.username,
+        "name": user.display_name,
+        "phone": user.masked_phone,
+        "roles": access.roles(user),
+        "resident_id": resident.pk if resident else None,
+        "volunteer_number": volunteer.number if volunteer else None,
+        "staff_units": [u.name for u in access.staff_units(user)],
+    }
+
+
+@router.get("/residents", response=ResidentPage)
+def residents(request: HttpRequest, q: str = "", page: int = 1, unit_id: int | None = None) -> dict:
+    """Residents in the caller's scope; search by name, pinyin initials or the last 4 mobile digits."""
+    access.require(request, access.can_list_people(request.user), action="resident_list")
+    unit = _filter_unit(request, unit_id)
+    found = selectors.resident_search(access.visible_residents(request.user), q[:50], unit)
+    page_obj = selectors.paginate(found, page)
+    return _page(page_obj, [_resident_out(r) for r in page_obj])
+
+
+@router.post("/residents", response={201: ResidentOut})
+def resident_create(request: HttpRequest, payload: ResidentIn) -> tuple[int, dict]:
+    """Staff enter a resident who came in person or phoned (代录), at a station in their scope."""
+    access.require(request, access.can_list_people(request.user), action="resident_enter")
+    unit = Unit.objects.filter(pk=payload.unit_id).first()
+    if unit is None:
+        raise ValidationError(_("Choose a station from the list."))
+    access.require(request, access.can_enter_resident(request.user, unit), action="resident_enter", obj=unit)
+    bad = [g for g in payload.focus_groups if g not in FocusGroup.values]
+    if bad:
+        raise ValidationError(_("Unknown focus group: %(values)s") % {"values": ", ".join(bad)})
+    resident = services.resident_enter(
+        entered_by=request.user,
+        name=payload.name,
+        unit=unit,
+        phone=payload.phone,
+        id_number=payload.id_number,
+        address=payload.address,
+        birth_date=payload.birth_date,
+        focus_groups=payload.focus_groups,
+        guardian_name=payload.guardian_name,
+        guardian_phone=payload.guardian_phone,
+        guardian_consent=payload.guardian_consent,
+        consent=payload.consent,
+    )
+    return 201, _resident_out(resident)
+
+
+@router.get("/volunteers", response=VolunteerPage)
+def volunteers(request: HttpRequest, q: str = "", page: int = 1, unit_id: int | None = None) -> dict:
+    """Volunteers in the caller's scope; search by name, pinyin initials, last 4 digits or number."""
+    access.require(request, access.can_list_people(request.user), action="volunteer_list")
+    unit = _filter_unit(request, unit_id)
+    page_obj = selectors.paginate(
+        selectors.volunteer_search(access.visible_volunteers(request.user), q[:50], unit), page
+    )
+    items = [
+        {
+            "id": v.pk,
+            "number": v.number,
+            "name": v.user.masked_name,
+            "phone": v.user.masked_phone,
+            "home_unit_id": v.home_unit_id,
+            "home_unit": v.home_unit.name,
+            "types": v.types,
+            "categories": v.categories,
+        }
+        for v in page_obj
+    ]
+    return _page(page_obj, items)
+
+
+@router.get("/teams", response=TeamPage)
+def teams(request: HttpRequest, q: str = "", page: int = 1) -> dict:
+    """Teams in the caller's scope, and the teams the caller leads."""
+    user = request.user
+    access.require(request, access.can_list_people(user) or access.is_leader(user), action="team_list")
+    page_obj = selectors.paginate(
+        selectors.team_search(access.visible_teams(user).filter(is_active=True), q[:50]), page
+    )
+    items = [
+        {
+            "id": t.pk,
+            "name": t.name,
+            "team_type": t.team_type,
+            "home_unit_id": t.home_unit_id,
+            "home_unit": t.home_unit.name,
+            "leader": t.leader.display_name if t.leader else None,
+            "categories": t.categories,
+            "capacity": t.capacity,
+            "members": t.member_count,
+        }
+        for t in page_obj
+    ]
+    return _page(page_obj, items)

@@ -12,7 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core import masking
-from civicloop.core.choices import Platform, VolunteerType
+from civicloop.core.choices import FocusGroup, Platform, VolunteerType
 from civicloop.core.fields import EncryptedDateField, EncryptedJSONField, EncryptedTextField
 from civicloop.core.validators import validate_latitude, validate_longitude
 from civicloop.network.models import Unit
@@ -39,6 +39,22 @@ class User(AbstractUser):
     @property
     def masked_phone(self) -> str:
         return masking.mask_phone(self.phone)
+
+    @property
+    def masked_name(self) -> str:
+        return masking.mask_name(self.display_name)
+
+
+WEEKDAY_LABELS = {
+    "mon": _("Monday"),
+    "tue": _("Tuesday"),
+    "wed": _("Wednesday"),
+    "thu": _("Thursday"),
+    "fri": _("Friday"),
+    "sat": _("Saturday"),
+    "sun": _("Sunday"),
+}
+DAY_PART_LABELS = {"am": _("Morning"), "pm": _("Afternoon"), "eve": _("Evening")}
 
 
 class Resident(models.Model):
@@ -95,6 +111,9 @@ class Resident(models.Model):
     def masked_address(self) -> str:
         return masking.mask_address(self.address)
 
+    def focus_group_labels(self) -> list[str]:
+        return [str(FocusGroup(g).label) for g in (self.focus_groups or []) if g in FocusGroup.values]
+
 
 class Volunteer(models.Model):
     """A registered volunteer. The volunteer number identifies them in records — never the ID number."""
@@ -130,6 +149,19 @@ class Volunteer(models.Model):
 
     def category_labels(self) -> list[str]:
         return [str(Platform(c).label) for c in self.categories if c in Platform.values]
+
+    @property
+    def masked_id_number(self) -> str:
+        return masking.mask_id_number(self.id_number)
+
+    def availability_labels(self) -> list[str]:
+        """{"mon": ["am"]} -> ["Monday Morning"], in week order."""
+        return [
+            f"{WEEKDAY_LABELS[day]}{DAY_PART_LABELS[part]}"
+            for day in WEEKDAY_LABELS
+            for part in DAY_PART_LABELS
+            if part in (self.availability or {}).get(day, [])
+        ]
 
 
 class Team(models.Model):

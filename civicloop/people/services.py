@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -237,8 +238,54 @@ def resident_erase(*, resident: Resident, actor: User) -> Resident:
     resident.focus_groups = None
     resident.erased_at = timezone.now()
     resident.save()
+    user = resident.user
+    if (
+        user is not None
+        and not Volunteer.objects.filter(user=user).exists()
+        and not user.memberships.exists()
+        and not user.is_staff
+    ):
+        # The account only existed to order services: its name and mobile go too, and it can no longer sign in.
+        user.full_name = ""
+        user.name_initials = ""
+        user.phone = ""
+        user.phone_hash = ""
+        user.phone_last4 = ""
+        user.is_active = False
+        user.set_unusable_password()
+        user.save()
     audit_record(action="resident_erase", actor=actor, unit=resident.unit, obj=resident)
     return resident
+
+
+@transaction.atomic
+def resident_unmask_id(*, resident: Resident, actor: User, request: HttpRequest | None = None) -> str:
+    """Reveal a resident's full ID number once; every reveal writes an `unmask_id` audit event."""
+    audit_record(action="unmask_id", actor=actor, request=request, unit=resident.unit, obj=resident)
+    return resident.id_number
+
+
+@transaction.atomic
+def resident_export(*, resident: Resident, actor: User, request: HttpRequest | None = None) -> dict:
+    """Everything a resident gave us, for their own download (PIPL art. 45); the export is audited."""
+    audit_record(action="resident_export", actor=actor, request=request, unit=resident.unit, obj=resident)
+    return {
+        "name": resident.name,
+        "mobile": resident.phone,
+        "id_number": resident.id_number,
+        "address": resident.address,
+        "birth_date": resident.birth_date.isoformat() if resident.birth_date else None,
+        "focus_groups": list(resident.focus_groups or []),
+        "station": resident.unit.name,
+        "guardian_name": resident.guardian_name,
+        "guardian_mobile": resident.guardian_phone,
+        "guardian_consent_at": resident.guardian_consent_at.isoformat()
+        if resident.guardian_consent_at
+        else None,
+        "consent_at": resident.consent_at.isoformat() if resident.consent_at else None,
+        "registered_at": resident.created_at.isoformat(),
+        "username": resident.user.username if resident.user else None,
+    }
 
 
 def _next_volunteer_number(prefix: str) -> str:

@@ -21,11 +21,25 @@ class Command(BaseCommand):
     help = "Load the Kundulun demo data (running it twice is fine) and print the demo logins."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--scale", type=int, default=0, help="synthetic stations to add for benchmarks (e.g. 250)")
-        parser.add_argument("--volunteers", type=int, default=0, help="synthetic volunteers with --scale (e.g. 150000)")
-        parser.add_argument("--seed", type=int, default=2019, help="random seed, so the demo is the same each time")
+        parser.add_argument(
+            "--scale", type=int, default=0, help="synthetic stations to add for benchmarks (e.g. 250)"
+        )
+        parser.add_argument(
+            "--volunteers", type=int, default=0, help="synthetic volunteers with --scale (e.g. 150000)"
+        )
+        parser.add_argument(
+            "--residents",
+            type=int,
+            default=None,
+            help="synthetic residents with --scale (default: volunteers / 3)",
+        )
+        parser.add_argument(
+            "--seed", type=int, default=2019, help="random seed, so the demo is the same each time"
+        )
 
-    def handle(self, *args: Any, scale: int, volunteers: int, seed: int, **options: Any) -> None:
+    def handle(
+        self, *args: Any, scale: int, volunteers: int, residents: int | None, seed: int, **options: Any
+    ) -> None:
         from civicloop.demo import kundulun
 
         rng = random.Random(seed)
@@ -45,5 +59,12 @@ class Command(BaseCommand):
                     module.seed(rng=rng, today=today, scale=0)
             self.stdout.write(self.style.SUCCESS("Kundulun demo data loaded."))
         if scale or volunteers:
-            kundulun.seed_scale(rng=rng, today=today, stations=scale, volunteers=volunteers, stdout=self.stdout)
+            kundulun.seed_scale(
+                rng=rng,
+                today=today,
+                stations=scale,
+                volunteers=volunteers,
+                residents=residents,
+                stdout=self.stdout,
+            )
         self.stdout.write(kundulun.logins_text())
