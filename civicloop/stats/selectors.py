@@ -1,0 +1,207 @@
+"""Reading figures for a unit's subtree and a period, from the daily counters (plus a few small direct counts)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Substr, TruncMonth
+
+from civicloop.core.choices import Platform
+from civicloop.network.models import Unit
+from civicloop.stats.models import DailyCount
+from civicloop.stats.services import BUCKETS
+
+OPEN_STATES = ("submitted", "open", "dispatched", "accepted", "in_service", "served")
+
+
+@dataclass
+class Figures:
+    unit: Unit
+    start: dt.date
+    end: dt.date
+    totals: dict[str, dict[str, int]] = field(default_factory=dict)  # metric -> dim -> value
+    volunteers: int = 0
+    volunteers_active: int = 0
+    teams: int = 0
+    brand_projects: int = 0
+
+    def total(self, metric: str, dim: str | None = None) -> int:
+        values = self.totals.get(metric, {})
+        return values.get(dim, 0) if dim is not None else sum(values.values())
+
+    @property
+    def activities(self) -> int:
+        return self.total("activities")
+
+    @property
+    def served(self) -> int:
+        return self.total("served")
+
+    @property
+    def hours(self) -> Decimal:
+        return Decimal(self.total("hours")) / 100
+
+    @property
+    def orders(self) -> int:
+        return self.total("orders")
+
+    @property
+    def orders_closed(self) -> int:
+        return self.total("orders_state", "closed")
+
+    @property
+    def orders_open(self) -> int:
+        return sum(self.total("orders_state", s) for s in OPEN_STATES)
+
+    @property
+    def completion_rate(self) -> float | None:
+        ended = self.orders - self.total("orders_state", "cancelled") - self.total("orders_state", "rejected")
+        return None if ended <= 0 else self.orders_closed / ended
+
+    @property
+    def satisfaction(self) -> float | None:
+        count = self.total("rating_count")
+        return None if not count else self.total("rating_sum") / count
+
+    @property
+    def surveys_collected(self) -> int:
+        return self.total("survey_responses")
+
+    @property
+    def surveys_distributed(self) -> int:
+        # Paper copies handed out plus people who answered online (each online answer is a copy distributed).
+        return self.total("survey_paper") + self.total("survey_responses", "online")
+
+    @property
+    def needs_met(self) -> int:
+        return self.total("needs", "met")
+
+    @property
+    def needs_unmet(self) -> int:
+        return self.total("needs", "unmet")
+
+    def median_minutes(self, metric: str) -> int | None:
+        """Upper edge of the histogram bucket that holds the median (minutes), or None without data."""
+        buckets = sorted(self.totals.get(metric, {}).items())
+        count = sum(v for _k, v in buckets)
+        if not count:
+            return None
+        seen = 0
+        for label, value in buckets:
+            seen += value
+            if seen * 2 >= count:
+                return int(label) if label != "99999" else BUCKETS[-1] * 2
+        return None
+
+
+def _scope(unit: Unit, start: dt.date, end: dt.date) -> Q:
+    return Q(unit_path__startswith=unit.path, day__gte=start, day__lte=end)
+
+
+def figures(unit: Unit, start: dt.date, end: dt.date) -> Figures:
+    from civicloop.brands.models import BrandProject
+    from civicloop.people.models import Team, Volunteer
+    from civicloop.records.models import ServiceRecord
+
+    result = Figures(unit=unit, start=start, end=end)
+    totals: dict[str, dict[str, int]] = defaultdict(dict)
+    for row in (
+        DailyCount.objects.filter(_scope(unit, start, end)).values("metric", "dim").annotate(v=Sum("value"))
+    ):
+        totals[row["metric"]][row["dim"]] = row["v"]
+    result.totals = dict(totals)
+    result.volunteers = Volunteer.objects.filter(unit_path__startswith=unit.path, is_active=True).count()
+    result.volunteers_active = (
+        ServiceRecord.objects.filter(
+            unit_path__startswith=unit.path, served_on__gte=start, served_on__lte=end
+        )
+        .values("volunteer")
+        .distinct()
+        .count()
+    )
+    result.teams = Team.objects.filter(unit_path__startswith=unit.path, is_active=True).count()
+    result.brand_projects = BrandProject.objects.filter(unit_path__startswith=unit.path).count()
+    return result
+
+
+def by_month(
+    unit: Unit, start: dt.date, end: dt.date, metrics: tuple[str, ...]
+) -> dict[str, dict[dt.date, int]]:
+    out: dict[str, dict[dt.date, int]] = {m: {} for m in metrics}
+    rows = (
+        DailyCount.objects.filter(_scope(unit, start, end), metric__in=metrics)
+        .annotate(month=TruncMonth("day"))
+        .values("metric", "month")
+        .annotate(v=Sum("value"))
+    )
+    for row in rows:
+        month = row["month"].date() if isinstance(row["month"], dt.datetime) else row["month"]
+        out[row["metric"]][month] = row["v"]
+    return out
+
+
+def months(start: dt.date, end: dt.date) -> list[dt.date]:
+    result, cursor = [], start.replace(day=1)
+    while cursor <= end:
+        result.append(cursor)
+        cursor = (cursor.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return result
+
+
+def by_dim(unit: Unit, start: dt.date, end: dt.date, metric: str) -> dict[str, int]:
+    rows = (
+        DailyCount.objects.filter(_scope(unit, start, end), metric=metric)
+        .values("dim")
+        .annotate(v=Sum("value"))
+    )
+    return {row["dim"]: row["v"] for row in rows}
+
+
+def by_child(unit: Unit, start: dt.date, end: dt.date, metrics: tuple[str, ...]) -> list[dict[str, Any]]:
+    """One row per child unit (plus the unit's own rows), each metric summed over the child's subtree."""
+    children = list(Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("path"))
+    cut = len(unit.path) + Unit.steplen
+    sums: dict[str, dict[str, int]] = defaultdict(dict)
+    rows = (
+        DailyCount.objects.filter(_scope(unit, start, end), metric__in=metrics)
+        .annotate(child=Substr("unit_path", 1, cut))
+        .values("child", "metric")
+        .annotate(v=Sum("value"))
+    )
+    for row in rows:
+        sums[row["child"]][row["metric"]] = row["v"]
+    result = [
+        {"unit": child, **{m: sums.get(child.path, {}).get(m, 0) for m in metrics}} for child in children
+    ]
+    own = sums.get(unit.path, {})
+    if any(own.values()):
+        result.insert(0, {"unit": unit, "own": True, **{m: own.get(m, 0) for m in metrics}})
+    return result
+
+
+def category_labels() -> dict[str, str]:
+    return {code: str(label) for code, label in Platform.choices}
+
+
+def figures_raw(unit: Unit, start: dt.date, end: dt.date) -> dict[str, int]:
+    """The headline figures counted straight from the source tables (the baseline the counters are measured against)."""
+    from civicloop.activities.models import Activity
+    from civicloop.orders.models import Order
+
+    orders = Order.objects.filter(
+        unit_path__startswith=unit.path, created_at__date__gte=start, created_at__date__lte=end
+    ).aggregate(n=Count("id"), closed=Count("id", filter=Q(status="closed")))
+    activities = Activity.objects.filter(
+        unit_path__startswith=unit.path, status="closed", starts_at__date__gte=start, starts_at__date__lte=end
+    ).aggregate(n=Count("id"), served=Sum("people_served"))
+    return {
+        "orders": orders["n"],
+        "orders_closed": orders["closed"],
+        "activities": activities["n"],
+        "activity_served": activities["served"] or 0,
+    }

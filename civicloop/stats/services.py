@@ -1,0 +1,326 @@
+"""Maintaining the daily counters.
+
+Each source of figures has one pure *contribution* function: given a row's values it says which counters that
+row adds to (metric, unit path, day, dimension → amount). The services that change a row call `track` around the
+change (or `counters_add_row` for append-only rows); the difference between the row's contribution before and
+after is added to the counters in the same transaction. `counters_recount` streams every source row through the
+same functions, so the incremental path and the full recount can only disagree if a service forgot to track —
+which is what `manage.py stats_counters --check` and the tests catch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Min, OuterRef, Subquery
+from django.utils import timezone
+
+from civicloop.stats.models import DailyCount
+
+Key = tuple[str, str, dt.date, str]  # metric, unit_path, day, dim
+Contribution = Counter
+
+# Minutes: the buckets for "time to claim" and "time to complete" (medians are read from these histograms).
+BUCKETS = (30, 60, 120, 240, 480, 1440, 2880, 10080, 43200)
+
+
+def bucket(minutes: float) -> str:
+    for edge in BUCKETS:
+        if minutes <= edge:
+            return f"{edge:05d}"
+    return "99999"
+
+
+def _day(value: dt.datetime | dt.date | None) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).date()
+    return value
+
+
+# --- contributions (pure) ------------------------------------------------------------------------------------
+
+
+def order_values(order: Any) -> dict[str, Any]:
+    """The values of one order that its contribution depends on (a few small queries)."""
+    from civicloop.orders.models import OrderEvent, OrderRating, OrderReport
+
+    rating = OrderRating.objects.filter(order_id=order.pk).values("score", "created_at").first() or {}
+    accepted = (
+        OrderEvent.objects.filter(order_id=order.pk, to_status="accepted")
+        .exclude(from_status="accepted")
+        .aggregate(first=Min("created_at"))["first"]
+    )
+    served = OrderReport.objects.filter(order_id=order.pk).values_list("people_served", flat=True).first()
+    return {
+        "unit_path": order.unit_path,
+        "created_at": order.created_at,
+        "closed_at": order.closed_at,
+        "status": order.status,
+        "category": order.category,
+        "focus_group": order.focus_group,
+        "rating_score": rating.get("score"),
+        "rating_at": rating.get("created_at"),
+        "accepted_at": accepted,
+        "people_served": served,
+    }
+
+
+def order_contribution(v: dict[str, Any]) -> Contribution:
+    c: Contribution = Counter()
+    path, created = v["unit_path"], _day(v["created_at"])
+    c["orders", path, created, v["category"]] += 1
+    c["orders_fg", path, created, v["focus_group"] or "-"] += 1
+    c["orders_state", path, created, v["status"]] += 1
+    if v["accepted_at"] is not None:
+        minutes = (v["accepted_at"] - v["created_at"]).total_seconds() / 60
+        c["claim_minutes", path, _day(v["accepted_at"]), bucket(minutes)] += 1
+    if v["status"] == "closed" and v["closed_at"] is not None:
+        closed = _day(v["closed_at"])
+        c["orders_closed", path, closed, v["category"]] += 1
+        minutes = (v["closed_at"] - v["created_at"]).total_seconds() / 60
+        c["complete_minutes", path, closed, bucket(minutes)] += 1
+        if v["people_served"]:
+            c["served", path, closed, "order"] += int(v["people_served"])
+    if v["rating_score"] is not None:
+        rated = _day(v["rating_at"])
+        c["rating_sum", path, rated, ""] += int(v["rating_score"])
+        c["rating_count", path, rated, ""] += 1
+    return c
+
+
+def activity_values(activity: Any) -> dict[str, Any]:
+    return {
+        "unit_path": activity.unit_path,
+        "starts_at": activity.starts_at,
+        "status": activity.status,
+        "category": activity.category,
+        "people_served": activity.people_served,
+    }
+
+
+def activity_contribution(v: dict[str, Any]) -> Contribution:
+    c: Contribution = Counter()
+    if v["status"] == "closed":
+        day = _day(v["starts_at"])
+        c["activities", v["unit_path"], day, v["category"]] += 1
+        if v["people_served"]:
+            c["served", v["unit_path"], day, "activity"] += int(v["people_served"])
+    return c
+
+
+def record_values(record: Any) -> dict[str, Any]:
+    return {
+        "unit_path": record.unit_path,
+        "served_on": record.served_on,
+        "category": record.category,
+        "hours": record.hours,
+    }
+
+
+def record_contribution(v: dict[str, Any]) -> Contribution:
+    # Hours are kept in hundredths so every counter stays an integer.
+    return Counter(
+        {("hours", v["unit_path"], v["served_on"], v["category"] or "-"): int(Decimal(v["hours"]) * 100)}
+    )
+
+
+def survey_values(survey: Any) -> dict[str, Any]:
+    return {
+        "unit_path": survey.unit_path,
+        "created_at": survey.created_at,
+        "paper_distributed": survey.paper_distributed,
+    }
+
+
+def survey_contribution(v: dict[str, Any]) -> Contribution:
+    c: Contribution = Counter()
+    if v["paper_distributed"]:
+        c["survey_paper", v["unit_path"], _day(v["created_at"]), ""] += int(v["paper_distributed"])
+    return c
+
+
+def response_values(response: Any) -> dict[str, Any]:
+    return {
+        "unit_path": response.survey.unit_path,
+        "created_at": response.created_at,
+        "channel": response.channel,
+    }
+
+
+def response_contribution(v: dict[str, Any]) -> Contribution:
+    return Counter({("survey_responses", v["unit_path"], _day(v["created_at"]), v["channel"]): 1})
+
+
+def need_values(need: Any) -> dict[str, Any]:
+    return {"unit_path": need.unit_path, "created_at": need.created_at, "status": need.status}
+
+
+def need_contribution(v: dict[str, Any]) -> Contribution:
+    return Counter({("needs", v["unit_path"], _day(v["created_at"]), v["status"]): 1})
+
+
+SOURCES: dict[str, tuple[Callable[[Any], dict[str, Any]], Callable[[dict[str, Any]], Contribution]]] = {
+    "order": (order_values, order_contribution),
+    "activity": (activity_values, activity_contribution),
+    "record": (record_values, record_contribution),
+    "survey": (survey_values, survey_contribution),
+    "response": (response_values, response_contribution),
+    "need": (need_values, need_contribution),
+}
+
+
+# --- writing -------------------------------------------------------------------------------------------------
+
+
+def counters_apply(delta: Contribution) -> None:
+    """Add each non-zero amount to its counter row (created on first use; race-safe on both databases)."""
+    for (metric, path, day, dim), amount in sorted(delta.items()):
+        if not amount:
+            continue
+        key = {"metric": metric, "unit_path": path, "day": day, "dim": dim}
+        if DailyCount.objects.filter(**key).update(value=F("value") + amount):
+            continue
+        try:
+            with transaction.atomic():
+                DailyCount.objects.create(value=amount, **key)
+        except IntegrityError:  # another transaction created it first
+            DailyCount.objects.filter(**key).update(value=F("value") + amount)
+
+
+def _diff(before: Contribution, after: Contribution) -> Contribution:
+    delta: Contribution = Counter()
+    for key in set(before) | set(after):
+        change = after.get(key, 0) - before.get(key, 0)
+        if change:
+            delta[key] = change
+    return delta
+
+
+def contribution_of(source: str, obj: Any) -> Contribution:
+    values, contribution = SOURCES[source]
+    return contribution(values(obj))
+
+
+@contextmanager
+def track(source: str, obj: Any) -> Iterator[None]:
+    """Around a change of `obj`: counters follow the difference of its contribution before and after."""
+    before = contribution_of(source, obj) if getattr(obj, "pk", None) else Counter()
+    yield
+    counters_apply(_diff(before, contribution_of(source, obj)))
+
+
+def counters_add_row(source: str, obj: Any) -> None:
+    """For a newly written row (append-only ledgers, new orders, answers)."""
+    counters_apply(contribution_of(source, obj))
+
+
+# --- recount -------------------------------------------------------------------------------------------------
+
+
+def _rows(source: str) -> Iterator[dict[str, Any]]:
+    from civicloop.activities.models import Activity
+    from civicloop.needs.models import Need, Response, Survey
+    from civicloop.orders.models import Order, OrderEvent, OrderRating, OrderReport
+    from civicloop.records.models import ServiceRecord
+
+    if source == "order":
+        accepted = (
+            OrderEvent.objects.filter(order=OuterRef("pk"), to_status="accepted")
+            .exclude(from_status="accepted")
+            .order_by("created_at")
+            .values("created_at")[:1]
+        )
+        rating = OrderRating.objects.filter(order=OuterRef("pk"))
+        served = OrderReport.objects.filter(order=OuterRef("pk")).values("people_served")[:1]
+        yield from (
+            Order.objects.annotate(
+                rating_score=Subquery(rating.values("score")[:1]),
+                rating_at=Subquery(rating.values("created_at")[:1]),
+                accepted_at=Subquery(accepted),
+                people_served=Subquery(served),
+            )
+            .values(
+                "unit_path",
+                "created_at",
+                "closed_at",
+                "status",
+                "category",
+                "focus_group",
+                "rating_score",
+                "rating_at",
+                "accepted_at",
+                "people_served",
+            )
+            .iterator(chunk_size=5000)
+        )
+    elif source == "activity":
+        yield from Activity.objects.values(
+            "unit_path", "starts_at", "status", "category", "people_served"
+        ).iterator(chunk_size=5000)
+    elif source == "record":
+        yield from ServiceRecord.objects.values("unit_path", "served_on", "category", "hours").iterator(
+            chunk_size=5000
+        )
+    elif source == "survey":
+        yield from Survey.objects.values("unit_path", "created_at", "paper_distributed").iterator(
+            chunk_size=5000
+        )
+    elif source == "response":
+        yield from (
+            Response.objects.annotate(unit_path=F("survey__unit_path"))
+            .values("unit_path", "created_at", "channel")
+            .iterator(chunk_size=5000)
+        )
+    elif source == "need":
+        yield from Need.objects.values("unit_path", "created_at", "status").iterator(chunk_size=5000)
+
+
+def counters_recount() -> Contribution:
+    """Every counter computed afresh from the source tables."""
+    total: Contribution = Counter()
+    for source, (_values, contribution) in SOURCES.items():
+        for row in _rows(source):
+            total.update(contribution(row))
+    return Counter({k: v for k, v in total.items() if v})
+
+
+def counters_stored() -> Contribution:
+    return Counter(
+        {
+            (m, p, d, dim): v
+            for m, p, d, dim, v in DailyCount.objects.exclude(value=0)
+            .values_list("metric", "unit_path", "day", "dim", "value")
+            .iterator(chunk_size=20000)
+        }
+    )
+
+
+def counters_mismatches(limit: int = 20) -> list[tuple[Key, int, int]]:
+    """(key, stored, recounted) for every counter that differs; empty when the counters are right."""
+    stored, fresh = counters_stored(), counters_recount()
+    diff = [
+        (k, stored.get(k, 0), fresh.get(k, 0))
+        for k in set(stored) | set(fresh)
+        if stored.get(k, 0) != fresh.get(k, 0)
+    ]
+    return sorted(diff)[:limit]
+
+
+@transaction.atomic
+def counters_rebuild() -> int:
+    """Replace every counter by a full recount (after an import, or to repair). Returns the number of rows."""
+    fresh = counters_recount()
+    DailyCount.objects.all().delete()
+    DailyCount.objects.bulk_create(
+        (DailyCount(metric=m, unit_path=p, day=d, dim=dim, value=v) for (m, p, d, dim), v in fresh.items()),
+        batch_size=5000,
+    )
+    return len(fresh)

@@ -1,0 +1,62 @@
+"""The annual summary paragraph in the newspaper's style, written from the figures.
+
+"截至2019年底，已累计开展各类新时代文明实践活动60余场，服务群众5000余人，发放调查问卷200份，收集群众点单191份"
+Counts of documents (questionnaires, orders) are given exactly, as the seed does; counts of events and people are
+rounded with 余 (a little over), 近 (a little under) or 逾 (well over, for ten-thousands).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from civicloop.stats.selectors import Figures
+
+
+def _round_down(value: int) -> int:
+    magnitude = 10 ** (len(str(value)) - 1)
+    return value // magnitude * magnitude
+
+
+def _next_round(value: int) -> int:
+    magnitude = 10 ** (len(str(value)) - 1)
+    return (value // magnitude + 1) * magnitude
+
+
+def _wan(value: int) -> str:
+    wan = value / 10000
+    text = f"{wan:.1f}".rstrip("0").rstrip(".")
+    return f"{text}万"
+
+
+def approx(value: int) -> str:
+    """60 → '60', 62 → '60余', 58 → '近60', 5234 → '5000余', 4960 → '近5000', 15234 → '逾1.5万'."""
+    if value < 20:
+        return str(value)
+    if value >= 10000:
+        floored = value // 1000 * 1000
+        return _wan(value) if floored == value else f"逾{_wan(floored)}"
+    lower, upper = _round_down(value), _next_round(value)
+    if value == lower:
+        return str(value)
+    if upper - value <= max(1, upper // 20):  # within 5% under the next round number
+        return f"近{upper}"
+    return f"{lower}余"
+
+
+def summary_sentence(figures: Figures, *, as_of: dt.date | None = None) -> str:
+    as_of = as_of or figures.end
+    when = (
+        f"截至{as_of.year}年底"
+        if (as_of.month, as_of.day) == (12, 31)
+        else f"截至{as_of.year}年{as_of.month}月{as_of.day}日"
+    )
+    parts = [
+        f"已累计开展各类新时代文明实践活动{approx(figures.activities)}场",
+        f"服务群众{approx(figures.served)}人",
+    ]
+    if figures.surveys_distributed:
+        parts.append(f"发放调查问卷{figures.surveys_distributed}份")
+    parts.append(f"收集群众点单{figures.orders}份")
+    if figures.hours:
+        parts.append(f"志愿服务时长{approx(int(figures.hours))}小时")
+    return f"{when}，" + "，".join(parts) + "。"

@@ -1,0 +1,174 @@
+"""Dashboard, big screen, Excel report and the public page. Figures come from stats.selectors."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from civicloop import access
+from civicloop.access import stats as policy
+from civicloop.audit.services import audit_record
+from civicloop.network.models import Unit
+from civicloop.stats import charts, report, selectors
+from civicloop.stats.forms import PeriodForm
+from civicloop.stats.summary import summary_sentence
+
+CHILD_METRICS = ("activities", "served", "hours", "orders", "orders_closed")
+
+
+def _unit_for(request: HttpRequest) -> Unit:
+    raw = request.GET.get("unit")
+    if raw:
+        if not raw.isdigit():
+            raise Http404
+        unit = get_object_or_404(Unit, pk=int(raw))
+    else:
+        unit = policy.stats_home_unit(request.user)
+        if unit is None:
+            raise access.deny(request, action="stats_view")
+    access.require(request, policy.can_view_stats(request.user, unit), action="stats_view", obj=unit)
+    return unit
+
+
+def _month_chart(unit: Unit, start: dt.date, end: dt.date, metric: str, title: str, color: str) -> str:
+    data = selectors.by_month(unit, start, end, (metric,))[metric]
+    months = selectors.months(start, end)
+    scale = 100 if metric == "hours" else 1
+    return charts.bar_chart(
+        [f"{m.month}月" for m in months],
+        [data.get(m, 0) / scale if scale > 1 else data.get(m, 0) for m in months],
+        title=title,
+        color=color,
+    )
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    unit = _unit_for(request)
+    form = PeriodForm(request.GET or None)
+    start, end = form.period()
+    figures = selectors.figures(unit, start, end)
+    labels = selectors.category_labels()
+    by_category = selectors.by_dim(unit, start, end, "orders")
+    children = selectors.by_child(unit, start, end, CHILD_METRICS)
+    for row in children:
+        row["hours"] = row["hours"] / 100
+    context = {
+        "unit": unit,
+        "ancestors": [
+            u
+            for u in Unit.objects.filter(
+                path__in=[unit.path[:i] for i in range(Unit.steplen, len(unit.path), Unit.steplen)]
+            )
+            if policy.can_view_stats(request.user, u)
+        ],
+        "form": form,
+        "start": start,
+        "end": end,
+        "f": figures,
+        "summary": summary_sentence(figures),
+        "children": children,
+        "orders_chart": _month_chart(unit, start, end, "orders", "每月群众点单", "#c8102e"),
+        "activities_chart": _month_chart(unit, start, end, "activities", "每月文明实践活动", "#d4a017"),
+        "hours_chart": _month_chart(unit, start, end, "hours", "每月志愿服务时长", "#1a7f37"),
+        "category_chart": charts.bar_chart(
+            [labels.get(code, code)[:1] for code in labels],
+            [by_category.get(code, 0) for code in labels],
+            title="六大平台点单",
+            color="#0b4a8b",
+        ),
+        "median_claim": figures.median_minutes("claim_minutes"),
+        "median_complete": figures.median_minutes("complete_minutes"),
+        "states": selectors.by_dim(unit, start, end, "orders_state"),
+        "focus": selectors.by_dim(unit, start, end, "orders_fg"),
+    }
+    return render(request, "stats/dashboard.html", context)
+
+
+@login_required
+def report_xlsx(request: HttpRequest) -> HttpResponse:
+    unit = _unit_for(request)
+    start, end = PeriodForm(request.GET or None).period()
+    content = report.workbook(unit, start, end)
+    audit_record(action="export", request=request, unit=unit, obj=unit, detail=f"stats {start}..{end}")
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="civicloop-{unit.pk}-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"'
+    )
+    return response
+
+
+def _screen_context(unit: Unit) -> dict:
+    from civicloop.activities.models import Activity
+    from civicloop.orders.models import Order
+
+    today = timezone.localdate()
+    start = dt.date(today.year, 1, 1)
+    figures = selectors.figures(unit, start, today)
+    children = selectors.by_child(unit, start, today, CHILD_METRICS)
+    for row in children:
+        row["hours"] = row["hours"] / 100
+    ranking = sorted(children, key=lambda r: r["hours"], reverse=True)[:8]
+    newest_orders = (
+        Order.objects.filter(unit_path__startswith=unit.path)
+        .select_related("unit")
+        .only("number", "title", "category", "status", "created_at", "unit__name")
+        .order_by("-created_at")[:8]
+    )
+    newest_activities = (
+        Activity.objects.filter(unit_path__startswith=unit.path, status__in=("published", "closed"))
+        .select_related("unit")
+        .only("title", "category", "starts_at", "status", "unit__name")
+        .order_by("-starts_at")[:8]
+    )
+    return {
+        "unit": unit,
+        "f": figures,
+        "children": children,
+        "ranking": ranking,
+        "now": timezone.localtime(),
+        "newest_orders": newest_orders,
+        "newest_activities": newest_activities,
+        "peak_orders": max([r["orders"] for r in children] + [1]),
+    }
+
+
+@login_required
+def screen(request: HttpRequest) -> HttpResponse:
+    unit = _unit_for(request)
+    template = "stats/_screen_body.html" if request.headers.get("HX-Request") else "stats/screen.html"
+    return render(request, template, _screen_context(unit))
+
+
+def public(request: HttpRequest) -> HttpResponse:
+    """What a station and the district did this year — counts only, no personal data, no sign-in needed."""
+    root = Unit.objects.filter(depth=1, is_active=True).order_by("path").first()
+    if root is None:
+        raise Http404
+    raw = request.GET.get("unit", "")
+    unit = root
+    if raw.isdigit():
+        unit = get_object_or_404(Unit, pk=int(raw), is_active=True, kind=Unit.Kind.PRACTICE)
+    today = timezone.localdate()
+    start = dt.date(today.year, 1, 1)
+    stations = Unit.objects.filter(kind=Unit.Kind.PRACTICE, is_active=True, depth__lte=3).order_by("path")[
+        :300
+    ]
+    return render(
+        request,
+        "stats/public.html",
+        {
+            "unit": unit,
+            "root": root,
+            "f": selectors.figures(unit, start, today),
+            "district": selectors.figures(root, start, today) if unit != root else None,
+            "stations": stations,
+            "year": today.year,
+        },
+    )
