@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as SchemaError
 from ninja.security import HttpBearer, django_auth
 
 from civicloop.core.crypto import token_digest
@@ -46,6 +47,15 @@ def _message(exc: ValidationError) -> str:
 @api.exception_handler(ValidationError)
 def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return api.create_response(request, {"detail": _message(exc)}, status=400)
+
+
+@api.exception_handler(SchemaError)
+def _schema(request: HttpRequest, exc: SchemaError) -> HttpResponse:
+    """Input of the wrong shape: 400 with a translated message naming the fields (not ninja's English 422)."""
+    fields = ", ".join(".".join(str(p) for p in e.get("loc", [])[1:]) for e in exc.errors)
+    return api.create_response(
+        request, {"detail": _("Some fields are not valid: %(fields)s") % {"fields": fields}}, status=400
+    )
 
 
 @api.exception_handler(PermissionDenied)

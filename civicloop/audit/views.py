@@ -6,11 +6,22 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from civicloop import access
-from civicloop.audit.models import AuditEvent
+from civicloop.audit import selectors
+from civicloop.audit.forms import AuditFilterForm
+
+PER_PAGE = 50
 
 
 @login_required
 def event_list(request: HttpRequest) -> HttpResponse:
+    """Read-only, filterable audit log for auditors."""
     access.require(request, access.can_read_audit(request.user), action="audit_list")
-    page = Paginator(AuditEvent.objects.select_related("unit"), 50).get_page(request.GET.get("page"))
-    return render(request, "audit/event_list.html", {"page": page})
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    events = selectors.audit_events(**filters) if not form.errors else selectors.audit_events().none()
+    page = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "audit/event_list.html",
+        {"page": page, "form": form, "actions": selectors.audit_actions()},
+    )

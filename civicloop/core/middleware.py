@@ -10,6 +10,8 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from civicloop import access
@@ -37,3 +39,28 @@ class IdleTimeoutMiddleware:
                 return redirect_to_login(request.get_full_path())
             request.session[SESSION_KEY] = now
         return self.get_response(request)
+
+
+class LanguageMiddleware:
+    """Chinese unless the person chose English (language cookie); API clients may ask via Accept-Language.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, which shows English to anyone whose
+    phone happens to be set to English; the platform's users expect Chinese first.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in supported and request.path.startswith("/api/"):
+            language = translation.get_language_from_request(request)
+        if language not in supported:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie", "Accept-Language"))
+        response.headers.setdefault("Content-Language", language)
+        return response

@@ -1,3 +1,148 @@
-from ninja import Router
+"""JSON API for the unit tree, mounted at /api/network/. Same access rules and messages as the pages."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+from ninja.responses import Status
+
+from civicloop import access
+from civicloop.access import network as policy
+from civicloop.network import selectors, services
+from civicloop.network.models import Unit
 
 router = Router(tags=["network"])
+PAGE_SIZE = 50
+TEXT_FIELDS = ("name", "division_code", "industry", "address", "contact_name", "contact_phone", "description")
+
+
+class CountsOut(Schema):
+    children: int
+    volunteers: int
+    teams: int
+    residents: int
+
+
+class UnitOut(Schema):
+    id: int
+    parent_id: int | None
+    name: str
+    level: str
+    kind: str
+    depth: int
+    division_code: str
+    industry: str
+    address: str
+    lat: float | None
+    lng: float | None
+    contact_name: str
+    contact_phone: str
+    description: str
+    is_active: bool
+    counts: CountsOut
+
+
+class UnitPage(Schema):
+    count: int
+    page: int
+    pages: int
+    items: list[UnitOut]
+
+
+class UnitPatch(Schema):
+    name: str | None = Field(None, max_length=100)
+    division_code: str | None = Field(None, max_length=12)
+    industry: str | None = Field(None, max_length=50)
+    address: str | None = Field(None, max_length=200)
+    lat: float | None = None
+    lng: float | None = None
+    contact_name: str | None = Field(None, max_length=50)
+    contact_phone: str | None = Field(None, max_length=20)
+    description: str | None = None
+
+
+class UnitIn(UnitPatch):
+    name: str = Field(..., max_length=100)
+    kind: str = Unit.Kind.PRACTICE
+
+
+def _out(row: selectors.UnitRow, parent_ids: dict[int, int | None]) -> dict[str, Any]:
+    unit = row.unit
+    data = {name: getattr(unit, name) for name in UnitOut.model_fields if name not in ("parent_id", "counts")}
+    data["parent_id"] = parent_ids.get(unit.pk)
+    data["counts"] = vars(row.counts)
+    return data
+
+
+def _rows_out(user: Any, units: list[Unit]) -> list[dict[str, Any]]:
+    """Units with counts and parent ids, by a fixed number of queries."""
+    parent_paths = {u.pk: u.path[: -Unit.steplen] for u in units if u.depth > 1}
+    parents = dict(Unit.objects.filter(path__in=set(parent_paths.values())).values_list("path", "pk"))
+    parent_ids = {pk: parents.get(path) for pk, path in parent_paths.items()}
+    return [_out(row, parent_ids) for row in selectors.unit_rows(user, units)]
+
+
+def _unit(request: HttpRequest, unit_id: int, *, action: str, allowed: Any) -> Unit:
+    unit = get_object_or_404(Unit, pk=unit_id)
+    access.require(request, allowed(request.user, unit), action=action, obj=unit)
+    return unit
+
+
+def _clean(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: ("" if v is None and k in TEXT_FIELDS else v) for k, v in data.items()}
+
+
+@router.get("/units", response=UnitPage)
+def list_units(request: HttpRequest, parent: int | None = None, page: int = 1) -> dict[str, Any]:
+    """Units the caller may see, in tree order; with `parent`, only that unit's children."""
+    access.require(request, access.is_staff(request.user), action="unit_tree")
+    if parent is not None:
+        parent_unit = _unit(request, parent, action="unit_view", allowed=policy.can_view_unit)
+        units = selectors.unit_children(request.user, parent_unit)
+    else:
+        units = access.visible_units(request.user).order_by("path")
+    if page < 1:
+        raise ValidationError(_("The page number must be 1 or more."))
+    count = units.count()
+    chunk = list(units[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
+    return {
+        "count": count,
+        "page": page,
+        "pages": max(1, math.ceil(count / PAGE_SIZE)),
+        "items": _rows_out(request.user, chunk),
+    }
+
+
+@router.get("/units/{unit_id}", response=UnitOut)
+def get_unit(request: HttpRequest, unit_id: int) -> dict[str, Any]:
+    unit = _unit(request, unit_id, action="unit_view", allowed=policy.can_view_unit)
+    return _rows_out(request.user, [unit])[0]
+
+
+@router.patch("/units/{unit_id}", response=UnitOut)
+def patch_unit(request: HttpRequest, unit_id: int, payload: UnitPatch) -> dict[str, Any]:
+    unit = _unit(request, unit_id, action="unit_update", allowed=access.can_edit_unit)
+    changes = _clean(payload.dict(exclude_unset=True))
+    if changes:
+        services.unit_update(unit=unit, actor=request.user, **changes)
+    return _rows_out(request.user, [Unit.objects.get(pk=unit.pk)])[0]
+
+
+@router.post("/units/{unit_id}/children", response={201: UnitOut})
+def create_child(request: HttpRequest, unit_id: int, payload: UnitIn) -> Status:
+    parent = _unit(request, unit_id, action="unit_create", allowed=access.can_add_child_unit)
+    data = _clean(payload.dict(exclude_unset=True))
+    child = services.unit_create(
+        parent=parent,
+        name=data.pop("name"),
+        kind=data.pop("kind", Unit.Kind.PRACTICE),
+        actor=request.user,
+        **data,
+    )
+    return Status(201, _rows_out(request.user, [child])[0])

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from civicloop.access import forget
 from civicloop.audit.services import audit_record
 from civicloop.network.models import Membership, Unit
 
@@ -26,7 +27,8 @@ EDITABLE = (
 )
 
 
-def _validated(unit: Unit) -> Unit:
+def unit_validate(unit: Unit) -> Unit:
+    """Check a unit's own fields (name, division code, coordinates); raise ValidationError with a clear message."""
     if not unit.name.strip():
         raise ValidationError(_("Enter the unit's name."))
     if unit.division_code and not (unit.division_code.isdigit() and len(unit.division_code) in (6, 9, 12)):
@@ -37,9 +39,17 @@ def _validated(unit: Unit) -> Unit:
 
 @transaction.atomic
 def unit_create(
-    *, parent: Unit | None, name: str, level: str = "", kind: str = Unit.Kind.PRACTICE, **fields: Any
+    *,
+    parent: Unit | None,
+    name: str,
+    level: str = "",
+    kind: str = Unit.Kind.PRACTICE,
+    actor: Any = None,
+    **fields: Any,
 ) -> Unit:
     """Add a unit under `parent` (or a new root). Practice units follow centre → institute → station → point."""
+    if kind not in Unit.Kind.values:
+        raise ValidationError(_("Unknown unit kind."))
     if kind == Unit.Kind.PRACTICE:
         expected = CHILD_LEVEL.get(parent.level if parent else "")
         if parent is not None and not parent.is_practice:
@@ -54,15 +64,19 @@ def unit_create(
         level = ""
         if parent is None:
             raise ValidationError(_("Departments, organisations and venues belong under a practice unit."))
-    unit = _validated(Unit(name=name.strip(), level=level, kind=kind, **fields))
+    unit = unit_validate(Unit(name=name.strip(), level=level, kind=kind, **fields))
     create_kwargs = {
         f.name: getattr(unit, f.name)
         for f in Unit._meta.concrete_fields
         if f.name not in ("id", "path", "depth", "numchild", "created_at")
     }
     if parent is None:
-        return Unit.objects.add_root(create_kwargs=create_kwargs)
-    return Unit.objects.add_child(Unit.objects.get(pk=parent.pk), create_kwargs=create_kwargs)
+        created = Unit.objects.add_root(create_kwargs=create_kwargs)
+    else:
+        created = Unit.objects.add_child(Unit.objects.get(pk=parent.pk), create_kwargs=create_kwargs)
+    if actor is not None:
+        audit_record(action="unit_create", actor=actor, unit=created, obj=created, detail=created.name)
+    return created
 
 
 @transaction.atomic
@@ -71,7 +85,7 @@ def unit_update(*, unit: Unit, actor: Any, **changes: Any) -> Unit:
         if key not in EDITABLE:
             raise ValidationError(_("This field cannot be changed here."))
         setattr(unit, key, value)
-    _validated(unit)
+    unit_validate(unit)
     unit.save(update_fields=list(changes))
     audit_record(action="unit_update", actor=actor, unit=unit, obj=unit, detail=",".join(sorted(changes)))
     return unit
@@ -81,9 +95,14 @@ def unit_update(*, unit: Unit, actor: Any, **changes: Any) -> Unit:
 def membership_grant(*, user: Any, unit: Unit, role: str, actor: Any = None, title: str = "") -> Membership:
     if role not in Membership.Role.values:
         raise ValidationError(_("Unknown role."))
-    membership, _created = Membership.objects.get_or_create(
+    if not user.is_active:
+        raise ValidationError(_("This account is disabled."))
+    membership, created = Membership.objects.get_or_create(
         user=user, unit=unit, role=role, defaults={"title": title}
     )
+    if not created:  # granting a role someone already holds changes nothing
+        return membership
+    forget(user)
     audit_record(
         action="role_grant", actor=actor, unit=unit, obj=membership, detail=f"{user.username}:{role}"
     )
@@ -100,3 +119,4 @@ def membership_revoke(*, membership: Membership, actor: Any = None) -> None:
         detail=f"{membership.user.username}:{membership.role}",
     )
     membership.delete()
+    forget(membership.user)

@@ -6,4 +6,9 @@ app_name = "network"
 urlpatterns = [
     path("units/", views.unit_tree, name="unit_tree"),
     path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
+    path("units/<int:pk>/children/", views.unit_children, name="unit_children"),
+    path("units/<int:pk>/edit/", views.unit_edit, name="unit_edit"),
+    path("units/<int:pk>/add/", views.unit_add, name="unit_add"),
+    path("units/<int:pk>/roles/", views.membership_grant, name="membership_grant"),
+    path("memberships/<int:pk>/revoke/", views.membership_revoke, name="membership_revoke"),
 ]

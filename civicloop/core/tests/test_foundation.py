@@ -59,3 +59,22 @@ def test_browser_login_and_logout(personas, desk):
     desk.page.click("text=退出")
     desk.page.wait_for_load_state()
     assert "登录" in desk.page.content()
+
+
+def test_chinese_by_default_even_for_an_english_browser(client, db):
+    response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "用户名或手机号" in response.content.decode()
+
+
+def test_english_when_chosen(client, db):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = client.get("/accounts/login/")
+    assert "Username or mobile number" in response.content.decode()
+
+
+def test_api_answers_in_the_language_asked(client, db):
+    response = client.get("/api/people/me", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 401
+    assert response.json()["detail"] == "Please sign in first."
+    response = client.get("/api/people/me")
+    assert response.json()["detail"] == "请先登录。"

@@ -1,0 +1,24 @@
+"""The audit log filter form."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from civicloop.audit.models import AuditEvent
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.CharField(label=_("Action"), max_length=50, required=False)
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=[("", _("All")), *AuditEvent.Outcome.choices], required=False
+    )
+    actor = forms.CharField(label=_("Actor username"), max_length=150, required=False)
+    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            raise forms.ValidationError(_("The start date must not be after the end date."))
+        return data
