@@ -55,3 +55,156 @@ class ServiceRecord(models.Model):
         if self.pk is not None:
             raise PermissionError("service records are never edited; reverse them instead")
         super().save(*args, **kwargs)
+
+
+class MakeupClaim(models.Model):
+    """Make-up hours (补录) a volunteer declares for an activity; a leader or staff approves."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Not approved")
+
+    volunteer = models.ForeignKey("people.Volunteer", on_delete=models.PROTECT, related_name="makeup_claims")
+    activity = models.ForeignKey(
+        "activities.Activity",
+        on_delete=models.PROTECT,
+        related_name="makeup_claims",
+        verbose_name=_("activity"),
+    )
+    unit_path = models.CharField(max_length=255, db_index=True)
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=2)
+    note = models.CharField(_("what you did"), max_length=200)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    record = models.OneToOneField(
+        ServiceRecord, null=True, blank=True, on_delete=models.PROTECT, related_name="makeup_claim"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("make-up hours")
+        verbose_name_plural = _("make-up hours")
+
+    def __str__(self) -> str:
+        return f"{self.volunteer_id}@{self.activity_id} {self.hours}h {self.status}"
+
+
+class ServiceRecordDocument(models.Model):
+    """An issued platform service record (平台服务记录) with its public verification number."""
+
+    number = models.CharField(_("record number"), max_length=32, unique=True)
+    volunteer = models.ForeignKey("people.Volunteer", on_delete=models.PROTECT, related_name="documents")
+    hours = models.DecimalField(_("hours at issue"), max_digits=9, decimal_places=2)
+    lines = models.JSONField(default=list)  # the services and activities printed on the record
+    issuing_unit = models.ForeignKey("network.Unit", on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(auto_now_add=True)
+    content_hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-issued_at"]
+        verbose_name = _("platform service record")
+        verbose_name_plural = _("platform service records")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class PointsAccount(models.Model):
+    """The running points balance of a volunteer; changed only with F() updates next to a PointsEntry."""
+
+    volunteer = models.OneToOneField(
+        "people.Volunteer", on_delete=models.CASCADE, related_name="points_account"
+    )
+    balance = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.volunteer_id}: {self.balance}"
+
+
+class PointsEntry(models.Model):
+    """The points ledger (积分). Rows are never edited."""
+
+    class Kind(models.TextChoices):
+        EARNED = "earned", _("Earned from hours")
+        REVERSED = "reversed", _("Hours corrected")
+        REDEEMED = "redeemed", _("Redeemed")
+        ADJUSTED = "adjusted", _("Adjustment")
+
+    volunteer = models.ForeignKey("people.Volunteer", on_delete=models.PROTECT, related_name="points_entries")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    points = models.IntegerField(_("points"))
+    record = models.OneToOneField(
+        ServiceRecord, null=True, blank=True, on_delete=models.PROTECT, related_name="points_entry"
+    )
+    redemption = models.OneToOneField(
+        "records.Redemption", null=True, blank=True, on_delete=models.PROTECT, related_name="points_entry"
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["volunteer", "created_at"], name="points_volunteer_time")]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer_id} {self.points:+d} {self.kind}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("points entries are never edited")
+        super().save(*args, **kwargs)
+
+
+class ShopItem(models.Model):
+    """Goods in a unit's points shop (爱心超市)."""
+
+    unit = models.ForeignKey(
+        "network.Unit", on_delete=models.PROTECT, related_name="shop_items", verbose_name=_("unit")
+    )
+    unit_path = models.CharField(max_length=255, db_index=True, editable=False)
+    name = models.CharField(_("name"), max_length=100)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    price = models.PositiveIntegerField(_("points price"))
+    stock = models.PositiveIntegerField(_("stock"), default=0)
+    is_active = models.BooleanField(_("on sale"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["unit_path", "price", "id"]
+        verbose_name = _("shop item")
+        verbose_name_plural = _("shop items")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Redemption(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be handed out")
+        HANDED_OUT = "handed_out", _("Handed out")
+
+    item = models.ForeignKey(ShopItem, on_delete=models.PROTECT, related_name="redemptions")
+    volunteer = models.ForeignKey("people.Volunteer", on_delete=models.PROTECT, related_name="redemptions")
+    unit_path = models.CharField(max_length=255, db_index=True)
+    quantity = models.PositiveIntegerField(_("quantity"), default=1)
+    points = models.PositiveIntegerField(_("points"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    handed_out_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    handed_out_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} x{self.quantity} by {self.volunteer_id}"

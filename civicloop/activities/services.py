@@ -1,0 +1,423 @@
+"""Writes for practice activities: plan, publish, sign up (quota kept atomically), sign in/out, close.
+
+Hours on close: each signed-in volunteer gets the overlap of their signed time with the activity's own time
+(so arriving early or leaving late earns nothing extra, and travel never counts), capped at the activity's
+length and rounded DOWN to the half hour. A volunteer who signed in but never signed out is counted until the
+activity's end (the organiser closes it, which confirms they stayed); roll call counts the full activity.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import time
+from decimal import ROUND_DOWN, Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civicloop.activities.models import Activity, ActivityPhoto, ActivityRole, Signup
+from civicloop.audit.services import audit_record
+from civicloop.core.choices import FocusGroup, Platform
+from civicloop.core.exceptions import Conflict
+
+QR_WINDOW_SECONDS = 60
+SIGN_IN_EARLY = dt.timedelta(minutes=60)
+
+
+# --- the rotating QR token -------------------------------------------------------------------------------
+
+
+def qr_window(now: float | None = None) -> int:
+    return int((time.time() if now is None else now) // QR_WINDOW_SECONDS)
+
+
+def qr_token(activity_id: int, kind: str, window: int | None = None) -> str:
+    """HMAC of activity, direction (in/out) and the minute window; a screenshot is useless a minute later."""
+    window = qr_window() if window is None else window
+    msg = f"activity-qr:{activity_id}:{kind}:{window}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), msg, hashlib.sha256).hexdigest()[:20]
+
+
+def qr_token_valid(activity_id: int, kind: str, token: str) -> bool:
+    """Accept the current and the previous window only."""
+    now = qr_window()
+    return any(hmac.compare_digest(qr_token(activity_id, kind, w), token or "") for w in (now, now - 1))
+
+
+# --- planning -------------------------------------------------------------------------------------------
+
+
+def _parse_roles(roles: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    cleaned = []
+    for name, quota in roles:
+        name = (name or "").strip()
+        if not name:
+            continue
+        try:
+            quota = int(quota)
+        except (TypeError, ValueError) as exc:
+            raise ValidationError(_("Each role needs a number of places.")) from exc
+        if quota < 1 or quota > 1000:
+            raise ValidationError(_("A role needs between 1 and 1000 places."))
+        cleaned.append((name[:50], quota))
+    if not cleaned:
+        raise ValidationError(_("Add at least one volunteer role with its number of places."))
+    if len({n for n, _q in cleaned}) != len(cleaned):
+        raise ValidationError(_("Each role name may appear only once."))
+    return cleaned
+
+
+def _check_fields(
+    *, category: str, title: str, place: str, starts_at: dt.datetime, ends_at: dt.datetime, target_group: str
+) -> None:
+    if category not in Platform.values:
+        raise ValidationError(_("Choose a service platform."))
+    if not title.strip():
+        raise ValidationError(_("Give the activity a title."))
+    if not place.strip():
+        raise ValidationError(_("Say where the activity takes place."))
+    if ends_at <= starts_at:
+        raise ValidationError(_("The activity must end after it starts."))
+    if ends_at - starts_at > dt.timedelta(hours=24):
+        raise ValidationError(
+            _("An activity lasts at most 24 hours; plan longer ones as several activities.")
+        )
+    if target_group and target_group not in FocusGroup.values:
+        raise ValidationError(_("Choose a valid target group."))
+
+
+@transaction.atomic
+def activity_create(
+    *,
+    unit: Any,
+    actor: Any,
+    category: str,
+    title: str,
+    place: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    roles: list[tuple[str, int]],
+    description: str = "",
+    team: Any = None,
+    target_group: str = "",
+    expected_audience: int = 0,
+    auto_accept: bool = True,
+    lat: float | None = None,
+    lng: float | None = None,
+) -> Activity:
+    _check_fields(
+        category=category,
+        title=title,
+        place=place,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        target_group=target_group,
+    )
+    roles = _parse_roles(roles)
+    activity = Activity.objects.create(
+        unit=unit,
+        unit_path=unit.path,
+        team=team,
+        category=category,
+        title=title.strip(),
+        description=description,
+        place=place.strip(),
+        lat=lat,
+        lng=lng,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        target_group=target_group,
+        expected_audience=expected_audience or 0,
+        auto_accept=auto_accept,
+        created_by=actor,
+    )
+    ActivityRole.objects.bulk_create([ActivityRole(activity=activity, name=n, quota=q) for n, q in roles])
+    audit_record(action="activity_create", actor=actor, unit=unit, obj=activity)
+    return activity
+
+
+@transaction.atomic
+def activity_update(
+    *, activity: Activity, actor: Any, roles: list[tuple[str, int]] | None = None, **changes: Any
+) -> Activity:
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    if activity.status not in (Activity.Status.DRAFT, Activity.Status.PUBLISHED):
+        raise Conflict(_("A closed or cancelled activity can no longer be changed."))
+    for key, value in changes.items():
+        setattr(activity, key, value)
+    _check_fields(
+        category=activity.category,
+        title=activity.title,
+        place=activity.place,
+        starts_at=activity.starts_at,
+        ends_at=activity.ends_at,
+        target_group=activity.target_group,
+    )
+    activity.save()
+    if roles is not None:
+        wanted = dict(_parse_roles(roles))
+        for role in ActivityRole.objects.select_for_update().filter(activity=activity):
+            if role.name in wanted:
+                quota = wanted.pop(role.name)
+                if quota < role.filled:
+                    raise ValidationError(
+                        _("Role %(role)s already has %(n)s volunteers; its places cannot go below that.")
+                        % {"role": role.name, "n": role.filled}
+                    )
+                ActivityRole.objects.filter(pk=role.pk).update(quota=quota)
+            elif role.filled or role.signups.exists():
+                raise ValidationError(
+                    _("Role %(role)s has sign-ups and cannot be removed.") % {"role": role.name}
+                )
+            else:
+                role.delete()
+        ActivityRole.objects.bulk_create(
+            [ActivityRole(activity=activity, name=n, quota=q) for n, q in wanted.items()]
+        )
+    audit_record(action="activity_update", actor=actor, unit=activity.unit, obj=activity)
+    return activity
+
+
+def _move(activity: Activity, frm: tuple[str, ...], to: str, **extra: Any) -> None:
+    if not Activity.objects.filter(pk=activity.pk, status__in=frm).update(status=to, **extra):
+        raise Conflict(_("This activity is no longer in a state that allows this."))
+    activity.refresh_from_db()
+
+
+@transaction.atomic
+def activity_publish(*, activity: Activity, actor: Any) -> Activity:
+    if activity.ends_at <= timezone.now():
+        raise ValidationError(_("This activity is already over; change its time before publishing."))
+    _move(activity, (Activity.Status.DRAFT,), Activity.Status.PUBLISHED, published_at=timezone.now())
+    audit_record(action="activity_publish", actor=actor, unit=activity.unit, obj=activity)
+    return activity
+
+
+@transaction.atomic
+def activity_cancel(*, activity: Activity, actor: Any, reason: str) -> Activity:
+    if not reason.strip():
+        raise ValidationError(_("Give a reason for cancelling."))
+    _move(activity, (Activity.Status.DRAFT, Activity.Status.PUBLISHED), Activity.Status.CANCELLED)
+    audit_record(action="activity_cancel", actor=actor, unit=activity.unit, obj=activity, detail=reason)
+    return activity
+
+
+# --- sign-ups --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def signup_create(*, activity: Activity, volunteer: Any, role: ActivityRole | None = None) -> Signup:
+    """Take a place. The per-role counter moves only by `UPDATE ... WHERE filled < quota`, so simultaneous
+    sign-ups can never over-fill a role; whoever finds it full gets a clear answer and nothing is written."""
+    activity = Activity.objects.get(pk=activity.pk)
+    if activity.status != Activity.Status.PUBLISHED or activity.ends_at <= timezone.now():
+        raise Conflict(_("This activity is not open for sign-up."))
+    if role is None:
+        role = activity.roles.filter(filled__lt=F("quota")).first() or activity.roles.first()
+    if role is None or role.activity_id != activity.pk:
+        raise ValidationError(_("Choose a role."))
+    if Signup.objects.filter(activity=activity, volunteer=volunteer, status__in=Signup.HOLDING).exists():
+        raise Conflict(_("You have already signed up for this activity."))
+    if not ActivityRole.objects.filter(pk=role.pk, filled__lt=F("quota")).update(filled=F("filled") + 1):
+        raise Conflict(_("Sorry, all places for this role are taken."))
+    status = Signup.Status.APPROVED if activity.auto_accept else Signup.Status.PENDING
+    try:
+        with transaction.atomic():
+            signup = Signup.objects.create(
+                activity=activity,
+                volunteer=volunteer,
+                role=role,
+                status=status,
+                decided_at=timezone.now() if activity.auto_accept else None,
+            )
+    except IntegrityError as exc:  # the same volunteer twice at once
+        raise Conflict(_("You have already signed up for this activity.")) from exc
+    audit_record(action="signup_create", actor=volunteer.user, unit=activity.unit, obj=signup)
+    return signup
+
+
+def _release(signup: Signup, to: str, actor: Any) -> Signup:
+    if not Signup.objects.filter(pk=signup.pk, status__in=Signup.HOLDING, signed_in_at__isnull=True).update(
+        status=to, decided_at=timezone.now()
+    ):
+        raise Conflict(_("This sign-up can no longer be changed."))
+    ActivityRole.objects.filter(pk=signup.role_id, filled__gt=0).update(filled=F("filled") - 1)
+    signup.refresh_from_db()
+    return signup
+
+
+@transaction.atomic
+def signup_withdraw(*, signup: Signup, actor: Any) -> Signup:
+    if signup.activity.status != Activity.Status.PUBLISHED:
+        raise Conflict(_("This activity is not open for changes."))
+    _release(signup, Signup.Status.WITHDRAWN, actor)
+    audit_record(action="signup_withdraw", actor=actor, obj=signup)
+    return signup
+
+
+@transaction.atomic
+def signup_decide(*, signup: Signup, approve: bool, actor: Any) -> Signup:
+    if approve:
+        if not Signup.objects.filter(pk=signup.pk, status=Signup.Status.PENDING).update(
+            status=Signup.Status.APPROVED, decided_at=timezone.now()
+        ):
+            raise Conflict(_("This sign-up has already been decided."))
+        signup.refresh_from_db()
+    else:
+        if signup.status != Signup.Status.PENDING:
+            raise Conflict(_("This sign-up has already been decided."))
+        _release(signup, Signup.Status.REJECTED, actor)
+    audit_record(action="signup_approve" if approve else "signup_reject", actor=actor, obj=signup)
+    return signup
+
+
+def _live_signup(activity: Activity, volunteer: Any) -> Signup:
+    signup = Signup.objects.filter(activity=activity, volunteer=volunteer, status__in=Signup.HOLDING).first()
+    if signup is None:
+        raise ValidationError(_("You have not signed up for this activity."))
+    if signup.status != Signup.Status.APPROVED:
+        raise ValidationError(_("Your sign-up has not been approved yet."))
+    return signup
+
+
+@transaction.atomic
+def signup_sign_in(*, activity: Activity, volunteer: Any, token: str) -> Signup:
+    """Sign in by scanning the organiser's QR code (current or previous minute only)."""
+    if not qr_token_valid(activity.pk, "in", token):
+        raise ValidationError(
+            _(
+                "This sign-in code has expired or belongs to another activity. Scan the code on the organiser's screen again."
+            )
+        )
+    now = timezone.now()
+    if activity.status != Activity.Status.PUBLISHED or not (
+        activity.starts_at - SIGN_IN_EARLY <= now <= activity.ends_at
+    ):
+        raise ValidationError(_("Sign-in is open from an hour before the activity until it ends."))
+    signup = _live_signup(activity, volunteer)
+    if signup.signed_in_at is not None:
+        raise Conflict(_("You have already signed in."))
+    Signup.objects.filter(pk=signup.pk).update(signed_in_at=now, how=Signup.How.QR)
+    signup.refresh_from_db()
+    audit_record(action="signup_sign_in", actor=volunteer.user, obj=signup)
+    return signup
+
+
+@transaction.atomic
+def signup_sign_out(*, activity: Activity, volunteer: Any, token: str) -> Signup:
+    if not qr_token_valid(activity.pk, "out", token):
+        raise ValidationError(
+            _(
+                "This sign-out code has expired or belongs to another activity. Scan the code on the organiser's screen again."
+            )
+        )
+    if activity.status != Activity.Status.PUBLISHED:
+        raise ValidationError(_("This activity is not open for signing out."))
+    signup = _live_signup(activity, volunteer)
+    if signup.signed_in_at is None:
+        raise ValidationError(_("Sign in first."))
+    if signup.signed_out_at is not None:
+        raise Conflict(_("You have already signed out."))
+    Signup.objects.filter(pk=signup.pk).update(signed_out_at=timezone.now())
+    signup.refresh_from_db()
+    audit_record(action="signup_sign_out", actor=volunteer.user, obj=signup)
+    return signup
+
+
+@transaction.atomic
+def signup_roll_call(*, signup: Signup, present: bool, actor: Any) -> Signup:
+    """The organiser marks a volunteer present (the whole activity) or absent (clears the sign-in)."""
+    if signup.activity.status != Activity.Status.PUBLISHED:
+        raise Conflict(_("This activity is not open for roll call."))
+    if signup.status != Signup.Status.APPROVED:
+        raise ValidationError(_("Only approved volunteers can be marked present."))
+    if present:
+        Signup.objects.filter(pk=signup.pk).update(
+            signed_in_at=signup.activity.starts_at,
+            signed_out_at=signup.activity.ends_at,
+            how=Signup.How.ROLL_CALL,
+        )
+    else:
+        Signup.objects.filter(pk=signup.pk).update(signed_in_at=None, signed_out_at=None, how="")
+    signup.refresh_from_db()
+    audit_record(
+        action="signup_roll_call", actor=actor, obj=signup, detail="present" if present else "absent"
+    )
+    return signup
+
+
+def credited_hours(activity: Activity, signup: Signup) -> Decimal:
+    """Overlap of signed time with the activity's time, capped at its length, rounded down to 0.5 h."""
+    if signup.signed_in_at is None:
+        return Decimal("0")
+    start = max(signup.signed_in_at, activity.starts_at)
+    end = min(signup.signed_out_at or activity.ends_at, activity.ends_at)
+    seconds = max((end - start).total_seconds(), 0)
+    seconds = min(seconds, (activity.ends_at - activity.starts_at).total_seconds())
+    halves = (Decimal(str(seconds)) / Decimal(1800)).to_integral_value(rounding=ROUND_DOWN)
+    return halves / 2
+
+
+@transaction.atomic
+def activity_close(
+    *, activity: Activity, actor: Any, people_served: int, summary: str, photos: list[Any] | None = None
+) -> list[Any]:
+    """Close with a summary and credit hours to every signed-in volunteer. Returns the ledger rows written."""
+    from civicloop.records.services import record_credit
+
+    try:
+        people_served = int(people_served)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError(_("Enter how many people were served.")) from exc
+    if people_served < 0 or people_served > 100000:
+        raise ValidationError(_("Enter how many people were served."))
+    if not summary.strip():
+        raise ValidationError(_("Write a short summary of the activity."))
+    if activity.starts_at > timezone.now():
+        raise ValidationError(_("An activity can be closed only after it has started."))
+    _move(
+        activity,
+        (Activity.Status.PUBLISHED,),
+        Activity.Status.CLOSED,
+        closed_at=timezone.now(),
+        people_served=people_served,
+        summary=summary.strip(),
+    )
+    rows = []
+    signups = Signup.objects.filter(
+        activity=activity, status=Signup.Status.APPROVED, signed_in_at__isnull=False
+    ).select_related("volunteer")
+    for signup in signups:
+        hours = credited_hours(activity, signup)
+        Signup.objects.filter(pk=signup.pk).update(credited_hours=hours)
+        if hours > 0:
+            rows.append(
+                record_credit(
+                    volunteer=signup.volunteer,
+                    hours=hours,
+                    source="activity",
+                    source_id=activity.pk,
+                    unit=activity.unit,
+                    served_on=timezone.localdate(activity.starts_at),
+                    category=activity.category,
+                    description=activity.title,
+                    created_by=actor,
+                )
+            )
+    for photo in photos or []:
+        ActivityPhoto.objects.create(activity=activity, image=photo)
+    audit_record(
+        action="activity_close",
+        actor=actor,
+        unit=activity.unit,
+        obj=activity,
+        detail=f"{len(rows)} volunteers credited",
+    )
+    return rows
