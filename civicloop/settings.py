@@ -238,4 +238,11 @@ CIVICLOOP = {
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # (dotted path of an idempotent job, run every N seconds) — see `manage.py worker`.
-PERIODIC_JOBS: list[tuple[str, int]] = []
+PERIODIC_JOBS: list[tuple[str, int]] = [
+    ("civicloop.orders.services.orders_escalate_overdue", 300),
+    ("civicloop.orders.services.orders_auto_dispatch", 300),
+    ("civicloop.orders.services.orders_auto_rate", 3600),
+    ("civicloop.notify.services.notify_deliver_pending", 10),
+]
+# Notification channels besides the in-app inbox; add "civicloop.notify.channels.LoggingSmsChannel" for the SMS stub.
+NOTIFY_CHANNELS = env_list("NOTIFY_CHANNELS", "civicloop.notify.channels.EmailChannel")

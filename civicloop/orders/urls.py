@@ -1,4 +1,19 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from civicloop.orders import views
 
 app_name = "orders"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("new/", views.order_new, name="new"),
+    path("mine/", views.order_mine, name="mine"),
+    path("enter/", views.order_enter, name="enter"),
+    path("queue/", views.order_queue, name="queue"),
+    path("queue/publish/", views.order_bulk_publish, name="bulk_publish"),
+    path("follow-up/", views.order_follow_up, name="follow_up"),
+    path("hall/", views.order_hall, name="hall"),
+    path("tasks/", views.order_tasks, name="tasks"),
+    path("whistles/", views.whistle_list, name="whistles"),
+    path("whistles/<int:pk>/answer/", views.whistle_answer, name="whistle_answer"),
+    path("<str:number>/", views.order_detail, name="detail"),
+    path("<str:number>/<str:action>/", views.order_action, name="action"),
+]

@@ -1,0 +1,56 @@
+"""Delivery channels. A channel has a `name` and `send(notification)`, raising on failure (the row is retried)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Protocol
+
+from django.conf import settings
+from django.core.mail import send_mail
+
+from civicloop.notify.models import Notification
+
+log = logging.getLogger(__name__)
+
+
+class Channel(Protocol):
+    name: str
+
+    def send(self, notification: Notification) -> None: ...
+
+
+class EmailChannel:
+    """Email through Django's mail backend; recipients without an address are skipped."""
+
+    name = "email"
+
+    def send(self, notification: Notification) -> None:
+        email = notification.recipient.email
+        if not email:
+            return
+        body = notification.body
+        if notification.url:
+            body = f"{body}\n\n{notification.url}"
+        send_mail(notification.title, body, settings.DEFAULT_FROM_EMAIL, [email])
+
+
+class SmsChannel:
+    """Interface for an SMS gateway: subclasses implement `send_text(phone, text)`."""
+
+    name = "sms"
+
+    def send(self, notification: Notification) -> None:
+        phone = notification.recipient.phone
+        if not phone:
+            return
+        self.send_text(phone, notification.title)
+
+    def send_text(self, phone: str, text: str) -> None:
+        raise NotImplementedError
+
+
+class LoggingSmsChannel(SmsChannel):
+    """Development SMS channel: writes the message to the log instead of a gateway (phone masked)."""
+
+    def send_text(self, phone: str, text: str) -> None:
+        log.info("SMS to %s****%s: %s", phone[:3], phone[-4:], text)

@@ -1,0 +1,184 @@
+"""Reads of the service-order loop. Every list is scoped through civicloop.access.orders and fetches its
+relations up front so a page of rows costs a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from civicloop import access
+from civicloop.access import orders as policy
+from civicloop.orders.models import Order, OrderEvent, Whistle
+
+S = Order.Status
+LIST_RELATED = ("unit", "requester", "team", "escalated_to")
+
+
+def _list(qs: QuerySet[Order]) -> QuerySet[Order]:
+    return qs.select_related(*LIST_RELATED)
+
+
+def order_detail(number: str) -> Order | None:
+    return (
+        Order.objects.select_related(
+            "unit", "requester__user", "team__leader", "escalated_to", "entered_by", "merged_into"
+        )
+        .filter(number=number)
+        .first()
+    )
+
+
+def order_timeline(order: Order) -> QuerySet[OrderEvent]:
+    return OrderEvent.objects.filter(order=order).select_related("actor", "unit").order_by("created_at", "pk")
+
+
+def staff_queue(
+    user: Any,
+    *,
+    status: str | None = None,
+    category: str | None = None,
+    q: str | None = None,
+    overdue: bool | None = None,
+) -> QuerySet[Order]:
+    """Orders in the user's staff scope, most urgent first (escalated, then earliest due)."""
+    qs = Order.objects.filter(access.scope_q(user))
+    if status:
+        qs = qs.filter(status=status)
+    if category:
+        qs = qs.filter(category=category)
+    if q:
+        q = q.strip()
+        qs = qs.filter(Q(number__icontains=q) | Q(title__icontains=q) | Q(requester__name__icontains=q))
+    if overdue:
+        qs = qs.filter(overdue_q(timezone.now()))
+    return _list(qs).order_by("-escalation_level", "-created_at")
+
+
+def overdue_q(now: dt.datetime) -> Q:
+    return (
+        Q(status=S.SUBMITTED, review_due__lt=now)
+        | Q(status__in=(S.OPEN, S.DISPATCHED), claim_due__lt=now)
+        | Q(status__in=(S.ACCEPTED, S.IN_SERVICE), complete_due__lt=now)
+    )
+
+
+def current_due(order: Order) -> dt.datetime | None:
+    """The deadline that applies to the order in its current state."""
+    if order.status == S.SUBMITTED:
+        return order.review_due
+    if order.status in (S.OPEN, S.DISPATCHED):
+        return order.claim_due
+    if order.status in (S.ACCEPTED, S.IN_SERVICE):
+        return order.complete_due
+    return None
+
+
+def due_colour(order: Order, now: dt.datetime | None = None) -> str:
+    """ "late" past the deadline, "soon" within a quarter of a day, "ok" otherwise, "" without one."""
+    due = current_due(order)
+    if due is None:
+        return ""
+    now = now or timezone.now()
+    if due < now:
+        return "late"
+    if due - now < dt.timedelta(hours=6):
+        return "soon"
+    return "ok"
+
+
+def hall(user: Any, team: Any, *, category: str | None = None, unit: Any = None) -> QuerySet[Order]:
+    """The order hall of a leader's team: escalated (urgent) first, then newest."""
+    qs = policy.hall_orders(user, team)
+    if category:
+        qs = qs.filter(category=category)
+    if unit is not None:
+        qs = qs.filter(unit_path__startswith=unit.path)
+    return _list(qs).order_by("-escalation_level", "-created_at")
+
+
+def resident_orders(resident: Any) -> QuerySet[Order]:
+    return _list(Order.objects.filter(requester=resident)).order_by("-created_at")
+
+
+def team_tasks(team: Any) -> QuerySet[Order]:
+    return _list(
+        Order.objects.filter(team=team, status__in=(S.DISPATCHED, S.ACCEPTED, S.IN_SERVICE, S.SERVED))
+    ).order_by("complete_due", "-created_at")
+
+
+def volunteer_tasks(volunteer: Any) -> QuerySet[Order]:
+    return _list(
+        Order.objects.filter(
+            assignments__volunteer=volunteer, status__in=(S.ACCEPTED, S.IN_SERVICE, S.SERVED)
+        )
+    ).order_by("wanted_from", "-created_at")
+
+
+def whistle_queue(user: Any) -> QuerySet[Whistle]:
+    """Whistles raised to the user's units or asking the user's department; unanswered first."""
+    return (
+        policy.whistles_for(user)
+        .select_related("order", "order__unit", "from_unit", "to_unit", "raised_by", "answered_by")
+        .prefetch_related("departments")
+        .annotate(
+            open_first=Case(
+                When(answered_at__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        )
+        .order_by("open_first", "-created_at")
+    )
+
+
+def similar_open_orders(
+    resident_or_unit: Any, category: str, title: str, *, limit: int = 5
+) -> QuerySet[Order]:
+    """Open orders of the same platform from the same resident or unit whose title shares words with this one."""
+    from civicloop.people.models import Resident
+
+    live = (S.SUBMITTED, S.OPEN, S.DISPATCHED, S.ACCEPTED, S.IN_SERVICE)
+    qs = Order.objects.filter(status__in=live, category=category)
+    if isinstance(resident_or_unit, Resident):
+        qs = qs.filter(Q(requester=resident_or_unit) | Q(unit_id=resident_or_unit.unit_id))
+    else:
+        qs = qs.filter(unit_path__startswith=resident_or_unit.path)
+    words = _keywords(title)
+    if words:
+        match = Q()
+        for w in words:
+            match |= Q(title__icontains=w)
+        qs = qs.filter(match)
+    return _list(qs).order_by("-created_at")[:limit]
+
+
+def _keywords(title: str) -> list[str]:
+    title = (title or "").strip()
+    try:
+        import jieba
+
+        words = [w for w in jieba.lcut(title) if len(w.strip()) >= 2]
+    except Exception:  # jieba missing: fall back to two-character windows
+        words = [title[i : i + 2] for i in range(0, max(len(title) - 1, 0), 2)]
+    return words[:8]
+
+
+def follow_up_orders(user: Any) -> QuerySet[Order]:
+    """Closed orders in the user's scope with a low (≤ 2), non-automatic rating."""
+    return _list(
+        Order.objects.filter(
+            access.scope_q(user), status=S.CLOSED, rating__score__lte=2, rating__automatic=False
+        )
+    ).order_by("-closed_at")
+
+
+def visible_order_list(
+    user: Any, *, status: str | None = None, category: str | None = None
+) -> QuerySet[Order]:
+    qs = policy.visible_orders(user)
+    if status:
+        qs = qs.filter(status=status)
+    if category:
+        qs = qs.filter(category=category)
+    return _list(qs).order_by("-created_at")

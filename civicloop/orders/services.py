@@ -1,0 +1,1108 @@
+"""Writes of the service-order loop (DESIGN §2). Each function is one transaction.
+
+Every state change goes through `_move`: it checks the allowed-moves table, conditionally updates the row
+(`status` and `version` must still be what this caller read, so of many simultaneous claims exactly one wins
+on SQLite and on PostgreSQL without relying on row locks), writes exactly one `OrderEvent` and leaves the
+caller to queue notifications in the same transaction. Errors: ValidationError (bad input), PermissionDenied
+(wrong actor), Conflict (wrong state, already taken). A failed call writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civicloop import access
+from civicloop.access import orders as policy
+from civicloop.audit.services import audit_record
+from civicloop.core.choices import FocusGroup, Platform
+from civicloop.core.exceptions import Conflict
+from civicloop.network.models import Membership, Unit
+from civicloop.notify.services import notify_queue
+from civicloop.orders.models import (
+    Order,
+    OrderAssignment,
+    OrderEvent,
+    OrderPhoto,
+    OrderRating,
+    OrderReport,
+    OrderReportHours,
+    UnitDeadlines,
+    Whistle,
+)
+from civicloop.stats.services import contribution_of, counters_add_row, counters_follow
+
+S = Order.Status
+DEFAULT_HOURS = {"review": 24, "claim": 48, "complete": 168}
+MAX_TEXT = 2000
+
+
+# --- helpers -----------------------------------------------------------------------------------------------
+
+
+def _denied(message: str | None = None) -> PermissionDenied:
+    return PermissionDenied(message or _("You do not have permission to do this."))
+
+
+def _require(user: Any, action: str, order: Order, *, team: Any = None) -> None:
+    if not policy.may(user, action, order, team=team):
+        raise _denied()
+
+
+def _state_conflict(order: Order) -> Conflict:
+    return Conflict(
+        _("This cannot be done while the order is “%(status)s”.") % {"status": order.get_status_display()}
+    )
+
+
+def _text(value: Any, label: str, *, required: bool = True, max_length: int = MAX_TEXT) -> str:
+    text = str(value or "").strip()
+    if required and not text:
+        raise ValidationError(_("Please fill in %(field)s.") % {"field": label})
+    if len(text) > max_length:
+        raise ValidationError(
+            _("%(field)s is too long (at most %(n)d characters).") % {"field": label, "n": max_length}
+        )
+    return text
+
+
+def deadlines_for(unit: Unit) -> dict[str, Any]:
+    """Deadline hours of the unit, else of its nearest ancestor that has its own, else the defaults."""
+    paths = [unit.path[:i] for i in range(unit.steplen, len(unit.path) + 1, unit.steplen)]
+    row = (
+        UnitDeadlines.objects.filter(unit__path__in=paths)
+        .select_related("unit")
+        .order_by("-unit__depth")
+        .first()
+    )
+    defaults = {**DEFAULT_HOURS, **getattr(settings, "CIVICLOOP", {}).get("ORDER_DEADLINES", {})}
+    if row is None:
+        return {**defaults, "auto_dispatch": False, "auto_dispatch_hours": 24}
+    return {
+        "review": row.review_hours,
+        "claim": row.claim_hours,
+        "complete": row.complete_hours,
+        "auto_dispatch": row.auto_dispatch,
+        "auto_dispatch_hours": row.auto_dispatch_hours,
+    }
+
+
+def _due(unit: Unit, kind: str) -> dt.datetime:
+    return timezone.now() + dt.timedelta(hours=deadlines_for(unit)[kind])
+
+
+def _staff_users(unit: Unit) -> list[Any]:
+    from civicloop.people.models import User
+
+    return list(
+        User.objects.filter(memberships__unit=unit, memberships__role=Membership.Role.STAFF, is_active=True)
+    )
+
+
+def _url(order: Order) -> str:
+    return f"/orders/{order.number}/"
+
+
+def _notify(order: Order, recipients: Iterable[Any], kind: str, title: str, body: str = "") -> None:
+    notify_queue(
+        recipients=recipients, kind=f"order_{kind}", title=title, body=body, url=_url(order), order=order
+    )
+
+
+def _requester_user(order: Order) -> list[Any]:
+    return [order.requester.user] if order.requester.user_id else []
+
+
+def _leader(order: Order) -> list[Any]:
+    return [order.team.leader] if order.team_id and order.team.leader_id else []
+
+
+def _event(
+    order: Order,
+    *,
+    action: str,
+    actor: Any,
+    from_status: str,
+    to_status: str,
+    note: str = "",
+    automatic: bool = False,
+    unit: Unit | None = None,
+) -> OrderEvent:
+    audit_record(
+        action=f"orders.{action}",
+        actor=actor if getattr(actor, "pk", None) else None,
+        unit=unit or order.unit,
+        obj=order,
+        detail=f"{order.number} {from_status}→{to_status}",
+    )
+    return OrderEvent.objects.create(
+        order=order,
+        from_status=from_status,
+        to_status=to_status,
+        action=action,
+        actor=actor if getattr(actor, "pk", None) else None,
+        unit=unit or order.unit,
+        note=note,
+        automatic=automatic,
+    )
+
+
+def _move(
+    order: Order,
+    *,
+    action: str,
+    actor: Any,
+    note: str = "",
+    automatic: bool = False,
+    changes: dict[str, Any] | None = None,
+    taken_message: str | None = None,
+) -> OrderEvent:
+    """The one place that writes `status`: allowed-moves check, conditional update, one event."""
+    sources, target = policy.TRANSITIONS[action]
+    if order.status not in sources:
+        raise _state_conflict(order)
+    changes = dict(changes or {})
+    from_status = order.status
+    counted = contribution_of("order", order)
+    now = timezone.now()
+    if target == S.CLOSED:
+        changes["closed_at"] = now
+    updated = Order.objects.filter(pk=order.pk, status=from_status, version=order.version).update(
+        status=target, version=F("version") + 1, updated_at=now, **changes
+    )
+    if updated != 1:
+        raise Conflict(taken_message or _("Someone else changed this order just now. Reload and try again."))
+    for field, value in changes.items():
+        setattr(order, field, value)
+    order.status = target
+    order.version += 1
+    order.updated_at = now
+    event = _event(
+        order,
+        action=action,
+        actor=actor,
+        from_status=from_status,
+        to_status=target,
+        note=note,
+        automatic=automatic,
+    )
+    counters_follow("order", order, counted)
+    return event
+
+
+def _record(order: Order, *, action: str, actor: Any, note: str = "", automatic: bool = False) -> OrderEvent:
+    """A timeline entry that does not move the state."""
+    if action in policy.RECORDS and order.status not in policy.RECORDS[action]:
+        raise _state_conflict(order)
+    return _event(
+        order,
+        action=action,
+        actor=actor,
+        from_status=order.status,
+        to_status=order.status,
+        note=note,
+        automatic=automatic,
+    )
+
+
+def _today_prefix(now: dt.datetime) -> str:
+    local = timezone.localtime(now)
+    return f"{settings.CIVICLOOP['DISTRICT_PREFIX']}-{local:%Y%m%d}-"
+
+
+def _next_number(prefix: str) -> str:
+    last = (
+        Order.objects.filter(number__startswith=prefix)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{seq:04d}"
+
+
+# --- 点单 ----------------------------------------------------------------------------------------------------
+
+
+def order_submit(
+    *,
+    actor: Any,
+    resident: Any,
+    category: str,
+    title: str,
+    description: str,
+    channel: str = "online",
+    subcategory: str = "",
+    beneficiaries: int = 1,
+    focus_group: str = "",
+    address: str = "",
+    lat: float | None = None,
+    lng: float | None = None,
+    wanted_from: dt.datetime | None = None,
+    wanted_to: dt.datetime | None = None,
+    unit: Unit | None = None,
+) -> Order:
+    """A resident orders a service, or staff enter one on a resident's behalf (代点单)."""
+    if resident is None or resident.erased_at is not None:
+        raise ValidationError(_("Choose the resident this order is for."))
+    own = resident.user_id is not None and resident.user_id == getattr(actor, "pk", None)
+    staff = access.can_view_resident(actor, resident) and access.path_in_scope(actor, resident.unit_path)
+    if not own and not staff:
+        raise _denied()
+    if category not in Platform.values:
+        raise ValidationError(_("Choose one of the six service platforms."))
+    if channel not in Order.Channel.values:
+        raise ValidationError(_("Unknown channel."))
+    if own and not staff:
+        channel = (
+            channel if channel in (Order.Channel.ONLINE, Order.Channel.WISH_WALL) else Order.Channel.ONLINE
+        )
+    elif not own and channel == Order.Channel.ONLINE:
+        channel = Order.Channel.STAFF_ENTRY
+    title = _text(title, _("title"), max_length=100)
+    description = _text(description, _("description"), required=False)
+    subcategory = _text(subcategory, _("sub-category"), required=False, max_length=50)
+    try:
+        beneficiaries = int(beneficiaries)
+    except (TypeError, ValueError):
+        raise ValidationError(_("The number of people must be a whole number.")) from None
+    if not 1 <= beneficiaries <= 1000:
+        raise ValidationError(_("The number of people must be between 1 and 1000."))
+    if focus_group and focus_group not in FocusGroup.values:
+        raise ValidationError(_("Unknown focus group."))
+    if (lat is None) != (lng is None):
+        raise ValidationError(_("Give both latitude and longitude, or neither."))
+    if lat is not None and not (-90 <= float(lat) <= 90 and -180 <= float(lng) <= 180):  # type: ignore[arg-type]
+        raise ValidationError(_("The coordinates are not valid."))
+    if wanted_from and wanted_to and wanted_to <= wanted_from:
+        raise ValidationError(_("The end of the wanted time must be after its start."))
+    if wanted_to and wanted_to < timezone.now():
+        raise ValidationError(_("The wanted time is already over."))
+    owner = unit or resident.unit
+    if not owner.is_active or owner.kind != Unit.Kind.PRACTICE:
+        raise ValidationError(_("Orders belong to an active practice unit."))
+    if unit is not None and not (resident.unit_path.startswith(unit.path) or access.in_scope(actor, unit)):
+        raise ValidationError(_("This unit does not serve the resident."))
+    address = _text(address, _("address"), required=False, max_length=200) or resident.address or ""
+    now = timezone.now()
+    prefix = _today_prefix(now)
+    with transaction.atomic():
+        for _attempt in range(20):
+            try:
+                with transaction.atomic():
+                    order = Order.objects.create(
+                        number=_next_number(prefix),
+                        channel=channel,
+                        category=category,
+                        subcategory=subcategory,
+                        title=title,
+                        description=description,
+                        requester=resident,
+                        entered_by=actor if not own else None,
+                        beneficiaries=beneficiaries,
+                        focus_group=focus_group,
+                        address=address,
+                        lat=lat,
+                        lng=lng,
+                        wanted_from=wanted_from,
+                        wanted_to=wanted_to,
+                        unit=owner,
+                        unit_path=owner.path,
+                        review_due=_due(owner, "review"),
+                    )
+                break
+            except IntegrityError:
+                continue
+        else:
+            raise Conflict(_("Could not number the order; please try again."))
+        _event(order, action="submit", actor=actor, from_status="", to_status=S.SUBMITTED)
+        counters_add_row("order", order)
+        _notify(
+            order,
+            _staff_users(owner),
+            "submitted",
+            _("New order %(n)s: %(t)s") % {"n": order.number, "t": title},
+        )
+        if not own:
+            _notify(
+                order,
+                _requester_user(order),
+                "entered",
+                _("An order was entered for you: %(t)s") % {"t": title},
+            )
+    return order
+
+
+# --- 梳理 ----------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def order_publish(*, actor: Any, order: Order) -> Order:
+    _require(actor, "publish", order)
+    _move(
+        order, action="publish", actor=actor, changes={"team": None, "claim_due": _due(order.unit, "claim")}
+    )
+    from civicloop.people.models import Team, User
+
+    paths = [order.unit_path[:i] for i in range(Unit.steplen, len(order.unit_path) + 1, Unit.steplen)]
+    teams = (
+        Team.objects.filter(is_active=True, leader__isnull=False, served_units__path__in=paths)
+        .distinct()
+        .prefetch_related("served_units")[:200]
+    )
+    leaders = User.objects.filter(
+        pk__in=[
+            t.leader_id for t in teams.prefetch_related("served_units")[:200] if policy.team_serves(t, order)
+        ]
+    )
+    _notify(order, leaders, "published", _("A new order in the hall: %(t)s") % {"t": order.title})
+    return order
+
+
+@transaction.atomic
+def order_withdraw(*, actor: Any, order: Order) -> Order:
+    _require(actor, "withdraw", order)
+    _move(order, action="withdraw", actor=actor, changes={"claim_due": None})
+    return order
+
+
+@transaction.atomic
+def order_dispatch(*, actor: Any, order: Order, team: Any, note: str = "", automatic: bool = False) -> Order:
+    if not automatic:
+        _require(actor, "dispatch", order)
+    if team is None or not team.is_active or team.leader_id is None:
+        raise ValidationError(_("Choose an active team with a leader."))
+    if not (policy.team_serves(team, order) or access.path_in_scope(actor, team.unit_path)):
+        raise ValidationError(_("This team does not serve this order's area or platform."))
+    note = _text(note, _("note"), required=False, max_length=300)
+    _move(
+        order,
+        action="dispatch",
+        actor=actor,
+        note=note,
+        automatic=automatic,
+        changes={"team": team, "claim_due": _due(order.unit, "claim")},
+    )
+    _notify(
+        order,
+        _leader(order),
+        "dispatched",
+        _("An order was dispatched to your team: %(t)s") % {"t": order.title},
+    )
+    return order
+
+
+@transaction.atomic
+def order_reroute(*, actor: Any, order: Order, unit: Unit, reason: str) -> Order:
+    _require(actor, "reroute", order)
+    reason = _text(reason, _("reason"), max_length=300)
+    if unit is None or not unit.is_active or unit.kind != Unit.Kind.PRACTICE:
+        raise ValidationError(_("Choose an active practice unit."))
+    if unit.pk == order.unit_id:
+        raise ValidationError(_("The order already belongs to this unit."))
+    parent = Unit.objects.get_parent(order.unit)
+    reachable = access.in_scope(actor, unit) or (parent is not None and unit.path.startswith(parent.path))
+    if not reachable:
+        raise ValidationError(_("Orders can be rerouted up, down or to a neighbouring unit only."))
+    old = order.unit
+    _move(
+        order,
+        action="reroute",
+        actor=actor,
+        note=_("%(a)s → %(b)s: %(r)s") % {"a": old.name, "b": unit.name, "r": reason},
+        changes={"unit": unit, "unit_path": unit.path, "review_due": _due(unit, "review")},
+    )
+    _notify(
+        order,
+        _staff_users(unit),
+        "rerouted",
+        _("An order was passed to your unit: %(t)s") % {"t": order.title},
+        reason,
+    )
+    _notify(
+        order,
+        _requester_user(order),
+        "rerouted",
+        _("Your order was passed to %(u)s") % {"u": unit.name},
+        reason,
+    )
+    return order
+
+
+@transaction.atomic
+def order_merge(*, actor: Any, order: Order, into: Order, note: str = "") -> Order:
+    _require(actor, "merge", order)
+    if into is None or into.pk == order.pk:
+        raise ValidationError(_("Choose another order to merge into."))
+    if into.status in (S.REJECTED, S.CANCELLED):
+        raise ValidationError(_("The order to merge into is already finished."))
+    if not policy.is_order_staff(actor, into):
+        raise ValidationError(_("The order to merge into is outside your area."))
+    note = _text(note, _("note"), required=False, max_length=300)
+    _move(
+        order,
+        action="merge",
+        actor=actor,
+        note=(_("Merged into %(n)s") % {"n": into.number}) + (f": {note}" if note else ""),
+        changes={"merged_into": into},
+    )
+    _notify(
+        order,
+        _requester_user(order),
+        "merged",
+        _("Your order was merged with %(n)s, which will serve the same need") % {"n": into.number},
+    )
+    return order
+
+
+@transaction.atomic
+def order_reject(*, actor: Any, order: Order, reason: str) -> Order:
+    _require(actor, "reject", order)
+    reason = _text(reason, _("reason"), max_length=300)
+    _move(order, action="reject", actor=actor, note=reason, changes={"reject_reason": reason})
+    _notify(
+        order,
+        _requester_user(order),
+        "rejected",
+        _("Your order was not accepted: %(t)s") % {"t": order.title},
+        reason,
+    )
+    return order
+
+
+# --- 领单/接单 -------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def order_claim(*, actor: Any, order: Order, team: Any) -> Order:
+    """A team leader takes an open order from the hall. Of simultaneous claims exactly one wins."""
+    if team is None or team.leader_id != getattr(actor, "pk", None) or not team.is_active:
+        raise _denied(_("Only the leader of an active team can claim orders."))
+    if not policy.team_serves(team, order):
+        raise _denied(_("Your team does not serve this order's area or platform."))
+    taken = _("This order has already been taken by another team.")
+    if order.status != S.OPEN:
+        if order.status in (S.ACCEPTED, S.IN_SERVICE, S.SERVED, S.CLOSED, S.DISPATCHED):
+            raise Conflict(taken)
+        raise _state_conflict(order)
+    if not policy.team_has_capacity(team):
+        raise Conflict(_("Your team already holds as many orders as it can take at once."))
+    _move(
+        order,
+        action="claim",
+        actor=actor,
+        note=team.name,
+        changes={"team": team, "claim_due": None, "complete_due": _due(order.unit, "complete")},
+        taken_message=taken,
+    )
+    order.team = team
+    _notify(
+        order,
+        _requester_user(order),
+        "claimed",
+        _("A team has taken your order: %(t)s") % {"t": order.title},
+        team.name,
+    )
+    return order
+
+
+@transaction.atomic
+def order_accept(*, actor: Any, order: Order) -> Order:
+    _require(actor, "accept", order)
+    _move(
+        order,
+        action="accept",
+        actor=actor,
+        changes={"claim_due": None, "complete_due": _due(order.unit, "complete")},
+    )
+    _notify(
+        order,
+        _requester_user(order),
+        "accepted",
+        _("A team has taken your order: %(t)s") % {"t": order.title},
+        order.team.name,
+    )
+    return order
+
+
+@transaction.atomic
+def order_decline(*, actor: Any, order: Order, reason: str) -> Order:
+    _require(actor, "decline", order)
+    reason = _text(reason, _("reason"), max_length=300)
+    team = order.team
+    _move(
+        order,
+        action="decline",
+        actor=actor,
+        note=f"{team.name}: {reason}",
+        changes={"team": None, "claim_due": None, "review_due": _due(order.unit, "review")},
+    )
+    _notify(
+        order,
+        _staff_users(order.unit),
+        "declined",
+        _("A team declined order %(n)s") % {"n": order.number},
+        reason,
+    )
+    return order
+
+
+@transaction.atomic
+def order_release(*, actor: Any, order: Order, reason: str) -> Order:
+    _require(actor, "release", order)
+    reason = _text(reason, _("reason"), max_length=300)
+    team = order.team
+    if order.status == S.ACCEPTED and order.assignments.filter(checked_in_at__isnull=False).exists():
+        raise Conflict(_("Service has started; the order can no longer be released."))
+    _move(
+        order,
+        action="release",
+        actor=actor,
+        note=f"{team.name}: {reason}",
+        changes={"team": None, "complete_due": None, "claim_due": _due(order.unit, "claim")},
+    )
+    order.assignments.all().delete()
+    policy.forget_assignments(order)
+    _notify(
+        order,
+        _staff_users(order.unit),
+        "released",
+        _("A team released order %(n)s") % {"n": order.number},
+        reason,
+    )
+    return order
+
+
+# --- 服务 ----------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def order_assign(*, actor: Any, order: Order, volunteers: Sequence[Any]) -> Order:
+    """The leader picks team members for the order (replaces those not yet checked in)."""
+    _require(actor, "assign", order)
+    if order.status not in policy.RECORDS["assign"]:
+        raise _state_conflict(order)
+    volunteers = [v for v in volunteers if v is not None]
+    if not volunteers:
+        raise ValidationError(_("Choose at least one volunteer."))
+    members = set(
+        order.team.memberships.filter(volunteer__is_active=True).values_list("volunteer_id", flat=True)
+    )
+    chosen = {v.pk for v in volunteers}
+    if not chosen <= members:
+        raise ValidationError(_("Only active members of the team can be assigned."))
+    order.assignments.filter(checked_in_at__isnull=True).exclude(volunteer_id__in=chosen).delete()
+    have = set(order.assignments.values_list("volunteer_id", flat=True))
+    OrderAssignment.objects.bulk_create(
+        [OrderAssignment(order=order, volunteer_id=pk) for pk in sorted(chosen - have)]
+    )
+    policy.forget_assignments(order)
+    names = ", ".join(v.user.display_name for v in volunteers)
+    _record(order, action="assign", actor=actor, note=names)
+    _notify(
+        order,
+        [v.user for v in volunteers if v.pk not in have],
+        "assigned",
+        _("You are assigned to order %(n)s: %(t)s") % {"n": order.number, "t": order.title},
+    )
+    return order
+
+
+@transaction.atomic
+def order_check_in(*, actor: Any, order: Order, lat: float | None = None, lng: float | None = None) -> Order:
+    """An assigned volunteer (or the leader) starts service; the first check-in moves the order to in_service."""
+    _require(actor, "check_in", order)
+    if (lat is None) != (lng is None) or (
+        lat is not None and not (-90 <= float(lat) <= 90 and -180 <= float(lng) <= 180)  # type: ignore[arg-type]
+    ):
+        raise ValidationError(_("The coordinates are not valid."))
+    assignment = policy.assignment_of(actor, order)
+    if order.status not in (S.ACCEPTED, S.IN_SERVICE):
+        raise _state_conflict(order)
+    if order.status == S.IN_SERVICE:
+        if assignment is None:
+            raise Conflict(_("Service has already started."))
+        if assignment.checked_in_at is not None:
+            raise Conflict(_("You have already checked in."))
+    now = timezone.now()
+    # After a return for rework a volunteer who checked in before starts the service again.
+    if assignment is not None and assignment.checked_in_at is None:
+        updated = OrderAssignment.objects.filter(pk=assignment.pk, checked_in_at__isnull=True).update(
+            checked_in_at=now, check_lat=lat, check_lng=lng
+        )
+        if updated != 1:
+            raise Conflict(_("You have already checked in."))
+        policy.forget_assignments(order)
+    who = getattr(actor, "display_name", "")
+    if order.status == S.ACCEPTED:
+        _move(order, action="check_in", actor=actor, note=who)
+        _notify(
+            order, _requester_user(order), "started", _("Service has started: %(t)s") % {"t": order.title}
+        )
+    else:
+        _record(order, action="check_in", actor=actor, note=who)
+    return order
+
+
+@transaction.atomic
+def order_check_out(*, actor: Any, order: Order) -> Order:
+    _require(actor, "check_out", order)
+    if order.status != S.IN_SERVICE:
+        raise _state_conflict(order)
+    assignment = policy.assignment_of(actor, order)
+    if assignment.checked_in_at is None:
+        raise Conflict(_("Check in first."))
+    updated = OrderAssignment.objects.filter(pk=assignment.pk, checked_out_at__isnull=True).update(
+        checked_out_at=timezone.now()
+    )
+    if updated != 1:
+        raise Conflict(_("You have already checked out."))
+    policy.forget_assignments(order)
+    _record(order, action="check_out", actor=actor, note=getattr(actor, "display_name", ""))
+    return order
+
+
+def _clean_hours(order: Order, hours: dict[Any, Any]) -> dict[int, Decimal]:
+    if not hours:
+        raise ValidationError(_("Give the hours of at least one volunteer."))
+    assigned = set(order.assignments.values_list("volunteer_id", flat=True))
+    members = set(order.team.memberships.values_list("volunteer_id", flat=True))
+    clean: dict[int, Decimal] = {}
+    for key, value in hours.items():
+        try:
+            pk = int(getattr(key, "pk", key))
+            amount = Decimal(str(value)).quantize(Decimal("0.01"))
+        except (TypeError, ValueError, InvalidOperation):
+            raise ValidationError(_("Hours must be a number.")) from None
+        if pk not in assigned and pk not in members:
+            raise ValidationError(_("Hours can only be given to members of the team."))
+        if amount <= 0 or amount > 24:
+            raise ValidationError(_("Hours must be more than 0 and at most 24."))
+        clean[pk] = amount
+    return clean
+
+
+@transaction.atomic
+def order_report(
+    *,
+    actor: Any,
+    order: Order,
+    summary: str,
+    people_served: int,
+    hours: dict[int, Decimal],
+    photos: Sequence[Any] = (),
+) -> Order:
+    """The leader files what was done, people served and hours per volunteer; the order waits for verification."""
+    _require(actor, "report", order)
+    if order.status != S.IN_SERVICE:
+        raise _state_conflict(order)
+    summary = _text(summary, _("what was done"))
+    try:
+        people_served = int(people_served)
+    except (TypeError, ValueError):
+        raise ValidationError(_("The number of people served must be a whole number.")) from None
+    if not 0 <= people_served <= 10000:
+        raise ValidationError(_("The number of people served must be between 0 and 10000."))
+    clean = _clean_hours(order, hours)
+    if len(photos) > 9:
+        raise ValidationError(_("At most 9 photos."))
+    report, created = OrderReport.objects.get_or_create(
+        order=order,
+        defaults={
+            "summary": summary,
+            "people_served": people_served,
+            "filed_by": actor,
+            "served_on": timezone.localdate(),
+        },
+    )
+    if not created:  # a new report after return-for-rework supersedes the old one
+        report.summary = summary
+        report.people_served = people_served
+        report.filed_by = actor
+        report.served_on = timezone.localdate()
+        report.save()
+        report.hours.all().delete()
+    OrderReportHours.objects.bulk_create(
+        [OrderReportHours(report=report, volunteer_id=pk, hours=h) for pk, h in clean.items()]
+    )
+    for photo in photos:
+        OrderPhoto.objects.create(report=report, image=photo)
+    _move(order, action="report", actor=actor, note=summary[:300])
+    _notify(
+        order,
+        _requester_user(order),
+        "served",
+        _("Service done — please rate it: %(t)s") % {"t": order.title},
+    )
+    _notify(
+        order,
+        _staff_users(order.unit),
+        "served",
+        _("Order %(n)s waits for verification") % {"n": order.number},
+    )
+    return order
+
+
+# --- 评单 / 验单 ---------------------------------------------------------------------------------------------
+
+
+RATING_TAGS_MAX = 10
+
+
+@transaction.atomic
+def order_rate(
+    *, actor: Any, order: Order, score: int, tags: Iterable[str] = (), comment: str = ""
+) -> OrderRating:
+    """The requester rates once, while the order is served or closed (a record, not a state)."""
+    _require(actor, "rate", order)
+    if order.status not in policy.RECORDS["rate"]:
+        raise _state_conflict(order)
+    try:
+        score = int(score)
+    except (TypeError, ValueError):
+        raise ValidationError(_("The score must be from 1 to 5.")) from None
+    if not 1 <= score <= 5:
+        raise ValidationError(_("The score must be from 1 to 5."))
+    tags = [str(t).strip()[:20] for t in tags if str(t).strip()]
+    if len(tags) > RATING_TAGS_MAX:
+        raise ValidationError(_("At most %(n)d tags.") % {"n": RATING_TAGS_MAX})
+    comment = _text(comment, _("comment"), required=False, max_length=500)
+    counted = contribution_of("order", order)
+    try:
+        with transaction.atomic():
+            rating = OrderRating.objects.create(
+                order=order, score=score, tags=tags, comment=comment, rated_by=actor
+            )
+    except IntegrityError:
+        raise Conflict(_("This order has already been rated.")) from None
+    counters_follow("order", order, counted)
+    _record(order, action="rate", actor=actor, note=f"{score}/5 {comment}".strip())
+    if score <= 2:
+        _notify(
+            order,
+            _staff_users(order.unit),
+            "low_rating",
+            _("Low rating on order %(n)s") % {"n": order.number},
+            comment,
+        )
+    return rating
+
+
+@transaction.atomic
+def order_return(*, actor: Any, order: Order, reason: str) -> Order:
+    _require(actor, "return", order)
+    reason = _text(reason, _("reason"), max_length=300)
+    _move(
+        order,
+        action="return",
+        actor=actor,
+        note=reason,
+        changes={"complete_due": _due(order.unit, "complete")},
+    )
+    _notify(
+        order,
+        _leader(order),
+        "returned",
+        _("Order %(n)s was returned for rework") % {"n": order.number},
+        reason,
+    )
+    return order
+
+
+@transaction.atomic
+def order_verify(*, actor: Any, order: Order, note: str = "") -> Order:
+    """Staff verify the report: each volunteer's hours become a ledger row; the order is closed."""
+    from civicloop.records.models import ServiceRecord
+    from civicloop.records.services import record_credit
+
+    _require(actor, "verify", order)
+    if order.status != S.SERVED:
+        raise _state_conflict(order)
+    note = _text(note, _("note"), required=False, max_length=300)
+    report = OrderReport.objects.filter(order=order).first()
+    if report is None:
+        raise Conflict(_("There is no report to verify."))
+    _move(order, action="verify", actor=actor, note=note)
+    rows = list(report.hours.select_related("volunteer__user"))
+    for row in rows:
+        record_credit(
+            volunteer=row.volunteer,
+            hours=row.hours,
+            source=ServiceRecord.Source.ORDER,
+            source_id=order.pk,
+            unit=order.unit,
+            served_on=report.served_on,
+            category=order.category,
+            description=f"{order.number} {order.title}",
+            created_by=actor,
+        )
+    _notify(
+        order,
+        _requester_user(order) + _leader(order),
+        "closed",
+        _("Order %(n)s is closed") % {"n": order.number},
+    )
+    _notify(
+        order,
+        [r.volunteer.user for r in rows],
+        "hours",
+        _("Your service hours for order %(n)s were credited") % {"n": order.number},
+    )
+    return order
+
+
+@transaction.atomic
+def order_cancel(*, actor: Any, order: Order, reason: str = "") -> Order:
+    _require(actor, "cancel", order)
+    reason = _text(reason, _("reason"), required=False, max_length=300)
+    if order.status == S.ACCEPTED and order.assignments.filter(checked_in_at__isnull=False).exists():
+        raise Conflict(_("Service has started; the order can no longer be cancelled."))
+    leaders = _leader(order)
+    _move(order, action="cancel", actor=actor, note=reason)
+    by_requester = policy.is_requester(actor, order)
+    recipients = leaders + ([] if by_requester else _requester_user(order))
+    if by_requester:
+        recipients += _staff_users(order.unit)
+    _notify(order, recipients, "cancelled", _("Order %(n)s was cancelled") % {"n": order.number}, reason)
+    return order
+
+
+# --- 吹哨 ----------------------------------------------------------------------------------------------------
+
+
+def _raise_target(order: Order) -> Unit:
+    current = order.escalated_to or order.unit
+    return Unit.objects.get_parent(current) or current
+
+
+@transaction.atomic
+def order_whistle(*, actor: Any, order: Order, departments: Sequence[Unit], note: str) -> Whistle:
+    """Staff blow the whistle on a hard order: raised one level up, named departments are asked to respond."""
+    _require(actor, "whistle", order)
+    if order.status not in policy.RECORDS["whistle"]:
+        raise _state_conflict(order)
+    note = _text(note, _("note"), max_length=1000)
+    departments = [d for d in departments if d is not None]
+    if not departments:
+        raise ValidationError(_("Name at least one department to respond."))
+    if any(d.kind == Unit.Kind.PRACTICE or not d.is_active for d in departments):
+        raise ValidationError(_("Only active departments, social organisations or venues can be asked."))
+    target = _raise_target(order)
+    whistle = Whistle.objects.create(
+        order=order,
+        reason=Whistle.Reason.MANUAL,
+        raised_by=actor,
+        from_unit=order.unit,
+        to_unit=target,
+        to_unit_path=target.path,
+        note=note,
+    )
+    whistle.departments.set(departments)
+    Order.objects.filter(pk=order.pk).update(escalation_level=F("escalation_level") + 1, escalated_to=target)
+    order.escalation_level += 1
+    order.escalated_to = target
+    names = "、".join(d.name for d in departments)
+    _record(order, action="whistle", actor=actor, note=f"{names}: {note}")
+    from civicloop.people.models import User
+
+    liaisons = User.objects.filter(
+        memberships__unit__in=departments, memberships__role=Membership.Role.LIAISON, is_active=True
+    )
+    _notify(
+        order,
+        list(liaisons) + _staff_users(target),
+        "whistle",
+        _("Whistle on order %(n)s: please respond") % {"n": order.number},
+        note,
+    )
+    return whistle
+
+
+@transaction.atomic
+def whistle_answer(*, actor: Any, whistle: Whistle, answer: str) -> Whistle:
+    if not policy.can_answer_whistle(actor, whistle):
+        raise _denied()
+    answer = _text(answer, _("answer"), max_length=1000)
+    updated = Whistle.objects.filter(pk=whistle.pk, answered_at__isnull=True).update(
+        answer=answer, answered_by=actor, answered_at=timezone.now()
+    )
+    if updated != 1:
+        raise Conflict(_("This whistle has already been answered."))
+    whistle.refresh_from_db()
+    order = whistle.order
+    _event(
+        order,
+        action="whistle_answer",
+        actor=actor,
+        from_status=order.status,
+        to_status=order.status,
+        note=answer,
+    )
+    _notify(
+        order,
+        ([whistle.raised_by] if whistle.raised_by_id else []) + _staff_users(order.unit),
+        "whistle_answered",
+        _("The whistle on order %(n)s was answered") % {"n": order.number},
+        answer,
+    )
+    return whistle
+
+
+# --- periodic jobs (idempotent) ------------------------------------------------------------------------------
+
+OVERDUE = (
+    (Whistle.Reason.REVIEW, "review_due", (S.SUBMITTED,)),
+    (Whistle.Reason.CLAIM, "claim_due", (S.OPEN, S.DISPATCHED)),
+    (Whistle.Reason.COMPLETE, "complete_due", (S.ACCEPTED, S.IN_SERVICE)),
+)
+
+
+def orders_escalate_overdue(limit: int = 500) -> int:
+    """Raise each overdue order one level to the parent unit, once per deadline. Returns how many were raised."""
+    now = timezone.now()
+    raised = 0
+    for reason, field, states in OVERDUE:
+        done = Whistle.objects.filter(
+            order=OuterRef("pk"), reason=reason, automatic=True, deadline=OuterRef(field)
+        )
+        candidates = (
+            Order.objects.filter(status__in=states, **{f"{field}__lt": now})
+            .exclude(Exists(done))
+            .select_related("unit", "escalated_to")
+            .order_by(field)[:limit]
+        )
+        for order in candidates:
+            try:
+                with transaction.atomic():
+                    _escalate(order, reason=reason, deadline=getattr(order, field))
+                raised += 1
+            except IntegrityError:  # another worker raised it for this deadline already
+                continue
+    return raised
+
+
+def _escalate(order: Order, *, reason: str, deadline: dt.datetime) -> None:
+    target = _raise_target(order)
+    Whistle.objects.create(
+        order=order,
+        reason=reason,
+        from_unit=order.escalated_to or order.unit,
+        to_unit=target,
+        to_unit_path=target.path,
+        automatic=True,
+        deadline=deadline,
+        note=str(Whistle.Reason(reason).label),
+    )
+    Order.objects.filter(pk=order.pk).update(escalation_level=F("escalation_level") + 1, escalated_to=target)
+    order.escalation_level += 1
+    order.escalated_to = target
+    _event(
+        order,
+        action="escalate",
+        actor=None,
+        from_status=order.status,
+        to_status=order.status,
+        note=f"{Whistle.Reason(reason).label} → {target.name}",
+        automatic=True,
+        unit=target,
+    )
+    _notify(
+        order,
+        _staff_users(target) + _staff_users(order.unit),
+        "escalated",
+        _("Order %(n)s is overdue and was raised to %(u)s") % {"n": order.number, "u": target.name},
+    )
+
+
+def orders_auto_rate(limit: int = 500) -> int:
+    """Orders served N days ago (settings.CIVICLOOP["AUTO_RATING_DAYS"]) without a rating get an automatic one.
+
+    The automatic rating is the customary default "satisfied" (5), marked automatic so reports can tell it
+    apart and it never puts an order on the follow-up list.
+    """
+    days = int(settings.CIVICLOOP.get("AUTO_RATING_DAYS", 7))
+    cutoff = timezone.now() - dt.timedelta(days=days)
+    candidates = (
+        Order.objects.filter(
+            status__in=(S.SERVED, S.CLOSED), rating__isnull=True, report__updated_at__lte=cutoff
+        )
+        .select_related("unit")
+        .order_by("pk")[:limit]
+    )
+    done = 0
+    for order in candidates:
+        try:
+            with transaction.atomic():
+                counted = contribution_of("order", order)
+                OrderRating.objects.create(order=order, score=5, automatic=True, comment="")
+                counters_follow("order", order, counted)
+                _event(
+                    order,
+                    action="rate",
+                    actor=None,
+                    from_status=order.status,
+                    to_status=order.status,
+                    note=_("Automatic rating after %(d)d days without one") % {"d": days},
+                    automatic=True,
+                )
+            done += 1
+        except IntegrityError:
+            continue
+    return done
+
+
+def orders_auto_dispatch(limit: int = 200) -> int:
+    """In units that ask for it (UnitDeadlines.auto_dispatch), an order left unclaimed in the hall for
+    auto_dispatch_hours is dispatched to the least-loaded team that serves it and has room. Idempotent."""
+    from civicloop.people.models import Team
+
+    roots = list(UnitDeadlines.objects.filter(auto_dispatch=True).values_list("unit__path", flat=True))
+    if not roots:
+        return 0
+    now = timezone.now()
+    where = Q()
+    for path in roots:
+        where |= Q(unit_path__startswith=path)
+    done = 0
+    for order in (
+        Order.objects.filter(where, status=S.OPEN).select_related("unit").order_by("updated_at")[:limit]
+    ):
+        rules = deadlines_for(order.unit)
+        if not rules["auto_dispatch"] or order.updated_at > now - dt.timedelta(
+            hours=rules["auto_dispatch_hours"]
+        ):
+            continue
+        paths = [order.unit_path[:i] for i in range(Unit.steplen, len(order.unit_path) + 1, Unit.steplen)]
+        teams = [
+            t
+            for t in Team.objects.filter(is_active=True, leader__isnull=False, served_units__path__in=paths)
+            .distinct()
+            .prefetch_related("served_units")
+            if policy.team_serves(t, order)
+        ]
+        ranked = sorted(((policy.team_load(t), t.pk, t) for t in teams), key=lambda x: (x[0], x[1]))
+        choice = next((t for load, _pk, t in ranked if load < t.capacity), None)
+        if choice is None:
+            continue
+        try:
+            order_dispatch(
+                actor=None,
+                order=order,
+                team=choice,
+                note=_("Dispatched automatically: unclaimed for %(h)d hours")
+                % {"h": rules["auto_dispatch_hours"]},
+                automatic=True,
+            )
+            done += 1
+        except Conflict:  # someone claimed it meanwhile
+            continue
+    return done
