@@ -1,3 +1,115 @@
-from ninja import Router
+"""Learning garden API: posts, messages, and moderation. Scoped and paginated."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import F
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+from ninja.responses import Status
+
+from civicloop import access
+from civicloop.access import garden as policy
+from civicloop.garden import selectors, services
+from civicloop.garden.models import Comment, GardenPost
 
 router = Router(tags=["garden"])
+
+
+class PostOut(Schema):
+    id: int
+    unit_id: int
+    title: str
+    body: str
+    links: list[dict[str, str]]
+    published_at: dt.datetime
+
+
+class CommentOut(Schema):
+    id: int
+    author: str
+    body: str
+    status: str
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_author(obj: Any) -> str:
+        return obj["author"] if isinstance(obj, dict) else obj.author.display_name
+
+
+class CommentIn(Schema):
+    body: str
+
+
+class HideIn(Schema):
+    reason: str
+
+
+def _comment(c: Comment) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "author": c.author.display_name,
+        "body": c.body,
+        "status": c.status,
+        "created_at": c.created_at,
+    }
+
+
+@router.get("/posts", response=list[PostOut])
+@paginate(PageNumberPagination, page_size=20)
+def list_posts(request: HttpRequest, unit_id: int | None = None) -> Any:
+    qs = (
+        policy.visible_posts(request.user)
+        .annotate(unit_id=F("garden__unit_id"))
+        .order_by("-published_at", "-id")
+    )
+    return qs.filter(garden__unit_id=unit_id) if unit_id else qs
+
+
+@router.get("/posts/{post_id}/comments", response=list[CommentOut])
+@paginate(PageNumberPagination, page_size=50)
+def list_comments(request: HttpRequest, post_id: int) -> Any:
+    post = get_object_or_404(GardenPost.objects.select_related("garden"), pk=post_id)
+    access.require(request, policy.can_view_post(request.user, post), action="garden_post_view", obj=post)
+    moderator = policy.can_moderate_garden(request.user, post.garden)
+    return selectors.comments_for(post, user=request.user, moderator=moderator)
+
+
+@router.post("/posts/{post_id}/comments", response={201: CommentOut})
+def add_comment(request: HttpRequest, post_id: int, payload: CommentIn) -> Any:
+    post = get_object_or_404(GardenPost.objects.select_related("garden__unit"), pk=post_id)
+    access.require(request, policy.can_comment(request.user, post), action="garden_comment", obj=post)
+    return Status(201, _comment(services.comment_post(post=post, author=request.user, body=payload.body)))
+
+
+def _moderated(request: HttpRequest, comment_id: int, verb: str) -> Comment:
+    comment = get_object_or_404(Comment.objects.select_related("author"), pk=comment_id)
+    access.require(
+        request,
+        policy.can_moderate_comment(request.user, comment),
+        action=f"garden_comment_{verb}",
+        obj=comment,
+    )
+    return comment
+
+
+@router.post("/comments/{comment_id}/approve", response=CommentOut)
+def approve_comment(request: HttpRequest, comment_id: int) -> Any:
+    comment = _moderated(request, comment_id, "approve")
+    return _comment(services.comment_approve(comment=comment, actor=request.user))
+
+
+@router.post("/comments/{comment_id}/hide", response=CommentOut)
+def hide_comment(request: HttpRequest, comment_id: int, payload: HideIn) -> Any:
+    comment = _moderated(request, comment_id, "hide")
+    return _comment(services.comment_hide(comment=comment, reason=payload.reason, actor=request.user))
+
+
+@router.post("/comments/{comment_id}/restore", response=CommentOut)
+def restore_comment(request: HttpRequest, comment_id: int) -> Any:
+    comment = _moderated(request, comment_id, "restore")
+    return _comment(services.comment_restore(comment=comment, actor=request.user))

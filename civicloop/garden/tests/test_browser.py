@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import pytest
+
+from civicloop.garden import services
+from civicloop.garden.models import Comment
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_message_board_on_a_phone_and_moderation_on_a_desk(personas, phone, desk):
+    post = services.post_publish(
+        unit=personas.station,
+        title="学习强国：新时代文明实践",
+        body="本周学习内容，欢迎留言交流学习体会。",
+        links="学习强国 | https://www.xuexi.cn/",
+        actor=personas.station_staff,
+    )
+    phone.login("resident")
+    phone.go(f"/garden/posts/{post.pk}/")
+    phone.page.fill("textarea[name=body]", "学习了，很受教育！")
+    phone.page.click("#comment-form button[type=submit]")
+    phone.page.wait_for_load_state()
+    assert "留言已发表" in phone.page.content()
+    phone.page.fill("textarea[name=body]", "网上赌博一夜暴富")
+    phone.page.click("#comment-form button[type=submit]")
+    phone.page.wait_for_load_state()
+    assert "将在工作人员审核后显示" in phone.page.content()
+    assert phone.page.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.shot("garden-post-phone")
+
+    desk.login("station")
+    desk.go("/garden/moderation/")
+    assert "网上赌博一夜暴富" in desk.page.content() and "含有敏感词：赌博" in desk.page.content()
+    desk.page.fill(".hide-form input[name=reason]", "含违法内容")
+    desk.page.click(".hide-form button[type=submit]")
+    desk.page.wait_for_load_state()
+    assert "留言已隐藏" in desk.page.content()
+    held = Comment.objects.get(body="网上赌博一夜暴富")
+    assert held.status == "hidden" and held.hidden_reason == "含违法内容"
+    desk.go(f"/garden/posts/{post.pk}/")
+    desk.shot("garden-post-staff-desk")
+    desk.go(f"/garden/units/{personas.station.pk}/")
+    assert desk.page.inner_text("#participation").startswith("1")
