@@ -26,6 +26,7 @@ from civicloop.activities.models import Activity, ActivityPhoto, ActivityRole, S
 from civicloop.audit.services import audit_record
 from civicloop.core.choices import FocusGroup, Platform
 from civicloop.core.exceptions import Conflict
+from civicloop.stats.services import track
 
 QR_WINDOW_SECONDS = 60
 SIGN_IN_EARLY = dt.timedelta(minutes=60)
@@ -382,14 +383,15 @@ def activity_close(
         raise ValidationError(_("Write a short summary of the activity."))
     if activity.starts_at > timezone.now():
         raise ValidationError(_("An activity can be closed only after it has started."))
-    _move(
-        activity,
-        (Activity.Status.PUBLISHED,),
-        Activity.Status.CLOSED,
-        closed_at=timezone.now(),
-        people_served=people_served,
-        summary=summary.strip(),
-    )
+    with track("activity", activity):
+        _move(
+            activity,
+            (Activity.Status.PUBLISHED,),
+            Activity.Status.CLOSED,
+            closed_at=timezone.now(),
+            people_served=people_served,
+            summary=summary.strip(),
+        )
     rows = []
     signups = Signup.objects.filter(
         activity=activity, status=Signup.Status.APPROVED, signed_in_at__isnull=False

@@ -10,13 +10,13 @@ from civicloop import access
 
 # Where each role lands after signing in; apps register their pages here by URL name.
 LANDING = {
-    "office": "network:unit_tree",
-    "staff": "network:unit_tree",
+    "office": "stats:dashboard",
+    "staff": "orders:queue",
     "liaison": "core:liaison_home",
     "auditor": "audit:event_list",
-    "leader": "people:my_teams",
-    "volunteer": "people:volunteer_home",
-    "resident": "people:resident_home",
+    "leader": "orders:tasks",
+    "volunteer": "orders:tasks",
+    "resident": "orders:mine",
 }
 
 

@@ -32,6 +32,7 @@ from civicloop.records.models import (
     ServiceRecordDocument,
     ShopItem,
 )
+from civicloop.stats.services import counters_add_row
 
 
 def points_per_hour() -> Decimal:
@@ -84,6 +85,7 @@ def record_credit(
         _points_move(
             volunteer=volunteer, points=points, kind=PointsEntry.Kind.EARNED, actor=created_by, record=record
         )
+    counters_add_row("record", record)
     return record
 
 
@@ -126,6 +128,7 @@ def record_reverse(*, record: ServiceRecord, reason: str, created_by=None) -> Se
             record=reversal,
             reason=reason.strip()[:200],
         )
+    counters_add_row("record", reversal)
     audit_record(action="record_reverse", actor=created_by, obj=reversal, detail=reason[:200])
     return reversal
 

@@ -209,12 +209,17 @@ def contribution_of(source: str, obj: Any) -> Contribution:
     return contribution(values(obj))
 
 
+def counters_follow(source: str, obj: Any, before: Contribution) -> None:
+    """After a change of `obj`: move the counters by the difference from its contribution `before` the change."""
+    counters_apply(_diff(before, contribution_of(source, obj)))
+
+
 @contextmanager
 def track(source: str, obj: Any) -> Iterator[None]:
-    """Around a change of `obj`: counters follow the difference of its contribution before and after."""
+    """Around a change of `obj` (whose in-memory values are still the stored ones): counters follow it."""
     before = contribution_of(source, obj) if getattr(obj, "pk", None) else Counter()
     yield
-    counters_apply(_diff(before, contribution_of(source, obj)))
+    counters_follow(source, obj, before)
 
 
 def counters_add_row(source: str, obj: Any) -> None:

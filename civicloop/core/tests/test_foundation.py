@@ -33,13 +33,13 @@ def test_id_check_digit_gb11643():
 @pytest.mark.parametrize(
     "persona,landing",
     [
-        ("office", "network:unit_tree"),
-        ("station_staff", "network:unit_tree"),
+        ("office", "stats:dashboard"),
+        ("station_staff", "orders:queue"),
         ("auditor", "audit:event_list"),
         ("liaison", "core:liaison_home"),
-        ("leader", "people:my_teams"),
-        ("volunteer", "people:volunteer_home"),
-        ("resident", "people:resident_home"),
+        ("leader", "orders:tasks"),
+        ("volunteer", "orders:tasks"),
+        ("resident", "orders:mine"),
     ],
 )
 def test_each_role_lands_on_its_page(client, personas, persona, landing):
@@ -53,7 +53,7 @@ def test_each_role_lands_on_its_page(client, personas, persona, landing):
 @pytest.mark.django_db(transaction=True)
 def test_browser_login_and_logout(personas, desk):
     desk.login("station")
-    assert desk.page.url.endswith("/network/units/")
+    assert desk.page.url.endswith("/orders/queue/")
     assert "万和阳光社区" in desk.page.content()
     desk.shot("login-station")
     desk.page.click("text=退出")

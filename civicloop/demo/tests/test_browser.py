@@ -9,19 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from civicloop.demo import kundulun
+from civicloop.demo.tests.test_kundulun import LANDINGS
 
 PHONE_ROLES = {"leader", "volunteer", "resident"}  # people who use CivicLoop on their phone
-LANDINGS = {
-    "office": "network:unit_tree",
-    "institute": "network:unit_tree",
-    "station": "network:unit_tree",
-    "sibling": "network:unit_tree",
-    "leader": "people:my_teams",
-    "volunteer": "people:volunteer_home",
-    "resident": "people:resident_home",
-    "liaison": "core:liaison_home",
-    "auditor": "audit:event_list",
-}
 
 
 @pytest.mark.browser

@@ -21,13 +21,13 @@ from civicloop.network.services import unit_create
 from civicloop.people.models import Resident, Team, TeamMember, User, Volunteer
 
 LANDINGS = {
-    "office": "network:unit_tree",
-    "institute": "network:unit_tree",
-    "station": "network:unit_tree",
-    "sibling": "network:unit_tree",
-    "leader": "people:my_teams",
-    "volunteer": "people:volunteer_home",
-    "resident": "people:resident_home",
+    "office": "stats:dashboard",
+    "institute": "orders:queue",
+    "station": "orders:queue",
+    "sibling": "orders:queue",
+    "leader": "orders:tasks",
+    "volunteer": "orders:tasks",
+    "resident": "orders:mine",
     "liaison": "core:liaison_home",
     "auditor": "audit:event_list",
 }

@@ -11,14 +11,16 @@ from civicloop.stats.services import counters_apply
 @pytest.mark.django_db(transaction=True)
 def test_dashboard_on_a_phone_and_big_screen_on_a_hall_display(personas, make_browser):
     today = dt.date.today()
-    counters_apply({
-        ("orders", personas.station.path, today, "health"): 12,
-        ("orders_state", personas.station.path, today, "closed"): 9,
-        ("orders_state", personas.station.path, today, "open"): 3,
-        ("activities", personas.station.path, today, "culture"): 4,
-        ("served", personas.station.path, today, "activity"): 260,
-        ("hours", personas.station_b.path, today, "culture"): 4550,
-    })
+    counters_apply(
+        {
+            ("orders", personas.station.path, today, "health"): 12,
+            ("orders_state", personas.station.path, today, "closed"): 9,
+            ("orders_state", personas.station.path, today, "open"): 3,
+            ("activities", personas.station.path, today, "culture"): 4,
+            ("served", personas.station.path, today, "activity"): 260,
+            ("hours", personas.station_b.path, today, "culture"): 4550,
+        }
+    )
     phone = make_browser(390, 844)
     phone.login("institute")
     phone.go("/stats/")

@@ -1,0 +1,120 @@
+"""The daily counters equal a full recount after random sequences of real actions across the apps."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from civicloop.activities import services as activities
+from civicloop.needs import services as needs
+from civicloop.orders import services as orders
+from civicloop.orders.models import Order
+from civicloop.orders.tests.factories import walk
+from civicloop.records import services as records
+from civicloop.records.models import ServiceRecord
+from civicloop.stats.models import DailyCount
+from civicloop.stats.selectors import figures
+from civicloop.stats.services import counters_mismatches, counters_rebuild
+
+STATES = (
+    "submitted",
+    "open",
+    "dispatched",
+    "accepted",
+    "in_service",
+    "served",
+    "closed",
+    "rejected",
+    "cancelled",
+)
+
+
+def _random_history(p, rng: random.Random) -> None:
+    made = [walk(p, rng.choice(STATES), category=rng.choice(["health", "lecture"])) for _ in range(8)]
+    for order in made:
+        order.refresh_from_db()
+        roll = rng.random()
+        if order.status in ("served", "closed") and roll < 0.6:
+            orders.order_rate(actor=p.resident, order=order, score=rng.randint(1, 5))
+        if order.status == "submitted" and roll < 0.5:
+            orders.order_reroute(actor=p.institute_staff, order=order, unit=p.station_b, reason="属地调整")
+        if order.status == "served" and roll > 0.5:
+            orders.order_return(actor=p.station_staff, order=order, reason="补充照片")
+    for record in ServiceRecord.objects.order_by("?")[: rng.randint(0, 2)]:
+        records.record_reverse(record=record, reason="重复登记", created_by=p.station_staff)
+    now = timezone.now()
+    activity = activities.activity_create(
+        unit=p.station,
+        actor=p.station_staff,
+        category="culture",
+        title="社区书法课",
+        place="活动室",
+        starts_at=now - dt.timedelta(hours=1),
+        ends_at=now + dt.timedelta(hours=1),
+        roles=[("志愿者", 5)],
+    )
+    activities.activity_publish(activity=activity, actor=p.station_staff)
+    activities.activity_close(
+        activity=activity, actor=p.station_staff, people_served=rng.randint(10, 80), summary="顺利"
+    )
+    rnd = needs.round_open(
+        unit=p.station,
+        actor=p.station_staff,
+        title="年度需求征集",
+        starts_on=timezone.localdate() - dt.timedelta(days=30),
+        ends_on=timezone.localdate() + dt.timedelta(days=30),
+        target_groups=["empty_nest_elderly"],
+    )
+    need = needs.need_record(
+        round=rnd,
+        actor=p.station_staff,
+        unit=p.station,
+        category="health",
+        focus_group="empty_nest_elderly",
+        description="希望定期上门体检",
+    )
+    needs.need_update(
+        need=need,
+        actor=p.station_staff,
+        category="health",
+        focus_group="empty_nest_elderly",
+        description="希望定期上门体检",
+        status="unmet",
+        unmet_reason="暂无医生志愿者",
+    )
+    needs.round_close(round=rnd, actor=p.station_staff)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_counters_equal_a_full_recount_after_random_actions(personas, seed):
+    _random_history(personas, random.Random(seed))
+    assert DailyCount.objects.exists()
+    assert counters_mismatches() == []
+
+
+def test_figures_match_the_raw_tables(personas):
+    _random_history(personas, random.Random(7))
+    today = timezone.localdate()
+    f = figures(personas.root, today.replace(month=1, day=1), today.replace(month=12, day=31))
+    assert f.orders == Order.objects.count()
+    assert f.orders_closed == Order.objects.filter(status="closed").count()
+    assert f.hours == sum((r.hours for r in ServiceRecord.objects.all()), Decimal(0))
+    assert f.activities == 1
+    assert f.needs_unmet == 1  # its copy carried into the next round starts open
+    station_b = figures(personas.station_b, today.replace(month=1, day=1), today.replace(month=12, day=31))
+    assert station_b.orders == Order.objects.filter(unit=personas.station_b).count()
+
+
+def test_check_command_fails_when_counters_drift_and_rebuild_repairs(personas):
+    _random_history(personas, random.Random(4))
+    call_command("stats_counters")  # equal: no error
+    DailyCount.objects.filter(metric="orders").update(value=999)
+    with pytest.raises(Exception, match="counters differ"):
+        call_command("stats_counters")
+    counters_rebuild()
+    assert counters_mismatches() == []
