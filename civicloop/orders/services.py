@@ -39,6 +39,7 @@ from civicloop.orders.models import (
     UnitDeadlines,
     Whistle,
 )
+from civicloop.people.models import Team
 from civicloop.stats.services import contribution_of, counters_add_row, counters_follow
 
 S = Order.Status
@@ -351,7 +352,7 @@ def order_publish(*, actor: Any, order: Order) -> Order:
     _move(
         order, action="publish", actor=actor, changes={"team": None, "claim_due": _due(order.unit, "claim")}
     )
-    from civicloop.people.models import Team, User
+    from civicloop.people.models import User
 
     paths = [order.unit_path[:i] for i in range(Unit.steplen, len(order.unit_path) + 1, Unit.steplen)]
     teams = (
@@ -494,6 +495,9 @@ def order_claim(*, actor: Any, order: Order, team: Any) -> Order:
         if order.status in (S.ACCEPTED, S.IN_SERVICE, S.SERVED, S.CLOSED, S.DISPATCHED):
             raise Conflict(taken)
         raise _state_conflict(order)
+    # Lock the team row so two claims of different orders by one team cannot both pass the capacity check
+    # (PostgreSQL row lock; SQLite's IMMEDIATE transactions already serialise writers).
+    Team.objects.select_for_update().filter(pk=team.pk).first()
     if not policy.team_has_capacity(team):
         raise Conflict(_("Your team already holds as many orders as it can take at once."))
     _move(
@@ -1063,8 +1067,6 @@ def orders_auto_rate(limit: int = 500) -> int:
 def orders_auto_dispatch(limit: int = 200) -> int:
     """In units that ask for it (UnitDeadlines.auto_dispatch), an order left unclaimed in the hall for
     auto_dispatch_hours is dispatched to the least-loaded team that serves it and has room. Idempotent."""
-    from civicloop.people.models import Team
-
     roots = list(UnitDeadlines.objects.filter(auto_dispatch=True).values_list("unit__path", flat=True))
     if not roots:
         return 0

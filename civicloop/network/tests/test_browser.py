@@ -41,6 +41,7 @@ def test_station_staff_are_refused_the_sibling_station(personas, desk):
 
 def test_unit_tree_on_a_phone(personas, phone):
     phone.login("station")
+    phone.go("/network/units/")
     phone.page.click(f"#unit-{personas.station.pk} > button.expand")
     phone.page.wait_for_selector(f"#unit-{personas.point.pk}")
     width = phone.page.evaluate("document.documentElement.scrollWidth")
