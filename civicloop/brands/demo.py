@@ -25,7 +25,7 @@ LEFT_WITHOUT = "科技"
 
 
 def _staff_of(unit: Unit) -> Any:
-    for u in [unit, *unit.get_ancestors().reverse()]:
+    for u in [unit, *Unit.objects.get_ancestors(unit).reverse()]:
         m = Membership.objects.filter(unit=u, role=Membership.Role.STAFF).select_related("user").first()
         if m is not None:
             return m.user
@@ -41,7 +41,7 @@ def seed(*, rng: random.Random, today: dt.date, scale: int = 0) -> None:
         path__startswith=root.path, level=Unit.Level.INSTITUTE, kind=Unit.Kind.PRACTICE
     ).order_by("path")
     for i, inst in enumerate(institutes):
-        stations = list(inst.get_children().filter(level=Unit.Level.STATION).order_by("path"))
+        stations = list(Unit.objects.get_children(inst).filter(level=Unit.Level.STATION).order_by("path"))
         picks = [0, 1] if i == 0 else [(i + 1) % len(PROJECTS_BY_INSTITUTE)]
         for j, k in enumerate(picks):
             name, category, text = PROJECTS_BY_INSTITUTE[k]

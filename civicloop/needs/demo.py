@@ -46,7 +46,7 @@ TEXT_ANSWERS = [
 
 
 def _staff_of(unit: Unit) -> Any:
-    for u in [unit, *unit.get_ancestors().reverse()]:
+    for u in [unit, *Unit.objects.get_ancestors(unit).reverse()]:
         m = Membership.objects.filter(unit=u, role=Membership.Role.STAFF).select_related("user").first()
         if m is not None:
             return m.user
