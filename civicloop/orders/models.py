@@ -5,7 +5,10 @@ Nothing here writes `status`; every transition goes through `civicloop.orders.se
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -196,9 +199,14 @@ class OrderReportHours(models.Model):
         return f"{self.volunteer_id}: {self.hours}h"
 
 
+def private_storage() -> Any:
+    """Service photos may show residents: kept outside MEDIA_ROOT, sent only through orders:photo."""
+    return storages["private"]
+
+
 class OrderPhoto(models.Model):
     report = models.ForeignKey(OrderReport, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(_("photo"), upload_to="orders/%Y/%m/")
+    image = models.ImageField(_("photo"), upload_to="orders/%Y/%m/", storage=private_storage)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

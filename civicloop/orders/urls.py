@@ -15,5 +15,6 @@ urlpatterns = [
     path("whistles/", views.whistle_list, name="whistles"),
     path("whistles/<int:pk>/answer/", views.whistle_answer, name="whistle_answer"),
     path("<str:number>/", views.order_detail, name="detail"),
+    path("<str:number>/photos/<int:pk>/", views.order_photo, name="photo"),
     path("<str:number>/<str:action>/", views.order_action, name="action"),
 ]

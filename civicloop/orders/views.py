@@ -6,6 +6,7 @@ refusals (ValidationError, PermissionDenied, Conflict) into clear messages — n
 
 from __future__ import annotations
 
+import mimetypes
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -15,8 +16,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -29,7 +30,7 @@ from civicloop.core.choices import Platform
 from civicloop.core.exceptions import Conflict
 from civicloop.orders import forms as f
 from civicloop.orders import page_selectors, selectors, services
-from civicloop.orders.models import Order, OrderAssignment, Whistle
+from civicloop.orders.models import Order, OrderAssignment, OrderPhoto, Whistle
 from civicloop.people import services as people_services
 
 PAGE_SIZE = 20
@@ -642,6 +643,17 @@ def _detail_context(
 def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     order = _get_visible_order(request, number, "order_view")
     return render(request, "orders/detail.html", _detail_context(request, order))
+
+
+@login_required
+def order_photo(request: HttpRequest, number: str, pk: int) -> HttpResponseBase:
+    """A service photo, only to people who may see the order (the file is not reachable any other way)."""
+    order = _get_visible_order(request, number, "order_photo")
+    photo = get_object_or_404(OrderPhoto, pk=pk, report__order=order)
+    try:
+        return FileResponse(photo.image.open("rb"), content_type=mimetypes.guess_type(photo.image.name)[0])
+    except FileNotFoundError:
+        raise Http404 from None
 
 
 @login_required
