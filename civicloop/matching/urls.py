@@ -1,4 +1,8 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from civicloop.matching import views
 
 app_name = "matching"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("orders/<str:number>/teams/", views.order_teams, name="order_teams"),
+]

@@ -1,0 +1,42 @@
+"""Bench-only URLs (mounted by civicloop.settings_bench, never in production): the project's URLs plus the
+"floor" endpoints that `make bench` compares every page against. Each does one authenticated single-row read or
+insert through the same middleware stack and nothing else. Their table is created by the bench itself.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection, transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import include, path
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+FLOOR_TABLE = "bench_floor"
+
+
+@login_required
+@require_GET
+def floor_read(request: HttpRequest, pk: int) -> HttpResponse:
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT id, user_id, note FROM {FLOOR_TABLE} WHERE id = %s", [pk])
+        row = cur.fetchone()
+    return JsonResponse({"row": row})
+
+
+@login_required
+@require_POST
+def floor_write(request: HttpRequest) -> HttpResponse:
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO {FLOOR_TABLE} (user_id, note, created_at) VALUES (%s, %s, %s)",
+            [request.user.pk, request.POST.get("note", "")[:100], timezone.now().isoformat()],
+        )
+    return JsonResponse({"ok": True}, status=201)
+
+
+urlpatterns = [
+    path("bench/floor/<int:pk>/", floor_read),
+    path("bench/floor/", floor_write),
+    path("", include("civicloop.urls")),
+]
