@@ -300,3 +300,14 @@ class UnitDeadlines(models.Model):
 
     def __str__(self) -> str:
         return f"deadlines of {self.unit_id}"
+
+
+class OrderNumberSequence(models.Model):
+    """The last order number given out per day prefix. Taking the next one locks this row, so simultaneous
+    submissions queue for a moment instead of colliding on the unique number and retrying."""
+
+    prefix = models.CharField(max_length=24, unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}{self.last:04d}"

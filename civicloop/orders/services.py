@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,6 +32,7 @@ from civicloop.orders.models import (
     Order,
     OrderAssignment,
     OrderEvent,
+    OrderNumberSequence,
     OrderPhoto,
     OrderRating,
     OrderReport,
@@ -221,17 +222,41 @@ def _today_prefix(now: dt.datetime) -> str:
 
 
 def _next_number(prefix: str) -> str:
-    last = (
-        Order.objects.filter(number__startswith=prefix)
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
-    )
-    seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{seq:04d}"
+    """Next number of the day; call inside a transaction (the sequence row stays locked until it ends)."""
+    row = OrderNumberSequence.objects.select_for_update().filter(prefix=prefix).first()
+    if row is None:
+        try:
+            with transaction.atomic():
+                # First order of the day: start after any number already used (e.g. orders loaded by hand).
+                last = (
+                    Order.objects.filter(number__startswith=prefix)
+                    .order_by("-number")
+                    .values_list("number", flat=True)
+                    .first()
+                )
+                OrderNumberSequence.objects.create(
+                    prefix=prefix, last=int(last.rsplit("-", 1)[1]) if last else 0
+                )
+        except IntegrityError:
+            pass  # another submission created it first
+        row = OrderNumberSequence.objects.select_for_update().get(prefix=prefix)
+    OrderNumberSequence.objects.filter(pk=row.pk).update(last=F("last") + 1)
+    return f"{prefix}{row.last + 1:04d}"
 
 
 # --- 点单 ----------------------------------------------------------------------------------------------------
+
+
+def _wanted_time(value: dt.datetime | None) -> dt.datetime | None:
+    """A wanted time in the platform's time zone when it came without one (API clients may send naive times);
+    years far from now are refused (they cannot be stored on every database)."""
+    if value is None:
+        return None
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    if not 2000 <= value.year <= timezone.now().year + 10:
+        raise ValidationError(_("The wanted time is not valid."))
+    return value
 
 
 def order_submit(
@@ -284,6 +309,7 @@ def order_submit(
         raise ValidationError(_("Give both latitude and longitude, or neither."))
     if lat is not None and not (-90 <= float(lat) <= 90 and -180 <= float(lng) <= 180):  # type: ignore[arg-type]
         raise ValidationError(_("The coordinates are not valid."))
+    wanted_from, wanted_to = _wanted_time(wanted_from), _wanted_time(wanted_to)
     if wanted_from and wanted_to and wanted_to <= wanted_from:
         raise ValidationError(_("The end of the wanted time must be after its start."))
     if wanted_to and wanted_to < timezone.now():
@@ -1060,51 +1086,5 @@ def orders_auto_rate(limit: int = 500) -> int:
                 )
             done += 1
         except IntegrityError:
-            continue
-    return done
-
-
-def orders_auto_dispatch(limit: int = 200) -> int:
-    """In units that ask for it (UnitDeadlines.auto_dispatch), an order left unclaimed in the hall for
-    auto_dispatch_hours is dispatched to the least-loaded team that serves it and has room. Idempotent."""
-    roots = list(UnitDeadlines.objects.filter(auto_dispatch=True).values_list("unit__path", flat=True))
-    if not roots:
-        return 0
-    now = timezone.now()
-    where = Q()
-    for path in roots:
-        where |= Q(unit_path__startswith=path)
-    done = 0
-    for order in (
-        Order.objects.filter(where, status=S.OPEN).select_related("unit").order_by("updated_at")[:limit]
-    ):
-        rules = deadlines_for(order.unit)
-        if not rules["auto_dispatch"] or order.updated_at > now - dt.timedelta(
-            hours=rules["auto_dispatch_hours"]
-        ):
-            continue
-        paths = [order.unit_path[:i] for i in range(Unit.steplen, len(order.unit_path) + 1, Unit.steplen)]
-        teams = [
-            t
-            for t in Team.objects.filter(is_active=True, leader__isnull=False, served_units__path__in=paths)
-            .distinct()
-            .prefetch_related("served_units")
-            if policy.team_serves(t, order)
-        ]
-        ranked = sorted(((policy.team_load(t), t.pk, t) for t in teams), key=lambda x: (x[0], x[1]))
-        choice = next((t for load, _pk, t in ranked if load < t.capacity), None)
-        if choice is None:
-            continue
-        try:
-            order_dispatch(
-                actor=None,
-                order=order,
-                team=choice,
-                note=_("Dispatched automatically: unclaimed for %(h)d hours")
-                % {"h": rules["auto_dispatch_hours"]},
-                automatic=True,
-            )
-            done += 1
-        except Conflict:  # someone claimed it meanwhile
             continue
     return done

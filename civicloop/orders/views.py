@@ -28,6 +28,7 @@ from civicloop import access
 from civicloop.access import orders as order_access
 from civicloop.core.choices import Platform
 from civicloop.core.exceptions import Conflict
+from civicloop.matching.selectors import sort_by_fit
 from civicloop.orders import forms as f
 from civicloop.orders import page_selectors, selectors, services
 from civicloop.orders.models import Order, OrderAssignment, OrderPhoto, Whistle
@@ -361,8 +362,17 @@ def order_hall(request: HttpRequest) -> HttpResponse:
     units = list(team.served_units.filter(is_active=True).order_by("path"))
     unit = next((u for u in units if str(u.pk) == request.GET.get("unit")), None)
     orders = selectors.hall(request.user, team, category=category, unit=unit)
+    page = _page(request, orders)
+    # How well each order on this page fits the team (distance, platform, time); optionally best fit first.
+    by_fit = request.GET.get("sort") == "fit"
+    ranked = sort_by_fit(team, list(page.object_list))
+    for order, fit in ranked:
+        order.fit = fit
+    if by_fit:
+        page.object_list = [order for order, _fit in ranked]
     context = {
-        "page": _page(request, orders),
+        "page": page,
+        "by_fit": by_fit,
         "teams": teams,
         "team": team,
         "units": units,

@@ -148,19 +148,3 @@ def test_auto_rating_days_configurable(personas: Any, settings: Any) -> None:
     walk(personas, "served")
     OrderReport.objects.update(updated_at=timezone.now() - dt.timedelta(days=3))
     assert services.orders_auto_rate() == 1
-
-
-def test_auto_dispatch_after_unclaimed_hours(personas: Any) -> None:
-    from civicloop.orders.models import UnitDeadlines
-
-    order = walk(personas, "open")
-    assert services.orders_auto_dispatch() == 0  # no unit asks for it
-    UnitDeadlines.objects.create(unit=personas.institute, auto_dispatch=True, auto_dispatch_hours=6)
-    assert services.orders_auto_dispatch() == 0  # not yet 6 hours
-    Order.objects.filter(pk=order.pk).update(updated_at=timezone.now() - dt.timedelta(hours=7))
-    assert services.orders_auto_dispatch() == 1
-    o = fresh(order)
-    assert o.status == "dispatched" and o.team == personas.team
-    ev = OrderEvent.objects.get(order=o, action="dispatch")
-    assert ev.automatic and ev.actor is None
-    assert services.orders_auto_dispatch() == 0

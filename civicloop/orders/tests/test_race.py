@@ -86,3 +86,35 @@ def test_simultaneous_claims_have_exactly_one_winner(personas: Any) -> None:
             "publish",
             "claim",
         ]
+
+
+SUBMITTERS = 20
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_submits_get_distinct_numbers(personas: Any) -> None:
+    """Many residents ordering in the same instant each get their own number: no collision, no error."""
+    from civicloop.orders.tests.factories import submit
+
+    errors: list[str] = []
+    barrier = threading.Barrier(SUBMITTERS)
+
+    def order() -> None:
+        try:
+            barrier.wait(timeout=60)
+            submit(personas)
+        except Exception as exc:
+            errors.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=order) for _ in range(SUBMITTERS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+    numbers = list(Order.objects.values_list("number", flat=True))
+    assert len(numbers) == SUBMITTERS == len(set(numbers))
+    assert sorted(int(n.rsplit("-", 1)[1]) for n in numbers) == list(range(1, SUBMITTERS + 1))
+    assert OrderEvent.objects.filter(action="submit").count() == SUBMITTERS

@@ -1,0 +1,33 @@
+"""The order hall can put the orders that fit the viewing team best first, and says why."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from civicloop.orders import services
+from civicloop.orders.tests.factories import submit
+
+
+def _open(personas, title: str, lat: float, lng: float):
+    order = submit(personas, title=title, lat=lat, lng=lng)
+    services.order_publish(actor=personas.station_staff, order=order)
+    return order
+
+
+def test_best_fit_first_puts_the_nearer_order_first_with_its_reasons(client, personas):
+    near = _open(personas, "楼下的需求", 40.631, 109.811)
+    far = _open(personas, "远处的需求", 40.95, 110.30)  # ~45 km from the team's station, and newer
+    client.force_login(personas.leader)
+    urgent = client.get(reverse("orders:hall")).content.decode()
+    assert urgent.index(far.title) < urgent.index(near.title)  # the newer order first by default
+    fit = client.get(reverse("orders:hall"), {"sort": "fit"}).content.decode()
+    assert fit.index(near.title) < fit.index(far.title)
+    assert "km" in fit and 'value="fit" selected' in fit
+
+
+def test_fit_sort_keeps_the_query_count_flat(client, personas, django_assert_max_num_queries):
+    for i in range(12):
+        _open(personas, f"需求{i}", 40.6 + i / 100, 109.8)
+    client.force_login(personas.leader)
+    with django_assert_max_num_queries(25):
+        assert client.get(reverse("orders:hall"), {"sort": "fit"}).status_code == 200
