@@ -38,6 +38,7 @@ QUICK = os.environ.get("BENCH_QUICK") == "1"
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 THREADS = int(os.environ.get("BENCH_THREADS", "4"))
 
+DASHBOARD_ORDERS = int(os.environ.get("BENCH_DASHBOARD_ORDERS", "30000" if QUICK else "1000000"))
 if QUICK:
     SHAPE = {"institutes": 20, "stations_per": 25, "levels": [1_000, 5_000], "samples": 60, "brute": 5}
     PER_CLIENT = {16: 8, 64: 3}
@@ -174,6 +175,37 @@ def bench_recommend(province: Any, rng: random.Random) -> dict[str, Any]:
 # --- HTTP fixtures ---------------------------------------------------------------------------------------------
 
 
+def bench_dashboard(province: Any, rng: random.Random) -> dict[str, Any]:
+    from bench import dashboard
+    from civicloop.stats.services import counters_rebuild
+
+    log(f"dashboard: adding {DASHBOARD_ORDERS:,} orders")
+    built = dashboard.build_orders(province, DASHBOARD_ORDERS, rng, log)
+    t0 = time.time()
+    counters_rebuild()
+    rebuilt = time.time() - t0
+    analyze()
+    log("dashboard: measuring counters against the raw recount")
+    result = dashboard.measure(province, repeat=15 if QUICK else 40, raw_repeat=5)
+    log(f"  {result}")
+    return {"orders": DASHBOARD_ORDERS, "build_s": round(built), "rebuild_s": round(rebuilt), **result}
+
+
+def dashboard_http(port: int, fx: dict[str, Any]) -> dict[str, Any]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    lat, codes = [], {}
+    path = f"/stats/?unit={fx['root_id']}"
+    for _i in range(12 if QUICK else 30):
+        t0 = time.time()
+        conn.request("GET", path, headers={"Cookie": f"sessionid={fx['office_session']}", "Host": "127.0.0.1"})
+        resp = conn.getresponse()
+        resp.read()
+        lat.append((time.time() - t0) * 1000)
+        codes[str(resp.status)] = codes.get(str(resp.status), 0) + 1
+    conn.close()
+    return {"requests": len(lat), "p50_ms": round(pct(lat, 50), 1), "p95_ms": round(pct(lat, 95), 1), "codes": codes}
+
+
 def _session(user: Any) -> str:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
@@ -260,7 +292,11 @@ def http_fixtures(province: Any) -> dict[str, Any]:
         [OrderEvent(order=page_order, from_status=a, to_status=b, action=c, actor=staff) for a, b, c in steps]
     )
     numbers = [o.number for o in pool]
+    office = User.objects.create(username="bench_office", password="!", full_name="基准文明办")
+    Membership.objects.create(user=office, unit=Unit.objects.get(pk=province.root.pk), role="staff")
     return {
+        "office_session": _session(office),
+        "root_id": province.root.pk,
         "staff": _session(staff),
         "residents": [_session(u) for u in res_users],
         "leaders": [_session(u) for u in leaders],
@@ -527,6 +563,9 @@ def markdown(res: dict[str, Any]) -> str:
     ]
     for t in res["targets"]:
         lines.append(f"| {t['target']} | {t['value']} | {'✅' if t['ok'] else '❌'} | {t['miss']} |")
+    from bench import dashboard
+
+    lines += dashboard.markdown(res)
     lines += ["", f"Build: {res['build']}", ""]
     return "\n".join(lines)
 
@@ -570,7 +609,8 @@ def remeasure() -> None:
     path.write_text(json.dumps(res, ensure_ascii=False, indent=2))
     md = markdown(res)
     (RESULTS / f"{stem}.md").write_text(md)
-    (RESULTS / "latest.md").write_text(md)
+    if not QUICK:  # latest.md is the README's table: only full runs replace it
+        (RESULTS / "latest.md").write_text(md)
     print(md)
 
 
@@ -608,6 +648,7 @@ def main() -> None:
         res["recommend"].append(bench_recommend(province, rng))
         log(f"  {res['recommend'][-1]}")
     res["build"] = "; ".join(build)
+    res["dashboard"] = bench_dashboard(province, rng)
     fx = http_fixtures(province)
     connections.close_all()
     port = free_port()
@@ -617,6 +658,8 @@ def main() -> None:
             res["http"] = http_suite(pool, port, fx)
             log("claim race")
             res["race"] = claim_race(pool, port, fx)
+        log("dashboard page over HTTP")
+        res["dashboard"]["http"] = dashboard_http(port, fx)
         res["memory_mb"] = worker_peaks(server.pid)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -628,7 +671,8 @@ def main() -> None:
     (RESULTS / f"{stem}.json").write_text(json.dumps(res, ensure_ascii=False, indent=2))
     md = markdown(res)
     (RESULTS / f"{stem}.md").write_text(md)
-    (RESULTS / "latest.md").write_text(md)
+    if not QUICK:  # latest.md is the README's table: only full runs replace it
+        (RESULTS / "latest.md").write_text(md)
     print(md)
     log(f"done in {res['seconds']} s → bench/results/{stem}.json")
 

@@ -25,6 +25,7 @@ from civicloop.core.validators import (
 )
 from civicloop.network.models import Unit
 from civicloop.people.models import Resident, Team, TeamMember, User, Volunteer
+from civicloop.stats.services import counters_add_row
 
 MINOR_AGE = 14
 
@@ -351,7 +352,7 @@ def volunteer_register(
     for _attempt in range(3):  # two registrations may race for the same next number
         try:
             with transaction.atomic():
-                return Volunteer.objects.create(
+                volunteer = Volunteer.objects.create(
                     user=user,
                     number=_next_volunteer_number(prefix),
                     home_unit=home_unit,
@@ -367,6 +368,8 @@ def volunteer_register(
                 )
         except IntegrityError:
             continue
+        counters_add_row("volunteer", volunteer)
+        return volunteer
     raise ValidationError(_("Please try again."))
 
 
@@ -403,6 +406,7 @@ def team_create(
     )
     served = list(served_units) or [home_unit]
     team.served_units.set(served)
+    counters_add_row("team", team)
     return team
 
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import Substr, TruncMonth
+from django.db.models.functions import TruncMonth
 
 from civicloop.core.choices import Platform
 from civicloop.network.models import Unit
@@ -100,12 +100,12 @@ class Figures:
 
 
 def _scope(unit: Unit, start: dt.date, end: dt.date) -> Q:
-    return Q(unit_path__startswith=unit.path, day__gte=start, day__lte=end)
+    # Counters are rolled up the tree: a unit's own rows already hold its whole subtree.
+    return Q(unit_path=unit.path, day__gte=start, day__lte=end)
 
 
 def figures(unit: Unit, start: dt.date, end: dt.date) -> Figures:
     from civicloop.brands.models import BrandProject
-    from civicloop.people.models import Team, Volunteer
     from civicloop.records.models import ServiceRecord
 
     result = Figures(unit=unit, start=start, end=end)
@@ -115,7 +115,13 @@ def figures(unit: Unit, start: dt.date, end: dt.date) -> Figures:
     ):
         totals[row["metric"]][row["dim"]] = row["v"]
     result.totals = dict(totals)
-    result.volunteers = Volunteer.objects.filter(unit_path__startswith=unit.path, is_active=True).count()
+    registered = (
+        DailyCount.objects.filter(unit_path=unit.path, day__lte=end, metric__in=("volunteers", "teams"))
+        .values("metric")
+        .annotate(v=Sum("value"))
+    )
+    members = {row["metric"]: row["v"] for row in registered}
+    result.volunteers = members.get("volunteers", 0)
     result.volunteers_active = (
         ServiceRecord.objects.filter(
             unit_path__startswith=unit.path, served_on__gte=start, served_on__lte=end
@@ -124,7 +130,7 @@ def figures(unit: Unit, start: dt.date, end: dt.date) -> Figures:
         .distinct()
         .count()
     )
-    result.teams = Team.objects.filter(unit_path__startswith=unit.path, is_active=True).count()
+    result.teams = members.get("teams", 0)
     result.brand_projects = BrandProject.objects.filter(unit_path__startswith=unit.path).count()
     return result
 
@@ -163,24 +169,27 @@ def by_dim(unit: Unit, start: dt.date, end: dt.date, metric: str) -> dict[str, i
 
 
 def by_child(unit: Unit, start: dt.date, end: dt.date, metrics: tuple[str, ...]) -> list[dict[str, Any]]:
-    """One row per child unit (plus the unit's own rows), each metric summed over the child's subtree."""
+    """One row per child unit (plus the unit's own share, when it has one), each metric over the child's subtree."""
     children = list(Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("path"))
-    cut = len(unit.path) + Unit.steplen
     sums: dict[str, dict[str, int]] = defaultdict(dict)
     rows = (
-        DailyCount.objects.filter(_scope(unit, start, end), metric__in=metrics)
-        .annotate(child=Substr("unit_path", 1, cut))
-        .values("child", "metric")
+        DailyCount.objects.filter(
+            unit_path__in=[unit.path, *(c.path for c in children)],
+            day__gte=start,
+            day__lte=end,
+            metric__in=metrics,
+        )
+        .values("unit_path", "metric")
         .annotate(v=Sum("value"))
     )
     for row in rows:
-        sums[row["child"]][row["metric"]] = row["v"]
+        sums[row["unit_path"]][row["metric"]] = row["v"]
     result = [
         {"unit": child, **{m: sums.get(child.path, {}).get(m, 0) for m in metrics}} for child in children
     ]
-    own = sums.get(unit.path, {})
+    own = {m: sums.get(unit.path, {}).get(m, 0) - sum(r[m] for r in result) for m in metrics}
     if any(own.values()):
-        result.insert(0, {"unit": unit, "own": True, **{m: own.get(m, 0) for m in metrics}})
+        result.insert(0, {"unit": unit, "own": True, **own})
     return result
 
 

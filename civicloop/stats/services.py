@@ -167,6 +167,23 @@ def need_contribution(v: dict[str, Any]) -> Contribution:
     return Counter({("needs", v["unit_path"], _day(v["created_at"]), v["status"]): 1})
 
 
+def member_values(row: Any) -> dict[str, Any]:
+    return {"unit_path": row.unit_path, "created_at": row.created_at, "is_active": row.is_active}
+
+
+def volunteer_contribution(v: dict[str, Any]) -> Contribution:
+    # Registered volunteers: the day they joined; "registered by date X" is the sum of every day up to X.
+    return (
+        Counter({("volunteers", v["unit_path"], _day(v["created_at"]), ""): 1})
+        if v["is_active"]
+        else Counter()
+    )
+
+
+def team_contribution(v: dict[str, Any]) -> Contribution:
+    return Counter({("teams", v["unit_path"], _day(v["created_at"]), ""): 1}) if v["is_active"] else Counter()
+
+
 SOURCES: dict[str, tuple[Callable[[Any], dict[str, Any]], Callable[[dict[str, Any]], Contribution]]] = {
     "order": (order_values, order_contribution),
     "activity": (activity_values, activity_contribution),
@@ -174,15 +191,30 @@ SOURCES: dict[str, tuple[Callable[[Any], dict[str, Any]], Callable[[dict[str, An
     "survey": (survey_values, survey_contribution),
     "response": (response_values, response_contribution),
     "need": (need_values, need_contribution),
+    "volunteer": (member_values, volunteer_contribution),
+    "team": (member_values, team_contribution),
 }
 
 
 # --- writing -------------------------------------------------------------------------------------------------
 
 
+STEP = 4  # treebeard's steplen for Unit paths
+
+
+def rolled_up(contribution: Contribution) -> Contribution:
+    """Each amount counted at its own unit and at every unit above it, so reading a subtree is reading one row
+    set (unit_path = X) however big the subtree is — the province's root reads no more rows than a station."""
+    out: Contribution = Counter()
+    for (metric, path, day, dim), amount in contribution.items():
+        for end in range(STEP, len(path) + 1, STEP):
+            out[metric, path[:end], day, dim] += amount
+    return out
+
+
 def counters_apply(delta: Contribution) -> None:
-    """Add each non-zero amount to its counter row (created on first use; race-safe on both databases)."""
-    for (metric, path, day, dim), amount in sorted(delta.items()):
+    """Add each non-zero amount (rolled up the tree) to its counter row; created on first use, race-safe."""
+    for (metric, path, day, dim), amount in sorted(rolled_up(delta).items()):
         if not amount:
             continue
         key = {"metric": metric, "unit_path": path, "day": day, "dim": dim}
@@ -234,6 +266,7 @@ def _rows(source: str) -> Iterator[dict[str, Any]]:
     from civicloop.activities.models import Activity
     from civicloop.needs.models import Need, Response, Survey
     from civicloop.orders.models import Order, OrderEvent, OrderRating, OrderReport
+    from civicloop.people.models import Team, Volunteer
     from civicloop.records.models import ServiceRecord
 
     if source == "order":
@@ -286,6 +319,9 @@ def _rows(source: str) -> Iterator[dict[str, Any]]:
         )
     elif source == "need":
         yield from Need.objects.values("unit_path", "created_at", "status").iterator(chunk_size=5000)
+    elif source in ("volunteer", "team"):
+        model = Volunteer if source == "volunteer" else Team
+        yield from model.objects.values("unit_path", "created_at", "is_active").iterator(chunk_size=5000)
 
 
 def counters_recount() -> Contribution:
@@ -294,7 +330,7 @@ def counters_recount() -> Contribution:
     for source, (_values, contribution) in SOURCES.items():
         for row in _rows(source):
             total.update(contribution(row))
-    return Counter({k: v for k, v in total.items() if v})
+    return Counter({k: v for k, v in rolled_up(total).items() if v})
 
 
 def counters_stored() -> Contribution:

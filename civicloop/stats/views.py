@@ -8,16 +8,29 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from civicloop import access
 from civicloop.access import stats as policy
 from civicloop.audit.services import audit_record
+from civicloop.core.choices import FocusGroup
 from civicloop.network.models import Unit
+from civicloop.orders.models import Order
 from civicloop.stats import charts, report, selectors
 from civicloop.stats.forms import PeriodForm
 from civicloop.stats.summary import summary_sentence
 
 CHILD_METRICS = ("activities", "served", "hours", "orders", "orders_closed")
+
+
+def _labelled(counts: dict, choices: type, none_label: str | None = None) -> list[tuple[str, int]]:
+    """Counter codes as (label, count) in the choices' order, so pages never show raw codes."""
+    rows = [(label, counts[code]) for code, label in choices.choices if counts.get(code)]
+    known = {code for code, _label in choices.choices}
+    for code, n in counts.items():
+        if code not in known and n:
+            rows.append((none_label if code == "-" and none_label else code, n))
+    return rows
 
 
 def _unit_for(request: HttpRequest) -> Unit:
@@ -83,8 +96,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ),
         "median_claim": figures.median_minutes("claim_minutes"),
         "median_complete": figures.median_minutes("complete_minutes"),
-        "states": selectors.by_dim(unit, start, end, "orders_state"),
-        "focus": selectors.by_dim(unit, start, end, "orders_fg"),
+        "states": _labelled(selectors.by_dim(unit, start, end, "orders_state"), Order.Status),
+        "focus": _labelled(
+            selectors.by_dim(unit, start, end, "orders_fg"), FocusGroup, none_label=_("No focus group")
+        ),
     }
     return render(request, "stats/dashboard.html", context)
 

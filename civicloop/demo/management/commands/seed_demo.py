@@ -67,4 +67,8 @@ class Command(BaseCommand):
                 residents=residents,
                 stdout=self.stdout,
             )
+            from civicloop.stats.services import counters_rebuild
+
+            # Bulk rows bypass the services that keep the counters; recount them once.
+            self.stdout.write(f"counters rebuilt: {counters_rebuild()} rows")
         self.stdout.write(kundulun.logins_text())
