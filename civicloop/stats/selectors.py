@@ -14,7 +14,7 @@ from django.db.models.functions import TruncMonth
 from civicloop.core.choices import Platform
 from civicloop.network.models import Unit
 from civicloop.stats.models import DailyCount
-from civicloop.stats.services import BUCKETS
+from civicloop.stats.services import ALL, BUCKETS, MONTHLY
 
 OPEN_STATES = ("submitted", "open", "dispatched", "accepted", "in_service", "served")
 
@@ -99,6 +99,17 @@ class Figures:
         return None
 
 
+def _whole_months(start: dt.date, end: dt.date) -> bool:
+    return start.day == 1 and (end + dt.timedelta(days=1)).day == 1
+
+
+def _grained(rows: Any, metrics: tuple[str, ...], start: dt.date, end: dt.date) -> Any:
+    """Month-grain totals when the period is whole months (few rows), else the daily rows (all dimensions)."""
+    if _whole_months(start, end):
+        return rows.filter(metric__in=[m + MONTHLY for m in metrics], dim=ALL)
+    return rows.filter(metric__in=metrics)
+
+
 def _scope(unit: Unit, start: dt.date, end: dt.date) -> Q:
     # Counters are rolled up the tree: a unit's own rows already hold its whole subtree.
     return Q(unit_path=unit.path, day__gte=start, day__lte=end)
@@ -111,7 +122,10 @@ def figures(unit: Unit, start: dt.date, end: dt.date) -> Figures:
     result = Figures(unit=unit, start=start, end=end)
     totals: dict[str, dict[str, int]] = defaultdict(dict)
     for row in (
-        DailyCount.objects.filter(_scope(unit, start, end)).values("metric", "dim").annotate(v=Sum("value"))
+        DailyCount.objects.filter(_scope(unit, start, end))
+        .exclude(metric__endswith=MONTHLY)
+        .values("metric", "dim")
+        .annotate(v=Sum("value"))
     ):
         totals[row["metric"]][row["dim"]] = row["v"]
     result.totals = dict(totals)
@@ -139,15 +153,10 @@ def by_month(
     unit: Unit, start: dt.date, end: dt.date, metrics: tuple[str, ...]
 ) -> dict[str, dict[dt.date, int]]:
     out: dict[str, dict[dt.date, int]] = {m: {} for m in metrics}
-    rows = (
-        DailyCount.objects.filter(_scope(unit, start, end), metric__in=metrics)
-        .annotate(month=TruncMonth("day"))
-        .values("metric", "month")
-        .annotate(v=Sum("value"))
-    )
-    for row in rows:
+    rows = _grained(DailyCount.objects.filter(_scope(unit, start, end)), metrics, start, end)
+    for row in rows.annotate(month=TruncMonth("day")).values("metric", "month").annotate(v=Sum("value")):
         month = row["month"].date() if isinstance(row["month"], dt.datetime) else row["month"]
-        out[row["metric"]][month] = row["v"]
+        out[row["metric"].removesuffix(MONTHLY)][month] = row["v"]
     return out
 
 
@@ -172,18 +181,16 @@ def by_child(unit: Unit, start: dt.date, end: dt.date, metrics: tuple[str, ...])
     """One row per child unit (plus the unit's own share, when it has one), each metric over the child's subtree."""
     children = list(Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("path"))
     sums: dict[str, dict[str, int]] = defaultdict(dict)
-    rows = (
+    rows = _grained(
         DailyCount.objects.filter(
-            unit_path__in=[unit.path, *(c.path for c in children)],
-            day__gte=start,
-            day__lte=end,
-            metric__in=metrics,
-        )
-        .values("unit_path", "metric")
-        .annotate(v=Sum("value"))
+            unit_path__in=[unit.path, *(c.path for c in children)], day__gte=start, day__lte=end
+        ),
+        metrics,
+        start,
+        end,
     )
-    for row in rows:
-        sums[row["unit_path"]][row["metric"]] = row["v"]
+    for row in rows.values("unit_path", "metric").annotate(v=Sum("value")):
+        sums[row["unit_path"]][row["metric"].removesuffix(MONTHLY)] = row["v"]
     result = [
         {"unit": child, **{m: sums.get(child.path, {}).get(m, 0) for m in metrics}} for child in children
     ]

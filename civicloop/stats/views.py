@@ -14,6 +14,7 @@ from civicloop import access
 from civicloop.access import stats as policy
 from civicloop.audit.services import audit_record
 from civicloop.core.choices import FocusGroup
+from civicloop.core.forms import parse_id
 from civicloop.network.models import Unit
 from civicloop.orders.models import Order
 from civicloop.stats import charts, report, selectors
@@ -36,9 +37,9 @@ def _labelled(counts: dict, choices: type, none_label: str | None = None) -> lis
 def _unit_for(request: HttpRequest) -> Unit:
     raw = request.GET.get("unit")
     if raw:
-        if not raw.isdigit():
+        if parse_id(raw) is None:
             raise Http404
-        unit = get_object_or_404(Unit, pk=int(raw))
+        unit = get_object_or_404(Unit, pk=parse_id(raw))
     else:
         unit = policy.stats_home_unit(request.user)
         if unit is None:
@@ -85,13 +86,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "f": figures,
         "summary": summary_sentence(figures),
         "children": children,
-        "orders_chart": _month_chart(unit, start, end, "orders", "每月群众点单", "#c8102e"),
-        "activities_chart": _month_chart(unit, start, end, "activities", "每月文明实践活动", "#d4a017"),
-        "hours_chart": _month_chart(unit, start, end, "hours", "每月志愿服务时长", "#1a7f37"),
+        "orders_chart": _month_chart(unit, start, end, "orders", _("Orders by month"), "#c8102e"),
+        "activities_chart": _month_chart(unit, start, end, "activities", _("Activities by month"), "#d4a017"),
+        "hours_chart": _month_chart(unit, start, end, "hours", _("Volunteer hours by month"), "#1a7f37"),
         "category_chart": charts.bar_chart(
             [labels.get(code, code)[:1] for code in labels],
             [by_category.get(code, 0) for code in labels],
-            title="六大平台点单",
+            title=_("Orders by platform"),
             color="#0b4a8b",
         ),
         "median_claim": figures.median_minutes("claim_minutes"),
@@ -168,8 +169,8 @@ def public(request: HttpRequest) -> HttpResponse:
         raise Http404
     raw = request.GET.get("unit", "")
     unit = root
-    if raw.isdigit():
-        unit = get_object_or_404(Unit, pk=int(raw), is_active=True, kind=Unit.Kind.PRACTICE)
+    if raw:
+        unit = get_object_or_404(Unit, pk=parse_id(raw), is_active=True, kind=Unit.Kind.PRACTICE)
     today = timezone.localdate()
     start = dt.date(today.year, 1, 1)
     stations = Unit.objects.filter(kind=Unit.Kind.PRACTICE, is_active=True, depth__lte=3).order_by("path")[

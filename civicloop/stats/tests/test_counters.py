@@ -118,3 +118,24 @@ def test_check_command_fails_when_counters_drift_and_rebuild_repairs(personas):
         call_command("stats_counters")
     counters_rebuild()
     assert counters_mismatches() == []
+
+
+def test_month_totals_and_daily_rows_give_the_same_tables(personas):
+    """Whole-month periods read the month-grain totals; any other period sums the daily rows: same answers."""
+    from civicloop.stats.selectors import by_child, by_month
+
+    _random_history(personas, random.Random(5))
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    metrics = ("orders", "hours", "activities", "served")
+    whole = by_child(personas.institute, first, last, metrics)
+    daily = by_child(personas.institute, first - dt.timedelta(days=1), last, metrics)  # not whole months
+    assert [(r["unit"].pk, [r[m] for m in metrics]) for r in whole] == [
+        (r["unit"].pk, [r[m] for m in metrics]) for r in daily
+    ]
+    assert (
+        sum(r["orders"] for r in whole)
+        == Order.objects.filter(unit__path__startswith=personas.institute.path).count()
+    )
+    assert by_month(personas.root, first, last, metrics)["orders"] == {first: Order.objects.count()}
