@@ -197,13 +197,20 @@ def dashboard_http(port: int, fx: dict[str, Any]) -> dict[str, Any]:
     path = f"/stats/?unit={fx['root_id']}"
     for _i in range(12 if QUICK else 30):
         t0 = time.time()
-        conn.request("GET", path, headers={"Cookie": f"sessionid={fx['office_session']}", "Host": "127.0.0.1"})
+        conn.request(
+            "GET", path, headers={"Cookie": f"sessionid={fx['office_session']}", "Host": "127.0.0.1"}
+        )
         resp = conn.getresponse()
         resp.read()
         lat.append((time.time() - t0) * 1000)
         codes[str(resp.status)] = codes.get(str(resp.status), 0) + 1
     conn.close()
-    return {"requests": len(lat), "p50_ms": round(pct(lat, 50), 1), "p95_ms": round(pct(lat, 95), 1), "codes": codes}
+    return {
+        "requests": len(lat),
+        "p50_ms": round(pct(lat, 50), 1),
+        "p95_ms": round(pct(lat, 95), 1),
+        "codes": codes,
+    }
 
 
 def _session(user: Any) -> str:

@@ -7,13 +7,15 @@ import datetime as dt
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from civicloop import access
 from civicloop.access import activities as policy
 from civicloop.activities import services
 from civicloop.activities.models import Activity
+from civicloop.core.pagination import LimitOffset
+from civicloop.core.schemas import Id
 
 router = Router(tags=["activities"])
 
@@ -51,7 +53,7 @@ class ActivityDetailOut(ActivityOut):
 
 
 class SignupIn(Schema):
-    role_id: int | None = None
+    role_id: Id | None = None
 
 
 class SignupOut(Schema):
@@ -68,7 +70,7 @@ class TokenIn(Schema):
 
 
 @router.get("/", response=list[ActivityOut], auth=None)
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_open(request: HttpRequest):
     """Published activities that are not over yet (public)."""
     return policy.open_activities().select_related("unit").order_by("starts_at", "id")

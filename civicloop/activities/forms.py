@@ -46,7 +46,7 @@ class ActivityForm(forms.Form):
             parts = line.replace("：", " ").replace(":", " ").split()
             if not parts:
                 continue
-            if len(parts) < 2 or not parts[-1].isdigit():
+            if len(parts) < 2 or not parts[-1].isdecimal():  # "²" is a digit to isdigit() but not to int()
                 raise forms.ValidationError(
                     _("Write each role as a name and a number of places, e.g. “讲解员 5”.")
                 )

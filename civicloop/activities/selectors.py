@@ -11,6 +11,7 @@ from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from civicloop.activities.models import Activity, Signup
+from civicloop.core.forms import parse_id
 
 
 def activity_filter(qs: QuerySet[Activity], params: dict[str, str]) -> QuerySet[Activity]:
@@ -18,10 +19,11 @@ def activity_filter(qs: QuerySet[Activity], params: dict[str, str]) -> QuerySet[
         qs = qs.filter(status=params["status"])
     if params.get("category"):
         qs = qs.filter(category=params["category"])
-    if params.get("unit", "").isdigit():
+    if params.get("unit"):
         from civicloop.network.models import Unit
 
-        unit = Unit.objects.filter(pk=int(params["unit"])).first()
+        unit_id = parse_id(params["unit"])
+        unit = Unit.objects.filter(pk=unit_id).first() if unit_id else None
         qs = qs.filter(unit_path__startswith=unit.path) if unit else qs.none()
     if params.get("q"):
         qs = qs.filter(title__icontains=params["q"][:50])

@@ -48,8 +48,11 @@ def qr_token(activity_id: int, kind: str, window: int | None = None) -> str:
 
 def qr_token_valid(activity_id: int, kind: str, token: str) -> bool:
     """Accept the current and the previous window only."""
+    token = token or ""
+    if not token.isascii():  # compare_digest refuses non-ASCII text with a TypeError; no real token has any
+        return False
     now = qr_window()
-    return any(hmac.compare_digest(qr_token(activity_id, kind, w), token or "") for w in (now, now - 1))
+    return any(hmac.compare_digest(qr_token(activity_id, kind, w), token) for w in (now, now - 1))
 
 
 # --- planning -------------------------------------------------------------------------------------------
@@ -84,6 +87,8 @@ def _check_fields(
         raise ValidationError(_("Give the activity a title."))
     if not place.strip():
         raise ValidationError(_("Say where the activity takes place."))
+    if not all(2000 <= t.year <= timezone.now().year + 10 for t in (starts_at, ends_at)):
+        raise ValidationError(_("The time of the activity is not valid."))  # year 1 cannot even be stored
     if ends_at <= starts_at:
         raise ValidationError(_("The activity must end after it starts."))
     if ends_at - starts_at > dt.timedelta(hours=24):

@@ -23,6 +23,7 @@ from civicloop.activities.forms import ActivityForm, CancelForm, CloseForm
 from civicloop.activities.models import Activity, Signup
 from civicloop.core.choices import Platform
 from civicloop.core.exceptions import Conflict
+from civicloop.core.forms import parse_id
 from civicloop.network.models import Unit
 
 PAGE = 25
@@ -196,7 +197,7 @@ def _qr_context(request: HttpRequest, activity: Activity) -> dict:
     for kind, label in (("in", _("Scan to sign in")), ("out", _("Scan to sign out"))):
         token = services.qr_token(activity.pk, kind)
         url = request.build_absolute_uri(reverse("activities:scan", args=[activity.pk, kind, token]))
-        svg = segno.make(url, error="m").svg_inline(scale=6, border=2)
+        svg = segno.make(url, error="m").svg_inline(scale=6, border=2, omitsize=True)
         codes.append({"kind": kind, "label": label, "url": url, "svg": svg})
     return {"activity": activity, "codes": codes, "now": timezone.localtime()}
 
@@ -269,8 +270,8 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
         first = today.replace(day=1)
     qs = policy.public_activities()
     unit = None
-    if request.GET.get("unit", "").isdigit():
-        unit = Unit.objects.filter(pk=int(request.GET["unit"]), is_active=True).first()
+    if parse_id(request.GET.get("unit")):
+        unit = Unit.objects.filter(pk=parse_id(request.GET["unit"]), is_active=True).first()
         if unit:
             qs = qs.filter(unit_path__startswith=unit.path)
     prev_month = (first - dt.timedelta(days=1)).replace(day=1)
@@ -318,8 +319,8 @@ def signup(request: HttpRequest, pk: int) -> HttpResponse:
     activity = get_object_or_404(policy.public_activities(), pk=pk)
     access.require(request, policy.can_sign_up(request.user, activity), action="signup_create", obj=activity)
     role = None
-    if request.POST.get("role", "").isdigit():
-        role = activity.roles.filter(pk=int(request.POST["role"])).first()
+    if parse_id(request.POST.get("role")):
+        role = activity.roles.filter(pk=parse_id(request.POST["role"])).first()
     try:
         result = services.signup_create(
             activity=activity, volunteer=access.volunteer_of(request.user), role=role

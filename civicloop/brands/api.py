@@ -6,11 +6,12 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from civicloop import access
 from civicloop.access import brands as policy
 from civicloop.brands import selectors
+from civicloop.core.pagination import Pages
 
 router = Router(tags=["brands"])
 
@@ -38,7 +39,7 @@ class ComplianceOut(Schema):
 
 
 @router.get("/projects", response=list[ProjectOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_projects(request: HttpRequest, status: str = "") -> Any:
     qs = policy.visible_projects(request.user).order_by("unit_path", "name")
     return qs.filter(status=status) if status else qs

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicloop.brands.models import BrandProject
 from civicloop.core.choices import Platform
+from civicloop.core.forms import IdMultipleChoiceField
 
 
 class ProjectForm(forms.Form):
@@ -23,7 +24,7 @@ class ProjectForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
-    teams = forms.ModelMultipleChoiceField(
+    teams = IdMultipleChoiceField(
         queryset=None, label=_("Volunteer teams"), required=False, widget=forms.CheckboxSelectMultiple
     )
 

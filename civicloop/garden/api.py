@@ -8,12 +8,14 @@ from typing import Any
 from django.db.models import F
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja import Query, Router, Schema
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from civicloop import access
 from civicloop.access import garden as policy
+from civicloop.core.pagination import Pages
+from civicloop.core.schemas import MAX_ID
 from civicloop.garden import selectors, services
 from civicloop.garden.models import Comment, GardenPost
 
@@ -60,8 +62,8 @@ def _comment(c: Comment) -> dict[str, Any]:
 
 
 @router.get("/posts", response=list[PostOut])
-@paginate(PageNumberPagination, page_size=20)
-def list_posts(request: HttpRequest, unit_id: int | None = None) -> Any:
+@paginate(Pages, page_size=20)
+def list_posts(request: HttpRequest, unit_id: int | None = Query(None, ge=1, le=MAX_ID)) -> Any:
     qs = (
         policy.visible_posts(request.user)
         .annotate(unit_id=F("garden__unit_id"))
@@ -71,7 +73,7 @@ def list_posts(request: HttpRequest, unit_id: int | None = None) -> Any:
 
 
 @router.get("/posts/{post_id}/comments", response=list[CommentOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_comments(request: HttpRequest, post_id: int) -> Any:
     post = get_object_or_404(GardenPost.objects.select_related("garden"), pk=post_id)
     access.require(request, policy.can_view_post(request.user, post), action="garden_post_view", obj=post)

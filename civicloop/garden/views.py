@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from civicloop import access
 from civicloop.access import garden as policy
 from civicloop.core.exceptions import Conflict
+from civicloop.core.forms import posted_id
 from civicloop.garden import selectors, services
 from civicloop.garden.forms import CommentForm, HideForm, ModerationForm, PostForm, WordForm
 from civicloop.garden.models import Comment, Garden, GardenPost, SensitiveWord
@@ -224,7 +225,7 @@ def words(request: HttpRequest) -> HttpResponse:
     form = WordForm(request.POST or None)
     if request.method == "POST":
         if request.POST.get("remove"):
-            word = get_object_or_404(SensitiveWord, pk=request.POST["remove"])
+            word = get_object_or_404(SensitiveWord, pk=posted_id(request.POST, "remove"))
             services.sensitive_word_remove(word=word, actor=request.user)
             messages.success(request, _("The word is removed."))
             return redirect("garden:words")

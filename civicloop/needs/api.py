@@ -8,11 +8,13 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from civicloop import access
 from civicloop.access import needs as policy
+from civicloop.core.forms import parse_id
+from civicloop.core.pagination import Pages
 from civicloop.needs import selectors, services
 from civicloop.needs.models import Need, NeedsRound, Survey
 
@@ -91,14 +93,14 @@ def _survey_out(survey: Survey) -> dict[str, Any]:
 
 
 @router.get("/rounds", response=list[RoundOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_rounds(request: HttpRequest, status: str = "") -> Any:
     qs = policy.visible_rounds(request.user).order_by("-starts_on", "-id")
     return qs.filter(status=status) if status in NeedsRound.Status.values else qs
 
 
 @router.get("/rounds/{round_id}/needs", response=list[NeedOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_needs(request: HttpRequest, round_id: int) -> Any:
     rnd = get_object_or_404(NeedsRound, pk=round_id)
     access.require(request, policy.can_manage_round(request.user, rnd), action="needs_round_view", obj=rnd)
@@ -114,7 +116,7 @@ def close_round(request: HttpRequest, round_id: int) -> Any:
 
 
 @router.get("/surveys", response=list[SurveyOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_surveys(request: HttpRequest) -> Any:
     return selectors.surveys_with_counts(policy.visible_surveys(request.user)).order_by("-created_at", "-id")
 
@@ -137,7 +139,7 @@ def answer_survey(request: HttpRequest, token: str, payload: AnswerIn) -> Any:
     )
     answers: dict[int, list[str]] = {}
     for key, value in payload.answers.items():
-        if str(key).isdigit():
-            answers[int(key)] = [str(v) for v in value] if isinstance(value, list) else [str(value)]
+        if parse_id(key):
+            answers[parse_id(key)] = [str(v) for v in value] if isinstance(value, list) else [str(value)]
     response = services.response_submit(survey=survey, respondent=request.user, answers=answers)
     return Status(201, {"id": response.pk, "survey_id": survey.pk})

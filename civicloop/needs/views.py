@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from civicloop import access
 from civicloop.access import needs as policy
 from civicloop.core.exceptions import Conflict
+from civicloop.core.forms import parse_id, posted_id
 from civicloop.needs import selectors, services
 from civicloop.needs.forms import (
     AnalysisForm,
@@ -321,7 +322,9 @@ def survey_create(request: HttpRequest) -> HttpResponse:
     rounds = policy.visible_rounds(request.user).filter(status=NeedsRound.Status.OPEN)
     initial: dict[str, Any] = {}
     from_round = (
-        rounds.filter(pk=request.GET.get("round")).first() if request.GET.get("round", "").isdigit() else None
+        rounds.filter(pk=parse_id(request.GET["round"])).first()
+        if parse_id(request.GET.get("round"))
+        else None
     )
     if from_round is not None:
         initial = {"round": from_round.pk, "unit": from_round.unit_id, "title": from_round.title}
@@ -375,7 +378,7 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, _("The question is added."))
                     return redirect("needs:survey_detail", survey.pk)
             elif action == "remove":
-                question = get_object_or_404(Question, pk=request.POST.get("question"), survey=survey)
+                question = get_object_or_404(Question, pk=posted_id(request.POST, "question"), survey=survey)
                 services.question_remove(question=question, actor=request.user)
                 return redirect("needs:survey_detail", survey.pk)
             elif action == "publish":

@@ -9,11 +9,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from civicloop import access
 from civicloop.access import network as policy
+from civicloop.core.pagination import MAX_PAGE
 from civicloop.network import selectors, services
 from civicloop.network.models import Unit
 
@@ -99,7 +100,9 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.get("/units", response=UnitPage)
-def list_units(request: HttpRequest, parent: int | None = None, page: int = 1) -> dict[str, Any]:
+def list_units(
+    request: HttpRequest, parent: int | None = None, page: int = Query(1, le=MAX_PAGE)
+) -> dict[str, Any]:
     """Units the caller may see, in tree order; with `parent`, only that unit's children."""
     access.require(request, access.is_staff(request.user), action="unit_tree")
     if parent is not None:

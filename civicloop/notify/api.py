@@ -7,8 +7,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from civicloop.core.pagination import Pages
+from civicloop.core.schemas import Id
 from civicloop.notify.selectors import inbox_items, unread_count
 from civicloop.notify.services import inbox_mark_read
 
@@ -29,11 +31,11 @@ class UnreadOut(Schema):
 
 
 class ReadIn(Schema):
-    ids: list[int] | None = None
+    ids: list[Id] | None = None
 
 
 @router.get("/inbox", response=list[InboxOut])
-@paginate(PageNumberPagination, page_size=20)
+@paginate(Pages, page_size=20)
 def inbox(request: HttpRequest) -> Any:
     return inbox_items(request.user)
 

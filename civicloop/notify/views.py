@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from civicloop.core.forms import parse_id
 from civicloop.notify.selectors import inbox_items, unread_count
 from civicloop.notify.services import inbox_mark_read
 
@@ -24,6 +25,6 @@ def mark_read(request: HttpRequest) -> HttpResponse:
     items = None
     raw = request.POST.get("item", "")
     if raw:
-        items = inbox_items(request.user).filter(pk=int(raw) if raw.isdigit() else 0)
+        items = inbox_items(request.user).filter(pk=parse_id(raw) or 0)
     inbox_mark_read(user=request.user, items=items)
     return redirect("notify:inbox")

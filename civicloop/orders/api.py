@@ -14,13 +14,15 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from civicloop import access
 from civicloop.access import orders as policy
 from civicloop.core.choices import Platform
+from civicloop.core.pagination import Pages
+from civicloop.core.schemas import MAX_ID, Id
 from civicloop.network.models import Unit
 from civicloop.orders import selectors, services
 from civicloop.orders.models import Order, Whistle
@@ -240,7 +242,7 @@ def _order(request: HttpRequest, number: str, action: str = "view") -> Order:
 
 
 @router.get("/", response=list[OrderOut])
-@paginate(PageNumberPagination, page_size=PAGE)
+@paginate(Pages, page_size=PAGE)
 def order_list(
     request: HttpRequest, status: str | None = None, category: str | None = None, q: str | None = None
 ) -> Any:
@@ -252,7 +254,7 @@ def order_list(
 
 
 @router.get("/queue", response=list[OrderOut])
-@paginate(PageNumberPagination, page_size=PAGE)
+@paginate(Pages, page_size=PAGE)
 def order_queue(
     request: HttpRequest,
     status: str | None = None,
@@ -265,9 +267,12 @@ def order_queue(
 
 
 @router.get("/hall", response=list[OrderOut])
-@paginate(PageNumberPagination, page_size=PAGE)
+@paginate(Pages, page_size=PAGE)
 def order_hall(
-    request: HttpRequest, team: int | None = None, category: str | None = None, unit: int | None = None
+    request: HttpRequest,
+    team: int | None = Query(None, ge=1, le=MAX_ID),
+    category: str | None = None,
+    unit: int | None = Query(None, ge=1, le=MAX_ID),
 ) -> Any:
     """Open orders the user's team(s) may claim (address and requester masked)."""
     team_obj = None
@@ -280,7 +285,7 @@ def order_hall(
 
 
 @router.get("/tasks", response=list[OrderOut])
-@paginate(PageNumberPagination, page_size=PAGE)
+@paginate(Pages, page_size=PAGE)
 def order_tasks(request: HttpRequest) -> Any:
     """Orders held by the teams the user leads and orders the user is assigned to."""
     teams = list(policy.team_leader_teams(request.user))
@@ -294,13 +299,13 @@ def order_tasks(request: HttpRequest) -> Any:
 
 
 @router.get("/follow-up", response=list[OrderOut])
-@paginate(PageNumberPagination, page_size=PAGE)
+@paginate(Pages, page_size=PAGE)
 def order_follow_up(request: HttpRequest) -> Any:
     return selectors.follow_up_orders(request.user)
 
 
 @router.get("/whistles", response=list[WhistleOut])
-@paginate(PageNumberPagination, page_size=PAGE)
+@paginate(Pages, page_size=PAGE)
 def whistle_list(request: HttpRequest) -> Any:
     return selectors.whistle_queue(request.user)
 
@@ -326,7 +331,7 @@ class SubmitIn(Schema):
     description: str = ""
     subcategory: str = ""
     channel: str = "online"
-    resident_id: int | None = Field(None, description="staff entering an order for a resident (代点单)")
+    resident_id: Id | None = Field(None, description="staff entering an order for a resident (代点单)")
     beneficiaries: int = 1
     focus_group: str = ""
     address: str = ""
@@ -353,7 +358,7 @@ def order_submit(request: HttpRequest, payload: SubmitIn) -> Any:
 
 
 @router.get("/similar", response=list[OrderOut])
-@paginate(PageNumberPagination, page_size=PAGE)
+@paginate(Pages, page_size=PAGE)
 def order_similar(request: HttpRequest, category: str, title: str) -> Any:
     """Open orders like the one about to be submitted (the hint on the order form)."""
     resident = access.resident_of(request.user)
@@ -384,12 +389,12 @@ class OptionalReasonIn(Schema):
 
 
 class DispatchIn(Schema):
-    team_id: int
+    team_id: Id
     note: str = ""
 
 
 class RerouteIn(Schema):
-    unit_id: int
+    unit_id: Id
     reason: str
 
 
@@ -399,11 +404,11 @@ class MergeIn(Schema):
 
 
 class ClaimIn(Schema):
-    team_id: int | None = Field(None, description="the team claiming; optional when the user leads one team")
+    team_id: Id | None = Field(None, description="the team claiming; optional when the user leads one team")
 
 
 class AssignIn(Schema):
-    volunteer_ids: list[int]
+    volunteer_ids: list[Id]
 
 
 class CheckInIn(Schema):
@@ -414,7 +419,7 @@ class CheckInIn(Schema):
 class ReportIn(Schema):
     summary: str
     people_served: int
-    hours: dict[int, Decimal] = Field(..., description="volunteer id → hours")
+    hours: dict[Id, Decimal] = Field(..., description="volunteer id → hours")
 
 
 class RateIn(Schema):
@@ -424,7 +429,7 @@ class RateIn(Schema):
 
 
 class WhistleIn(Schema):
-    department_ids: list[int]
+    department_ids: list[Id]
     note: str
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.choices import Platform
+from civicloop.core.forms import IdMultipleChoiceField
 from civicloop.orders.models import Order
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
@@ -188,7 +189,7 @@ class ClaimForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    volunteers = forms.ModelMultipleChoiceField(
+    volunteers = IdMultipleChoiceField(
         label=_("Volunteers"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,  # type: ignore[arg-type]
@@ -281,7 +282,7 @@ class RateForm(forms.Form):
 
 
 class WhistleForm(forms.Form):
-    departments = forms.ModelMultipleChoiceField(
+    departments = IdMultipleChoiceField(
         label=_("Departments asked to respond"),
         queryset=None,  # type: ignore[arg-type]
         widget=forms.CheckboxSelectMultiple,

@@ -713,6 +713,8 @@ def _clean_hours(order: Order, hours: dict[Any, Any]) -> dict[int, Decimal]:
             amount = Decimal(str(value)).quantize(Decimal("0.01"))
         except (TypeError, ValueError, InvalidOperation):
             raise ValidationError(_("Hours must be a number.")) from None
+        if not amount.is_finite():
+            raise ValidationError(_("Hours must be a number."))
         if pk not in assigned and pk not in members:
             raise ValidationError(_("Hours can only be given to members of the team."))
         if amount <= 0 or amount > 24:

@@ -80,7 +80,8 @@ def _is_htmx(request: HttpRequest) -> bool:
 
 def _safe_next(request: HttpRequest, default: str) -> str:
     nxt = request.POST.get("next") or request.GET.get("next") or ""
-    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+    # A path on this site only: `redirect("abc")` would try "abc" as a view name and fail with a 500.
+    if nxt.startswith("/") and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
         return nxt
     return default
 

@@ -147,6 +147,8 @@ def _hours_value(raw: Any) -> Decimal:
         hours = Decimal(str(raw)).quantize(Decimal("0.01"))
     except Exception as exc:
         raise ValidationError(_("Enter the hours as a number, e.g. 2 or 1.5.")) from exc
+    if not hours.is_finite():  # "nan" passes quantize, then fails every comparison
+        raise ValidationError(_("Enter the hours as a number, e.g. 2 or 1.5."))
     if hours <= 0:
         raise ValidationError(_("Hours must be more than 0."))
     return hours
@@ -218,20 +220,38 @@ def makeup_decide(*, claim: MakeupClaim, approve: bool, actor: Any) -> MakeupCla
 # --- points shop (爱心超市) ---------------------------------------------------------------------------------
 
 
+SHOP_MAX = 1_000_000  # points price and stock; the columns hold 32 bits on PostgreSQL
+
+
+def _plain_text(value: str, *, max_length: int) -> str:
+    text = (value or "").strip()
+    if "\x00" in text:
+        raise ValidationError(_("The text contains characters that are not allowed."))
+    if len(text) > max_length:
+        raise ValidationError(_("The text is too long (at most %(n)d characters).") % {"n": max_length})
+    return text
+
+
 @transaction.atomic
 def shop_item_create(
     *, unit: Any, name: str, price: int, stock: int, description: str = "", actor: Any
 ) -> ShopItem:
-    if not name.strip():
+    name = _plain_text(name, max_length=100)
+    description = _plain_text(description, max_length=200)
+    if not name:
         raise ValidationError(_("Give the item a name."))
     if price is None or int(price) < 1:
         raise ValidationError(_("The points price must be at least 1."))
+    if int(price) > SHOP_MAX:
+        raise ValidationError(_("The points price can be at most %(n)d.") % {"n": SHOP_MAX})
     if stock is None or int(stock) < 0:
         raise ValidationError(_("Stock cannot be negative."))
+    if int(stock) > SHOP_MAX:
+        raise ValidationError(_("Stock can be at most %(n)d.") % {"n": SHOP_MAX})
     item = ShopItem.objects.create(
         unit=unit,
         unit_path=unit.path,
-        name=name.strip(),
+        name=name,
         price=int(price),
         stock=int(stock),
         description=description,
@@ -244,7 +264,10 @@ def shop_item_create(
 def shop_item_restock(*, item: ShopItem, add: int, actor: Any) -> ShopItem:
     if add is None or int(add) < 1:
         raise ValidationError(_("Add at least one."))
-    ShopItem.objects.filter(pk=item.pk).update(stock=F("stock") + int(add))
+    if int(add) > SHOP_MAX or not ShopItem.objects.filter(pk=item.pk, stock__lte=SHOP_MAX - int(add)).update(
+        stock=F("stock") + int(add)
+    ):
+        raise ValidationError(_("Stock can be at most %(n)d.") % {"n": SHOP_MAX})
     item.refresh_from_db()
     audit_record(action="shop_item_restock", actor=actor, unit=item.unit, obj=item, detail=f"+{add}")
     return item

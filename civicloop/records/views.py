@@ -21,6 +21,7 @@ from civicloop.access import records as policy
 from civicloop.activities.models import Activity, Signup
 from civicloop.audit.services import audit_record
 from civicloop.core.exceptions import Conflict
+from civicloop.core.forms import parse_id
 from civicloop.core.masking import mask_name
 from civicloop.network.models import Unit
 from civicloop.people.models import Volunteer
@@ -145,7 +146,8 @@ def makeup_new(request: HttpRequest) -> HttpResponse:
         status__in=["published", "closed"],
     ).order_by("-starts_at")[:50]
     if request.method == "POST":
-        activity = Activity.objects.filter(pk__in=activity_ids, pk=request.POST.get("activity") or 0).first()
+        chosen = _int(request.POST.get("activity"))
+        activity = Activity.objects.filter(pk__in=activity_ids, pk=chosen).first() if chosen else None
         try:
             if activity is None:
                 raise ValidationError(_("Choose an activity you signed up for."))
@@ -251,7 +253,8 @@ def shop_manage(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def shop_item_create(request: HttpRequest) -> HttpResponse:
-    unit = Unit.objects.filter(pk=request.POST.get("unit") or 0).first()
+    unit_id = _int(request.POST.get("unit"))
+    unit = Unit.objects.filter(pk=unit_id).first() if unit_id else None
     access.require(
         request, unit is not None and policy.can_manage_shop(request.user, unit), action="shop_item_create"
     )
@@ -271,8 +274,9 @@ def shop_item_create(request: HttpRequest) -> HttpResponse:
 
 
 def _int(raw: str | None) -> int | None:
+    """A whole number typed into a form, or None (never an error: the service says what is wrong)."""
     try:
-        return int(raw or "")
+        return int((raw or "").strip())
     except ValueError:
         return None
 
@@ -322,8 +326,9 @@ def rankings(request: HttpRequest) -> HttpResponse:
     access.require(request, policy.can_view_rankings(request.user), action="rankings")
     qs = _period(request, policy.visible_records(request.user))
     unit = None
-    if request.GET.get("unit", "").isdigit():
-        unit = access.visible_units(request.user).filter(pk=int(request.GET["unit"])).first()
+    if request.GET.get("unit"):
+        unit_id = parse_id(request.GET["unit"])
+        unit = access.visible_units(request.user).filter(pk=unit_id).first() if unit_id else None
         qs = qs.filter(unit_path__startswith=unit.path) if unit else qs.none()
     units = access.visible_units(request.user).filter(is_active=True).order_by("path")[:200]
     return render(

@@ -5,15 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0001_order_loop'),
+        ("orders", "0001_order_loop"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='orderphoto',
-            name='image',
-            field=models.ImageField(storage=civicloop.orders.models.private_storage, upload_to='orders/%Y/%m/', verbose_name='photo'),
+            model_name="orderphoto",
+            name="image",
+            field=models.ImageField(
+                storage=civicloop.orders.models.private_storage,
+                upload_to="orders/%Y/%m/",
+                verbose_name="photo",
+            ),
         ),
     ]

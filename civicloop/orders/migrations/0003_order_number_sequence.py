@@ -4,18 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0002_private_service_photos'),
+        ("orders", "0002_private_service_photos"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OrderNumberSequence',
+            name="OrderNumberSequence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('prefix', models.CharField(max_length=24, unique=True)),
-                ('last', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("prefix", models.CharField(max_length=24, unique=True)),
+                ("last", models.PositiveIntegerField(default=0)),
             ],
         ),
     ]

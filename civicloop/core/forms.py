@@ -1,0 +1,46 @@
+"""Form fields shared by the apps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from civicloop.core.schemas import MAX_ID
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's ModelMultipleChoiceField, but an id too large for the database is an invalid choice.
+
+    Django checks each value with a lazy `filter(pk=value)` (which never fails for a big number) and then runs
+    `filter(pk__in=values)`, where a number beyond 64 bits fails inside the database driver: a 500.
+    """
+
+    def _check_values(self, value: Any) -> Any:
+        for item in value if isinstance(value, list | tuple | set | frozenset) else ():
+            try:
+                number = int(str(item).strip())
+            except ValueError:
+                continue  # Django answers "not a valid value" for these itself
+            if not -MAX_ID <= number <= MAX_ID:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": item}
+                )
+        return super()._check_values(value)
+
+
+def parse_id(raw: Any) -> int | None:
+    """A row id typed into a form field or a query parameter, or None when it is not one: "abc", "²" (a digit
+    to `isdigit()` but not to `int()`), a 5000-digit number (`int()` refuses it) or one beyond 64 bits."""
+    text = str(raw or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 19:
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_ID else None
+
+
+def posted_id(data: Any, name: str) -> int | None:
+    """The row id in a submitted field (a button's value, a hidden input), or None — so a lookup by it finds
+    nothing (404) instead of failing with a 500."""
+    return parse_id(data.get(name))

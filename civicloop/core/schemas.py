@@ -1,0 +1,12 @@
+"""Shared pieces of API input schemas."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from ninja import Field
+
+# Row ids are 64-bit on SQLite and PostgreSQL; a larger number fails inside the database driver (a 500), so the
+# schema refuses it first (400, translated by the schema error handler in `civicloop.api`).
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
