@@ -331,11 +331,20 @@ def rankings(request: HttpRequest) -> HttpResponse:
         unit = access.visible_units(request.user).filter(pk=unit_id).first() if unit_id else None
         qs = qs.filter(unit_path__startswith=unit.path) if unit else qs.none()
     units = access.visible_units(request.user).filter(is_active=True).order_by("path")[:200]
+    rows = selectors.ranking(qs)
+    # Someone from another station may have served here: list them, but link only pages the viewer may open.
+    openable = set(
+        access.visible_volunteers(request.user)
+        .filter(pk__in=[r["volunteer_id"] for r in rows])
+        .values_list("pk", flat=True)
+    )
+    for r in rows:
+        r["can_open"] = r["volunteer_id"] in openable
     return render(
         request,
         "records/rankings.html",
         {
-            "rows": selectors.ranking(qs),
+            "rows": rows,
             "unit_rows": selectors.hours_grouped(qs, "unit")[:50],
             "units": units,
             "unit": unit,

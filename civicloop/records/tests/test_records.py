@@ -386,7 +386,7 @@ def test_rankings_scoped_and_public_top_masked(client, personas, django_assert_m
     other = make_volunteer(personas.station_b, name="欧阳娜娜")
     credit(personas, "9", volunteer=other, unit=personas.station_b)
     client.force_login(personas.station_staff)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         body = client.get(reverse("records:rankings")).content.decode()
     assert "刘志愿" in body and "欧阳娜娜" not in body
     assert (
@@ -423,3 +423,16 @@ def test_restock_and_issue_refused_outside_role(client, personas):
         client.force_login(getattr(personas, persona))
         assert client.post(reverse("records:document_issue")).status_code == 403
     assert not ServiceRecordDocument.objects.exists()
+
+
+def test_rankings_link_only_volunteers_the_viewer_may_open(client, personas):
+    """Station B's staff see the station-A volunteer who served at B in their ranking, but get no link to a page
+    that would refuse them."""
+    credit(personas, "4", unit=personas.station_b)
+    client.force_login(personas.sibling)
+    body = client.get(reverse("records:rankings")).content.decode()
+    assert "刘志愿" in body
+    assert reverse("records:volunteer_hours", args=[personas.volunteer_profile.pk]) not in body
+    client.force_login(personas.institute_staff)
+    body = client.get(reverse("records:rankings")).content.decode()
+    assert reverse("records:volunteer_hours", args=[personas.volunteer_profile.pk]) in body
