@@ -133,6 +133,7 @@ def seed(*, rng: random.Random, today: dt.date, scale: int = 0) -> None:
     for _ in range(min(150, 200 - online)):
         services.response_enter_paper(survey=survey, answers=_answers(survey, rng), actor=office)
     Response.objects.filter(survey=survey).update(created_at=dt.datetime(2019, 4, 15, 10, tzinfo=tz))
+    Survey.objects.filter(pk=survey.pk).update(created_at=dt.datetime(2019, 3, 20, 9, tzinfo=tz))
     services.survey_close(survey=survey, actor=office)
 
     made: list[Need] = []

@@ -52,7 +52,8 @@ def summary_sentence(figures: Figures, *, as_of: dt.date | None = None) -> str:
     )
     parts = [
         f"已累计开展各类新时代文明实践活动{approx(figures.activities)}场",
-        f"服务群众{approx(figures.served)}人",
+        # As in the seed's sentence, the people served are those the activities reached.
+        f"服务群众{approx(figures.total('served', 'activity'))}人",
     ]
     if figures.surveys_distributed:
         parts.append(f"发放调查问卷{figures.surveys_distributed}份")
