@@ -177,24 +177,29 @@ def by_dim(unit: Unit, start: dt.date, end: dt.date, metric: str) -> dict[str, i
     return {row["dim"]: row["v"] for row in rows}
 
 
-def by_child(unit: Unit, start: dt.date, end: dt.date, metrics: tuple[str, ...]) -> list[dict[str, Any]]:
-    """One row per child unit (plus the unit's own share, when it has one), each metric over the child's subtree."""
-    children = list(Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("path"))
+def for_units(
+    units: list[Unit], start: dt.date, end: dt.date, metrics: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    """One row per unit, each metric over that unit's whole subtree (one query however many units)."""
     sums: dict[str, dict[str, int]] = defaultdict(dict)
     rows = _grained(
-        DailyCount.objects.filter(
-            unit_path__in=[unit.path, *(c.path for c in children)], day__gte=start, day__lte=end
-        ),
+        DailyCount.objects.filter(unit_path__in=[u.path for u in units], day__gte=start, day__lte=end),
         metrics,
         start,
         end,
     )
     for row in rows.values("unit_path", "metric").annotate(v=Sum("value")):
         sums[row["unit_path"]][row["metric"].removesuffix(MONTHLY)] = row["v"]
-    result = [
-        {"unit": child, **{m: sums.get(child.path, {}).get(m, 0) for m in metrics}} for child in children
-    ]
-    own = {m: sums.get(unit.path, {}).get(m, 0) - sum(r[m] for r in result) for m in metrics}
+    return [{"unit": u, **{m: sums.get(u.path, {}).get(m, 0) for m in metrics}} for u in units]
+
+
+def by_child(unit: Unit, start: dt.date, end: dt.date, metrics: tuple[str, ...]) -> list[dict[str, Any]]:
+    """One row per child unit (plus the unit's own share, when it has one), each metric over the child's subtree."""
+    children = list(Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("path"))
+    total, *result = for_units([unit, *children], start, end, metrics)
+    own = {m: total[m] - sum(r[m] for r in result) for m in metrics}
+    # Departments, organisations and venues appear only when something was counted under them.
+    result = [r for r in result if r["unit"].is_practice or any(r[m] for m in metrics)]
     if any(own.values()):
         result.insert(0, {"unit": unit, "own": True, **own})
     return result

@@ -127,10 +127,21 @@ def _screen_context(unit: Unit) -> dict:
     today = timezone.localdate()
     start = dt.date(today.year, 1, 1)
     figures = selectors.figures(unit, start, today)
-    children = selectors.by_child(unit, start, today, CHILD_METRICS)
+    # The practice network two levels down (institutes and their stations), not departments or organisations.
+    network = list(
+        Unit.objects.filter(
+            path__startswith=unit.path,
+            depth__in=(unit.depth + 1, unit.depth + 2),
+            kind=Unit.Kind.PRACTICE,
+            is_active=True,
+        ).order_by("path")[:40]
+    )
+    children = selectors.for_units(network, start, today, CHILD_METRICS)
     for row in children:
         row["hours"] = row["hours"] / 100
-    ranking = sorted(children, key=lambda r: r["hours"], reverse=True)[:8]
+        row["nested"] = row["unit"].depth > unit.depth + 1
+    leaves = [r for r in children if r["nested"]] or children
+    ranking = sorted(leaves, key=lambda r: r["hours"], reverse=True)[:8]
     newest_orders = (
         Order.objects.filter(unit_path__startswith=unit.path)
         .select_related("unit")
