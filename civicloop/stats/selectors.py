@@ -99,15 +99,22 @@ class Figures:
         return None
 
 
-def _whole_months(start: dt.date, end: dt.date) -> bool:
-    return start.day == 1 and (end + dt.timedelta(days=1)).day == 1
+def _month_after(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
-def _grained(rows: Any, metrics: tuple[str, ...], start: dt.date, end: dt.date) -> Any:
-    """Month-grain totals when the period is whole months (few rows), else the daily rows (all dimensions)."""
-    if _whole_months(start, end):
-        return rows.filter(metric__in=[m + MONTHLY for m in metrics], dim=ALL)
-    return rows.filter(metric__in=metrics)
+def _period(metrics: tuple[str, ...], start: dt.date, end: dt.date) -> Q:
+    """Rows that add up `metrics` over [start, end]: month-grain totals for the whole months inside the period and
+    daily rows only for the partial months at its edges — a year across 250 units is 250 × 12 rows per metric."""
+    first = start if start.day == 1 else _month_after(start)  # first whole month
+    stop = _month_after(end)  # first day after the month that holds `end`
+    if end + dt.timedelta(days=1) != stop:
+        stop = end.replace(day=1)  # `end` cuts its month: that month is an edge
+    daily = Q(metric__in=metrics)
+    if first >= stop:
+        return daily & Q(day__gte=start, day__lte=end)
+    monthly = Q(metric__in=[m + MONTHLY for m in metrics], dim=ALL, day__gte=first, day__lt=stop)
+    return monthly | (daily & Q(day__gte=start, day__lt=first)) | (daily & Q(day__gte=stop, day__lte=end))
 
 
 def _scope(unit: Unit, start: dt.date, end: dt.date) -> Q:
@@ -153,10 +160,11 @@ def by_month(
     unit: Unit, start: dt.date, end: dt.date, metrics: tuple[str, ...]
 ) -> dict[str, dict[dt.date, int]]:
     out: dict[str, dict[dt.date, int]] = {m: {} for m in metrics}
-    rows = _grained(DailyCount.objects.filter(_scope(unit, start, end)), metrics, start, end)
+    rows = DailyCount.objects.filter(_period(metrics, start, end), unit_path=unit.path)
     for row in rows.annotate(month=TruncMonth("day")).values("metric", "month").annotate(v=Sum("value")):
         month = row["month"].date() if isinstance(row["month"], dt.datetime) else row["month"]
-        out[row["metric"].removesuffix(MONTHLY)][month] = row["v"]
+        series = out[row["metric"].removesuffix(MONTHLY)]
+        series[month] = series.get(month, 0) + row["v"]
     return out
 
 
@@ -182,14 +190,10 @@ def for_units(
 ) -> list[dict[str, Any]]:
     """One row per unit, each metric over that unit's whole subtree (one query however many units)."""
     sums: dict[str, dict[str, int]] = defaultdict(dict)
-    rows = _grained(
-        DailyCount.objects.filter(unit_path__in=[u.path for u in units], day__gte=start, day__lte=end),
-        metrics,
-        start,
-        end,
-    )
+    rows = DailyCount.objects.filter(_period(metrics, start, end), unit_path__in=[u.path for u in units])
     for row in rows.values("unit_path", "metric").annotate(v=Sum("value")):
-        sums[row["unit_path"]][row["metric"].removesuffix(MONTHLY)] = row["v"]
+        metric = row["metric"].removesuffix(MONTHLY)
+        sums[row["unit_path"]][metric] = sums[row["unit_path"]].get(metric, 0) + row["v"]
     return [{"unit": u, **{m: sums.get(u.path, {}).get(m, 0) for m in metrics}} for u in units]
 
 

@@ -112,3 +112,22 @@ def test_dashboard_query_count_does_not_grow_with_children(client, counted, djan
     client.force_login(counted.office)
     with django_assert_max_num_queries(30):
         assert client.get(reverse("stats:dashboard")).status_code == 200
+
+
+def test_periods_mixing_whole_and_partial_months_add_up_exactly(personas):
+    """Whole months are read from month totals, the cut months at the edges from daily rows: same sums."""
+    from civicloop.stats.selectors import by_child, by_month
+
+    days = (
+        [dt.date(2026, 1, d) for d in (3, 20)]
+        + [dt.date(2026, 2, 10)]
+        + [dt.date(2026, 3, d) for d in (1, 16)]
+    )
+    counters_apply({("orders", personas.station.path, day, "health"): i + 1 for i, day in enumerate(days)})
+    start, end = dt.date(2026, 1, 15), dt.date(2026, 3, 10)  # keeps Jan 20 (2), Feb 10 (3), Mar 1 (4)
+    months = by_month(personas.institute, start, end, ("orders",))["orders"]
+    assert months == {dt.date(2026, 1, 1): 2, dt.date(2026, 2, 1): 3, dt.date(2026, 3, 1): 4}
+    rows = {r["unit"].pk: r["orders"] for r in by_child(personas.institute, start, end, ("orders",))}
+    assert rows[personas.station.pk] == 9 and rows[personas.station_b.pk] == 0
+    whole = by_child(personas.institute, dt.date(2026, 1, 1), dt.date(2026, 3, 31), ("orders",))
+    assert {r["unit"].pk: r["orders"] for r in whole}[personas.station.pk] == 15
