@@ -135,6 +135,10 @@ def markdown(res: dict[str, Any]) -> list[str]:
             f"| {r['scope']} ({r['unit']}) | {r['orders_in_scope']:,} | {r['p50_ms']} | {r['p95_ms']} | "
             f"{r['raw_p50_ms']} | {r['raw_p95_ms']} | {r['speedup_p95']}× | {'✅' if r['agree'] else '❌'} |"
         )
+    if d.get("remeasured"):
+        r = d["remeasured"]
+        lines += ["", f"(In-process rows re-measured at {r['at']} on the same data after a change to the selectors; "
+                  f"before: {r['before']}.)"]  # fmt: skip
     if d.get("http"):
         h = d["http"]
         lines += ["", f"Dashboard page over HTTP for the province (1 client, {h['requests']} requests): "
