@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.choices import FocusGroup, Platform
+from civicloop.core.fields import PathField
 from civicloop.core.validators import validate_latitude, validate_longitude
 
 
@@ -20,7 +21,7 @@ class Activity(models.Model):
     unit = models.ForeignKey(
         "network.Unit", on_delete=models.PROTECT, related_name="activities", verbose_name=_("unit")
     )
-    unit_path = models.CharField(max_length=255, db_index=True, editable=False)
+    unit_path = PathField(max_length=255, db_index=True, editable=False)
     team = models.ForeignKey(
         "people.Team",
         null=True,

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.choices import Platform
+from civicloop.core.fields import PathField
 from civicloop.network.models import Unit
 
 
@@ -21,7 +22,7 @@ class BrandProject(models.Model):
     owner_unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="brand_projects", verbose_name=_("owner unit")
     )
-    unit_path = models.CharField(max_length=255, db_index=True, editable=False)
+    unit_path = PathField(max_length=255, db_index=True, editable=False)
     industry = models.CharField(_("industry"), max_length=50, blank=True, db_index=True)
     category = models.CharField(_("platform"), max_length=16, choices=Platform.choices)
     description = models.TextField(_("description"), blank=True)

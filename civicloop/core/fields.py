@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from django.db import models
+from django.db.models.lookups import StartsWith
 
 from civicloop.core import crypto
 
@@ -64,3 +65,23 @@ class EncryptedJSONField(models.TextField):
         if value is None:
             return None
         return crypto.encrypt(json.dumps(value, ensure_ascii=False, sort_keys=True))
+
+
+class PathField(models.CharField):
+    """A copy of a unit's materialised path (treebeard, [0-9A-Z]); `__startswith` finds a subtree.
+
+    On SQLite Django compiles `startswith` to `LIKE 'p%' ESCAPE '\\'`, which SQLite never answers from an index
+    (its LIKE ignores case), so every subtree filter scanned the table. Paths use only digits and capital letters,
+    so the subtree is exactly the range [p, p + '~'), which both databases answer with an index range scan.
+    """
+
+
+@PathField.register_lookup
+class PathStartsWith(StartsWith):
+    lookup_name = "startswith"
+
+    def as_sqlite(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        if not isinstance(self.rhs, str) or not self.rhs_is_direct_value():
+            return super().as_sql(compiler, connection)
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"({lhs} >= %s AND {lhs} < %s)", [*lhs_params, self.rhs, self.rhs + "~"]

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from civicloop.core.fields import PathField
 from civicloop.network.models import Unit
 
 
@@ -17,7 +18,7 @@ class Garden(models.Model):
         POST = "post", _("Show at once, hide if needed")
 
     unit = models.OneToOneField(Unit, on_delete=models.CASCADE, related_name="garden", verbose_name=_("unit"))
-    unit_path = models.CharField(max_length=255, db_index=True, editable=False)
+    unit_path = PathField(max_length=255, db_index=True, editable=False)
     moderation = models.CharField(
         _("moderation"), max_length=8, choices=Moderation.choices, default=Moderation.POST
     )
@@ -33,7 +34,7 @@ class Garden(models.Model):
 
 class GardenPost(models.Model):
     garden = models.ForeignKey(Garden, on_delete=models.CASCADE, related_name="posts")
-    unit_path = models.CharField(max_length=255, db_index=True, editable=False)
+    unit_path = PathField(max_length=255, db_index=True, editable=False)
     title = models.CharField(_("title"), max_length=120)
     body = models.TextField(_("text"))
     image = models.ImageField(_("image"), upload_to="garden/%Y/%m/", blank=True)
@@ -62,7 +63,7 @@ class Comment(models.Model):
         HIDDEN = "hidden", _("Hidden")
 
     post = models.ForeignKey(GardenPost, on_delete=models.CASCADE, related_name="comments")
-    unit_path = models.CharField(max_length=255, db_index=True, editable=False)
+    unit_path = PathField(max_length=255, db_index=True, editable=False)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     body = models.TextField(_("message"))
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, db_index=True)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from civicloop.core.choices import FocusGroup, Platform
+from civicloop.core.fields import PathField
 from civicloop.network.models import Unit
 
 
@@ -26,7 +27,7 @@ class NeedsRound(models.Model):
     unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="needs_rounds", verbose_name=_("unit")
     )
-    unit_path = models.CharField(max_length=255, db_index=True, editable=False)
+    unit_path = PathField(max_length=255, db_index=True, editable=False)
     title = models.CharField(_("title"), max_length=120)
     starts_on = models.DateField(_("period start"))
     ends_on = models.DateField(_("period end"))
@@ -80,7 +81,7 @@ class Need(models.Model):
         NeedsRound, on_delete=models.CASCADE, related_name="needs", verbose_name=_("round")
     )
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="needs", verbose_name=_("unit"))
-    unit_path = models.CharField(max_length=255, db_index=True, editable=False)
+    unit_path = PathField(max_length=255, db_index=True, editable=False)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.OTHER)
     category = models.CharField(_("platform"), max_length=16, choices=Platform.choices, blank=True)
     focus_group = models.CharField(_("focus group"), max_length=24, choices=FocusGroup.choices, blank=True)
@@ -146,7 +147,7 @@ class Survey(models.Model):
         CLOSED = "closed", pgettext_lazy("needs", "Closed")
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="surveys", verbose_name=_("unit"))
-    unit_path = models.CharField(max_length=255, db_index=True, editable=False)
+    unit_path = PathField(max_length=255, db_index=True, editable=False)
     round = models.ForeignKey(
         NeedsRound,
         null=True,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicloop.core import masking
 from civicloop.core.choices import FocusGroup, Platform
-from civicloop.core.fields import EncryptedTextField
+from civicloop.core.fields import EncryptedTextField, PathField
 from civicloop.core.validators import validate_latitude, validate_longitude
 
 
@@ -65,7 +65,7 @@ class Order(models.Model):
     unit = models.ForeignKey(
         "network.Unit", on_delete=models.PROTECT, related_name="orders", verbose_name=_("owning unit")
     )
-    unit_path = models.CharField(max_length=255, db_index=True, editable=False)
+    unit_path = PathField(max_length=255, db_index=True, editable=False)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.SUBMITTED, db_index=True
     )
@@ -255,7 +255,7 @@ class Whistle(models.Model):
     )
     from_unit = models.ForeignKey("network.Unit", on_delete=models.PROTECT, related_name="+")
     to_unit = models.ForeignKey("network.Unit", on_delete=models.PROTECT, related_name="whistles_received")
-    to_unit_path = models.CharField(max_length=255, db_index=True, editable=False)
+    to_unit_path = PathField(max_length=255, db_index=True, editable=False)
     departments = models.ManyToManyField("network.Unit", blank=True, related_name="whistles_to_department")
     note = models.TextField(_("note"), blank=True)
     answer = models.TextField(_("answer"), blank=True)

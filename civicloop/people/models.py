@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicloop.core import masking
 from civicloop.core.choices import FocusGroup, Platform, VolunteerType
-from civicloop.core.fields import EncryptedDateField, EncryptedJSONField, EncryptedTextField
+from civicloop.core.fields import EncryptedDateField, EncryptedJSONField, EncryptedTextField, PathField
 from civicloop.core.validators import validate_latitude, validate_longitude
 from civicloop.network.models import Unit
 
@@ -66,7 +66,7 @@ class Resident(models.Model):
     unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="residents", verbose_name=_("station")
     )
-    unit_path = models.CharField(max_length=255, db_index=True, editable=False)
+    unit_path = PathField(max_length=255, db_index=True, editable=False)
     name = models.CharField(_("name"), max_length=50)
     name_initials = models.CharField(max_length=30, blank=True, db_index=True)
     phone = EncryptedTextField(_("mobile"), blank=True)
@@ -123,7 +123,7 @@ class Volunteer(models.Model):
     home_unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="volunteers", verbose_name=_("home unit")
     )
-    unit_path = models.CharField(max_length=255, db_index=True, editable=False)
+    unit_path = PathField(max_length=255, db_index=True, editable=False)
     types = models.JSONField(_("volunteer types"), default=list, blank=True)
     skills = models.CharField(_("skills"), max_length=200, blank=True)
     categories = models.JSONField(_("service platforms"), default=list, blank=True)
@@ -172,7 +172,7 @@ class Team(models.Model):
     home_unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="teams", verbose_name=_("home unit")
     )
-    unit_path = models.CharField(max_length=255, db_index=True, editable=False)
+    unit_path = PathField(max_length=255, db_index=True, editable=False)
     served_units = models.ManyToManyField(Unit, related_name="serving_teams", verbose_name=_("units served"))
     categories = models.JSONField(_("service platforms"), default=list, blank=True)
     leader = models.ForeignKey(

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.choices import Platform
+from civicloop.core.fields import PathField
 
 
 class ServiceRecord(models.Model):
@@ -26,7 +27,7 @@ class ServiceRecord(models.Model):
     source_id = models.PositiveBigIntegerField(_("source id"), null=True, blank=True)
     category = models.CharField(_("platform"), max_length=16, choices=Platform.choices, blank=True)
     unit = models.ForeignKey("network.Unit", on_delete=models.PROTECT, related_name="+")
-    unit_path = models.CharField(max_length=255, db_index=True)
+    unit_path = PathField(max_length=255, db_index=True)
     served_on = models.DateField(_("served on"))
     description = models.CharField(_("description"), max_length=200, blank=True)
     reverses = models.OneToOneField(
@@ -72,7 +73,7 @@ class MakeupClaim(models.Model):
         related_name="makeup_claims",
         verbose_name=_("activity"),
     )
-    unit_path = models.CharField(max_length=255, db_index=True)
+    unit_path = PathField(max_length=255, db_index=True)
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=2)
     note = models.CharField(_("what you did"), max_length=200)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
@@ -169,7 +170,7 @@ class ShopItem(models.Model):
     unit = models.ForeignKey(
         "network.Unit", on_delete=models.PROTECT, related_name="shop_items", verbose_name=_("unit")
     )
-    unit_path = models.CharField(max_length=255, db_index=True, editable=False)
+    unit_path = PathField(max_length=255, db_index=True, editable=False)
     name = models.CharField(_("name"), max_length=100)
     description = models.CharField(_("description"), max_length=200, blank=True)
     price = models.PositiveIntegerField(_("points price"))
@@ -193,7 +194,7 @@ class Redemption(models.Model):
 
     item = models.ForeignKey(ShopItem, on_delete=models.PROTECT, related_name="redemptions")
     volunteer = models.ForeignKey("people.Volunteer", on_delete=models.PROTECT, related_name="redemptions")
-    unit_path = models.CharField(max_length=255, db_index=True)
+    unit_path = PathField(max_length=255, db_index=True)
     quantity = models.PositiveIntegerField(_("quantity"), default=1)
     points = models.PositiveIntegerField(_("points"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from django.db import models
 
+from civicloop.core.fields import PathField
+
 
 class DailyCount(models.Model):
     metric = models.CharField(max_length=32)
-    unit_path = models.CharField(max_length=255)
+    unit_path = PathField(max_length=255)
     day = models.DateField()
     dim = models.CharField(max_length=32, blank=True, default="")
     value = models.BigIntegerField(default=0)
