@@ -18,12 +18,9 @@ from civicloop.brands import selectors, services
 from civicloop.brands.forms import ProjectForm
 from civicloop.brands.models import BrandProject
 from civicloop.core.choices import Platform
+from civicloop.core.forms import error_text
 
 PER_PAGE = 25
-
-
-def _err(exc: ValidationError) -> str:
-    return "；".join(str(m) for m in exc.messages)
 
 
 @login_required
@@ -89,7 +86,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
             )
         except ValidationError as exc:
-            form.add_error(None, _err(exc))
+            form.add_error(None, error_text(exc))
         else:
             messages.success(request, _("The brand project is registered."))
             return redirect("brands:project_detail", project.pk)
@@ -129,7 +126,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 orders=project.orders.all(),
             )
         except ValidationError as exc:
-            form.add_error(None, _err(exc))
+            form.add_error(None, error_text(exc))
         else:
             messages.success(request, _("The brand project is saved."))
             return redirect("brands:project_detail", project.pk)

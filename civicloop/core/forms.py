@@ -44,3 +44,15 @@ def posted_id(data: Any, name: str) -> int | None:
     """The row id in a submitted field (a button's value, a hidden input), or None — so a lookup by it finds
     nothing (404) instead of failing with a 500."""
     return parse_id(data.get(name))
+
+
+def error_text(exc: ValidationError) -> str:
+    """A service's ValidationError as one line for a page message."""
+    return "；".join(str(m) for m in exc.messages)
+
+
+def page_of(request: Any, items: Any, size: int) -> Any:
+    """The `?page=` page of a list (Django clamps bad or out-of-range numbers to a valid page)."""
+    from django.core.paginator import Paginator
+
+    return Paginator(items, size).get_page(request.GET.get("page"))

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,21 +13,13 @@ from django.views.decorators.http import require_POST
 from civicloop import access
 from civicloop.access import garden as policy
 from civicloop.core.exceptions import Conflict
-from civicloop.core.forms import posted_id
+from civicloop.core.forms import error_text, page_of, posted_id
 from civicloop.garden import selectors, services
 from civicloop.garden.forms import CommentForm, HideForm, ModerationForm, PostForm, WordForm
 from civicloop.garden.models import Comment, Garden, GardenPost, SensitiveWord
 from civicloop.network.models import Unit
 
 PER_PAGE = 20
-
-
-def _page(request: HttpRequest, qs: Any) -> Any:
-    return Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
-
-
-def _err(exc: ValidationError) -> str:
-    return "；".join(str(m) for m in exc.messages)
 
 
 @login_required
@@ -42,7 +31,7 @@ def garden_list(request: HttpRequest) -> HttpResponse:
         request,
         "garden/garden_list.html",
         {
-            "page": _page(request, gardens),
+            "page": page_of(request, gardens, PER_PAGE),
             "total": selectors.participation(root.path if root else ""),
             "can_words": policy.can_edit_sensitive_words(request.user),
             "is_staff": bool(staff_roots),
@@ -73,7 +62,7 @@ def garden_detail(request: HttpRequest, unit_pk: int) -> HttpResponse:
         {
             "unit": unit,
             "garden": garden,
-            "page": _page(request, posts.order_by("-published_at", "-id")),
+            "page": page_of(request, posts.order_by("-published_at", "-id"), PER_PAGE),
             "counts": selectors.participation(unit.path),
             "can_publish": policy.can_publish_post(request.user, unit),
             "moderator": moderator,
@@ -117,7 +106,7 @@ def post_create(request: HttpRequest, unit_pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except ValidationError as exc:
-            form.add_error(None, _err(exc))
+            form.add_error(None, error_text(exc))
         else:
             messages.success(request, _("The study post is published."))
             return redirect("garden:post_detail", post.pk)
@@ -144,7 +133,7 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     post=post, author=request.user, body=form.cleaned_data["body"]
                 )
             except ValidationError as exc:
-                form.add_error("body", _err(exc))
+                form.add_error("body", error_text(exc))
             else:
                 if comment.status == Comment.Status.HELD:
                     messages.warning(
@@ -159,7 +148,7 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "garden/post_detail.html",
         {
             "post": post,
-            "page": _page(request, comments),
+            "page": page_of(request, comments, PER_PAGE),
             "form": form,
             "moderator": moderator,
             "hide_form": HideForm(),
@@ -179,7 +168,7 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
         request,
         "garden/moderation.html",
         {
-            "page": _page(request, qs.order_by("-created_at", "-id")),
+            "page": page_of(request, qs.order_by("-created_at", "-id"), PER_PAGE),
             "status": status,
             "statuses": Comment.Status.choices,
             "hide_form": HideForm(),
@@ -210,7 +199,7 @@ def comment_moderate(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
         else:
             raise ValidationError(_("Unknown action."))
     except ValidationError as exc:
-        messages.error(request, _err(exc))
+        messages.error(request, error_text(exc))
     except Conflict as exc:
         messages.error(request, exc.message)
     nxt = request.POST.get("next", "")
@@ -233,7 +222,7 @@ def words(request: HttpRequest) -> HttpResponse:
             try:
                 services.sensitive_word_add(word=form.cleaned_data["word"], actor=request.user)
             except ValidationError as exc:
-                form.add_error("word", _err(exc))
+                form.add_error("word", error_text(exc))
             else:
                 messages.success(request, _("The word is added."))
                 return redirect("garden:words")
@@ -242,7 +231,7 @@ def words(request: HttpRequest) -> HttpResponse:
         "garden/words.html",
         {
             "form": form,
-            "page": _page(request, SensitiveWord.objects.order_by("word")),
+            "page": page_of(request, SensitiveWord.objects.order_by("word"), PER_PAGE),
             "defaults": selectors.default_words(),
         },
     )

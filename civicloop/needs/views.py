@@ -10,7 +10,6 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,7 +22,7 @@ from django.views.decorators.http import require_POST
 from civicloop import access
 from civicloop.access import needs as policy
 from civicloop.core.exceptions import Conflict
-from civicloop.core.forms import parse_id, posted_id
+from civicloop.core.forms import error_text, page_of, parse_id, posted_id
 from civicloop.needs import selectors, services
 from civicloop.needs.forms import (
     AnalysisForm,
@@ -41,14 +40,6 @@ from civicloop.needs.models import Need, NeedsRound, Question, Response, Survey
 PER_PAGE = 25
 
 
-def _page(request: HttpRequest, qs: Any) -> Any:
-    return Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
-
-
-def _error_text(exc: ValidationError) -> str:
-    return "；".join(str(m) for m in exc.messages)
-
-
 def _staff(request: HttpRequest, action: str) -> None:
     access.require(request, access.is_staff(request.user), action=action)
 
@@ -63,7 +54,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in NeedsRound.Status.values:
         qs = qs.filter(status=status)
-    page = _page(request, selectors.rounds_with_counts(qs).order_by("-starts_on", "-id"))
+    page = page_of(request, selectors.rounds_with_counts(qs).order_by("-starts_on", "-id"), PER_PAGE)
     return render(
         request,
         "needs/round_list.html",
@@ -90,7 +81,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
             )
         except ValidationError as exc:
-            form.add_error(None, _error_text(exc))
+            form.add_error(None, error_text(exc))
         else:
             messages.success(request, _("The needs round is open."))
             return redirect("needs:round_detail", rnd.pk)
@@ -119,7 +110,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "needs/round_detail.html",
         {
             "round": rnd,
-            "page": _page(request, needs),
+            "page": page_of(request, needs, PER_PAGE),
             "summary": selectors.round_summary(rnd),
             "form": form,
             "status": status,
@@ -182,7 +173,7 @@ def need_add(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
         except Conflict as exc:
             messages.error(request, exc.message)
         else:
@@ -221,7 +212,7 @@ def visit_add(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except ValidationError as exc:
-            form.add_error(None, _error_text(exc))
+            form.add_error(None, error_text(exc))
         except Conflict as exc:
             form.add_error(None, exc.message)
         else:
@@ -272,7 +263,7 @@ def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 recurring=d["recurring"],
             )
         except ValidationError as exc:
-            form.add_error(None, _error_text(exc))
+            form.add_error(None, error_text(exc))
         else:
             messages.success(request, _("The need is saved."))
             return redirect("needs:round_detail", need.round_id)
@@ -312,7 +303,7 @@ def _activity_by_id(pk: int | None, rnd: NeedsRound) -> Any:
 def survey_list(request: HttpRequest) -> HttpResponse:
     _staff(request, "survey_list")
     qs = selectors.surveys_with_counts(policy.visible_surveys(request.user)).order_by("-created_at", "-id")
-    return render(request, "needs/survey_list.html", {"page": _page(request, qs)})
+    return render(request, "needs/survey_list.html", {"page": page_of(request, qs, PER_PAGE)})
 
 
 @login_required
@@ -336,7 +327,7 @@ def survey_create(request: HttpRequest) -> HttpResponse:
                 unit=d["unit"], title=d["title"], intro=d["intro"], round=d["round"], actor=request.user
             )
         except ValidationError as exc:
-            form.add_error(None, _error_text(exc))
+            form.add_error(None, error_text(exc))
         else:
             messages.success(request, _("The questionnaire is created. Now add its questions."))
             return redirect("needs:survey_detail", survey.pk)
@@ -399,11 +390,11 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     return redirect("needs:survey_detail", survey.pk)
         except ValidationError as exc:
             if action == "question":
-                question_form.add_error(None, _error_text(exc))
+                question_form.add_error(None, error_text(exc))
             elif action == "paper":
-                paper_form.add_error(None, _error_text(exc))
+                paper_form.add_error(None, error_text(exc))
             else:
-                messages.error(request, _error_text(exc))
+                messages.error(request, error_text(exc))
         except Conflict as exc:
             messages.error(request, exc.message)
         survey = _survey_for(request, pk, "survey_view")

@@ -14,7 +14,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,6 +27,7 @@ from civicloop import access
 from civicloop.access import orders as order_access
 from civicloop.core.choices import Platform
 from civicloop.core.exceptions import Conflict
+from civicloop.core.forms import error_text, page_of
 from civicloop.matching.selectors import sort_by_fit
 from civicloop.orders import forms as f
 from civicloop.orders import page_selectors, selectors, services
@@ -64,14 +64,10 @@ def _short(label: Any) -> str:
 
 def _message(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
-        return " ".join(str(m) for m in exc.messages)
+        return error_text(exc)
     if isinstance(exc, Conflict):
         return exc.message
     return str(exc) or _("You do not have permission to do this.")
-
-
-def _page(request: HttpRequest, items: Any, size: int = PAGE_SIZE) -> Any:
-    return Paginator(items, size).get_page(request.GET.get("page"))
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -160,7 +156,7 @@ def order_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def order_mine(request: HttpRequest) -> HttpResponse:
     resident = _resident_or_403(request, "order_mine")
-    page = _page(request, selectors.resident_orders(resident))
+    page = page_of(request, selectors.resident_orders(resident), PAGE_SIZE)
     return render(request, "orders/mine.html", {"page": page, "badges": STATUS_BADGES})
 
 
@@ -264,7 +260,7 @@ def order_queue(request: HttpRequest) -> HttpResponse:
     counts = page_selectors.status_counts(request.user)
     tabs = [(s, Order.Status(s).label, counts.get(s, 0)) for s in QUEUE_TABS]
     context = {
-        "page": _page(request, orders),
+        "page": page_of(request, orders, PAGE_SIZE),
         "tabs": tabs,
         "status": status,
         "category": category or "",
@@ -309,7 +305,7 @@ def order_bulk_publish(request: HttpRequest) -> HttpResponse:
 def order_follow_up(request: HttpRequest) -> HttpResponse:
     """Closed orders rated 2 or lower: the unit calls the resident back."""
     access.require(request, access.is_staff(request.user), action="order_follow_up")
-    page = _page(request, selectors.follow_up_orders(request.user))
+    page = page_of(request, selectors.follow_up_orders(request.user), PAGE_SIZE)
     return render(request, "orders/follow_up.html", {"page": page})
 
 
@@ -318,7 +314,7 @@ def whistle_list(request: HttpRequest) -> HttpResponse:
     """吹哨 queue: staff of the unit an order was raised to, and liaisons of the departments asked."""
     user = request.user
     access.require(request, access.is_staff(user) or access.is_liaison(user), action="whistle_list")
-    page = _page(request, selectors.whistle_queue(user))
+    page = page_of(request, selectors.whistle_queue(user), PAGE_SIZE)
     answerable = page_selectors.answerable_whistle_ids(user, list(page.object_list))
     return render(
         request,
@@ -363,7 +359,7 @@ def order_hall(request: HttpRequest) -> HttpResponse:
     units = list(team.served_units.filter(is_active=True).order_by("path"))
     unit = next((u for u in units if str(u.pk) == request.GET.get("unit")), None)
     orders = selectors.hall(request.user, team, category=category, unit=unit)
-    page = _page(request, orders)
+    page = page_of(request, orders, PAGE_SIZE)
     # How well each order on this page fits the team (distance, platform, time); optionally best fit first.
     by_fit = request.GET.get("sort") == "fit"
     ranked = sort_by_fit(team, list(page.object_list))
@@ -392,12 +388,12 @@ def order_tasks(request: HttpRequest) -> HttpResponse:
     access.require(request, bool(teams) or volunteer is not None, action="order_tasks")
     team_blocks = []
     for team in teams:
-        page = _page(request, selectors.team_tasks(team))
+        page = page_of(request, selectors.team_tasks(team), PAGE_SIZE)
         team_blocks.append((team, page))
     assignments = None
     hours = None
     if volunteer is not None:
-        assignments = _page(request, selectors.volunteer_tasks(volunteer))
+        assignments = page_of(request, selectors.volunteer_tasks(volunteer), PAGE_SIZE)
         mine = {
             a.order_id: a
             for a in OrderAssignment.objects.filter(
