@@ -77,7 +77,10 @@ def _message(exc: ValidationError) -> str:
 
 @api.exception_handler(ValidationError)
 def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    return api.create_response(request, {"detail": _message(exc)}, status=400)
+    body: dict[str, Any] = {"detail": _message(exc)}
+    if hasattr(exc, "error_dict"):  # a form's field messages (workflow steps): say which field each is for
+        body["errors"] = {name: [str(m) for e in errs for m in e.messages] for name, errs in exc.error_dict.items()}
+    return api.create_response(request, body, status=400)
 
 
 @api.exception_handler(SchemaError)
@@ -169,22 +172,11 @@ def issue_token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
 
 
 def _mount() -> None:
-    from importlib import import_module
+    from civicloop.core.registry import civic_apps
 
-    for app in (
-        "network",
-        "people",
-        "records",
-        "notify",
-        "orders",
-        "matching",
-        "activities",
-        "needs",
-        "garden",
-        "brands",
-        "stats",
-    ):
-        api.add_router(f"/{app}", import_module(f"civicloop.{app}.api").router)
+    for app in civic_apps():
+        if app.api_prefix:
+            api.add_router(f"/{app.api_prefix}", app.api_router())
 
 
 _mount()
