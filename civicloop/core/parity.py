@@ -9,6 +9,7 @@ API operation. Reads that happen to live in services.py (QR token helpers) are n
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,9 @@ READS: dict[str, str] = {
     "qr_token": "builds the QR text a page shows; the API's sign-in takes the token it encodes",
     "qr_token_valid": "checks a token while the console renders",
     "deadlines_for": "reads the inherited deadlines for display",
+    "volunteer_total_hours": "a figure shown on the page",
+    "points_per_hour": "the exchange rate shown on the page",
+    "audit_record": "the audit row an export or an unmask writes beside its read",
 }
 
 
@@ -130,3 +134,74 @@ def api_services() -> set[str]:
 def missing_twins() -> list[Use]:
     have = api_services()
     return sorted({u for u in page_uses() if u.service not in have}, key=lambda u: (u.module, u.function, u.service))
+
+
+# --- denial tests ---------------------------------------------------------------------------------------------
+
+# A refusal: an error status, or an empty list for a caller outside the scope (lists fail closed, they do not 403).
+REFUSED = re.compile(r"\b(403|404)\b|\]\s*==\s*\[\]|\[.count.\]\s*==\s*0\b")
+
+
+def operations() -> list[tuple[str, str, bool]]:
+    """(method, path, public) for every API operation, from the OpenAPI document."""
+    from civicloop.api import api
+
+    schema = api.get_openapi_schema()
+    ops = []
+    for path, methods in schema["paths"].items():
+        for method, op in methods.items():
+            public = op.get("security") is None or op.get("security") == []
+            ops.append((method.upper(), path, public))
+    return ops
+
+
+def _path_pattern(path: str) -> re.Pattern[str]:
+    """A test names `/api/orders/{number}/claim` as a literal, an f-string or a format string."""
+    parts = re.split(r"\{[^}]+\}", path.rstrip("/"))
+    param = r"(?:\{[^}]*\}|[^/\"'\s?{}]+)"
+    return re.compile(param.join(re.escape(p) for p in parts) + r"/?[\"'?]")
+
+
+def test_functions() -> list[tuple[str, str]]:
+    """(name, source) of every test function, with the module's string constants (e.g. BASE) substituted."""
+    found = []
+    for path in ROOT.rglob("tests/test_*.py"):
+        text = path.read_text(encoding="utf-8")
+        tree = ast.parse(text)
+        consts = {
+            t.id: node.value.value
+            for node in tree.body
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+            for t in node.targets
+            if isinstance(t, ast.Name)
+        }
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
+                source = "\n".join(
+                    ast.get_source_segment(text, part) or "" for part in [*node.decorator_list, node]
+                )
+                for name, value in consts.items():
+                    source = source.replace("{" + name + "}", value)
+                found.append((f"{path.relative_to(ROOT)}::{node.name}", source))
+    return found
+
+
+# Operations that answer only about the caller: there is no "wrong person", only an anonymous one (401).
+ABOUT_THE_CALLER = {
+    ("GET", "/api/people/me"): "who am I",
+    ("POST", "/api/people/me/volunteer"): "the caller signs up to serve (409 if already a volunteer)",
+}
+
+
+def operations_without_denial_test() -> list[tuple[str, str]]:
+    """Signed-in operations that no test both calls and expects a refusal (403, 404 or an empty list) from.
+    Anonymous callers (401) are covered for every operation at once by test_api_parity."""
+    tests = [(name, src) for name, src in test_functions() if REFUSED.search(src)]
+    missing = []
+    for method, path, public in operations():
+        if public or (method, path) in ABOUT_THE_CALLER:
+            continue
+        pattern = _path_pattern(path)
+        if not any(pattern.search(src) for _name, src in tests):
+            missing.append((method, path))
+    return missing

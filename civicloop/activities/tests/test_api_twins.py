@@ -107,3 +107,23 @@ def test_cancel_needs_a_reason(client, personas):
     r = client.post(f"{BASE}/{pk}/cancel", {"reason": ""}, content_type="application/json")
     assert r.status_code == 400 and "reason" in r.json()["errors"]
     assert client.post(f"{BASE}/{pk}/cancel", {"reason": "天气原因"}, content_type="application/json").json()["status"] == "cancelled"
+
+
+@pytest.mark.django_db
+def test_sign_up_steps_refuse_the_wrong_person(client, personas):
+    staff = _as(client, personas.station_staff)
+    pk = staff.post(f"{BASE}/", _new(personas), content_type="application/json").json()["id"]
+    staff.post(f"{BASE}/{pk}/publish")
+    sid = _as(client, personas.volunteer).post(f"{BASE}/{pk}/signup", {}, content_type="application/json").json()["id"]
+    for user in (personas.sibling, personas.resident, personas.outsider):
+        c = _as(client, user)
+        assert c.post(f"{BASE}/signups/{sid}/decide", {"approve": False}, content_type="application/json").status_code == 403
+        assert c.post(f"{BASE}/signups/{sid}/roll-call", {"present": True}, content_type="application/json").status_code == 403
+        assert c.post(f"{BASE}/signups/{sid}/withdraw").status_code == 403
+        assert c.post(f"{BASE}/{pk}/sign-out", {"token": services.qr_token(pk, "out")}, content_type="application/json").status_code in (403, 404, 409)
+        assert c.get(f"{BASE}/mine").json()["items"] == []
+    assert _as(client, personas.sibling).get(f"{BASE}/managed").json()["items"] == []
+    assert [a["id"] for a in _as(client, personas.station_staff).get(f"{BASE}/managed").json()["items"]] == [pk]
+    from civicloop.activities.models import Signup
+
+    assert Signup.objects.get(pk=sid).status == "approved"

@@ -47,3 +47,19 @@ def test_only_the_office_edits_sensitive_words(client, personas):
     assert office.post(f"{BASE}/words", {"word": ""}, content_type=JSON).status_code == 400
     assert office.delete(f"{BASE}/words/{added.json()['id']}").status_code == 204
     assert not SensitiveWord.objects.exists()
+
+
+def test_comment_moderation_refuses_another_scope(client, personas):
+    from civicloop.garden import services
+
+    post = services.post_publish(
+        unit=personas.station, title="学习", body="内容", links="", image=None, actor=personas.station_staff
+    )
+    services.garden_set_moderation(garden=post.garden, moderation="pre", actor=personas.station_staff)
+    comment = services.comment_post(post=post, author=personas.resident, body="学到了")
+    for user in (personas.sibling, personas.resident):
+        c = _as(client, user)
+        assert c.post(f"{BASE}/comments/{comment.pk}/approve").status_code == 403
+        assert c.post(f"{BASE}/comments/{comment.pk}/restore").status_code == 403
+    comment.refresh_from_db()
+    assert comment.status == "held"

@@ -110,3 +110,25 @@ def test_sibling_resident_and_outsider_are_refused(client, personas):
         assert c.post(f"{BASE}/surveys", {"unit": personas.station.pk, "title": "x"}, content_type=JSON).status_code in (400, 403)
     assert _as(client, personas.sibling).get(f"{BASE}/analysis", {"unit": personas.station.pk}).status_code in (400, 403)
     assert Need.objects.count() == 0 and Survey.objects.get(pk=sid).status == "draft"
+
+
+def test_every_round_and_survey_step_refuses_another_scope(client, personas):
+    staff = _as(client, personas.station_staff)
+    rid = staff.post(f"{BASE}/rounds", _round_body(personas), content_type=JSON).json()["id"]
+    nid = staff.post(f"{BASE}/rounds/{rid}/needs", {"unit": personas.station.pk, "description": "需要"}, content_type=JSON).json()["id"]
+    sid = staff.post(f"{BASE}/surveys", {"unit": personas.station.pk, "title": "问卷"}, content_type=JSON).json()["id"]
+    qid = staff.post(f"{BASE}/surveys/{sid}/questions", {"kind": "text", "text": "建议"}, content_type=JSON).json()["id"]
+    staff.post(f"{BASE}/surveys/{sid}/publish")
+    visit = {"resident": personas.resident_profile.pk, "visited_on": "2026-11-30", "focus_group": "hardship", "description": "x"}
+    for user in (personas.sibling, personas.resident):
+        c = _as(client, user)
+        assert c.get(f"{BASE}/rounds/{rid}").status_code == 403
+        assert c.post(f"{BASE}/rounds/{rid}/import-orders").status_code == 403
+        assert c.post(f"{BASE}/rounds/{rid}/visits", visit, content_type=JSON).status_code == 403
+        assert c.patch(f"{BASE}/needs/{nid}", {"status": "met"}, content_type=JSON).status_code == 403
+        assert c.get(f"{BASE}/surveys/{sid}").status_code == 403
+        assert c.delete(f"{BASE}/surveys/{sid}/questions/{qid}").status_code == 403
+        assert c.post(f"{BASE}/surveys/{sid}/close").status_code == 403
+        assert c.post(f"{BASE}/surveys/{sid}/paper-distributed", {"paper_distributed": 3}, content_type=JSON).status_code == 403
+        assert c.post(f"{BASE}/surveys/{sid}/paper", {"answers": {str(qid): "x"}}, content_type=JSON).status_code == 403
+    assert Survey.objects.get(pk=sid).status == "open" and Need.objects.get(pk=nid).status == "open"

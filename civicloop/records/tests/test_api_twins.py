@@ -102,3 +102,12 @@ def test_staff_stock_the_shop_in_scope_only(client, personas):
     assert staff.post(f"{BASE}/shop/items/{pk}/restock", {"add": 3}, content_type=JSON).json()["stock"] == 8
     assert _as(client, personas.sibling).post(f"{BASE}/shop/items/{pk}/restock", {"add": 3}, content_type=JSON).status_code == 403
     assert ServiceRecord.objects.count() == 0
+
+
+def test_shop_management_is_for_staff_only(client, personas):
+    _item(personas)
+    for user in (personas.resident, personas.volunteer, personas.outsider):
+        assert _as(client, user).get(f"{BASE}/shop/managed").status_code == 403
+        assert _as(client, user).get(f"{BASE}/shop/redemptions").status_code == 403
+    assert _as(client, personas.sibling).get(f"{BASE}/shop/managed").json()["items"] == []
+    assert len(_as(client, personas.station_staff).get(f"{BASE}/shop/managed").json()["items"]) == 1

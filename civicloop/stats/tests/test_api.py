@@ -98,3 +98,9 @@ def test_public_figures_need_no_sign_in(client, counted):
     r = client.get(f"{BASE}/public")
     assert r.status_code == 200 and r.json()["unit"] == counted.root.pk
     assert client.get(f"{BASE}/public", {"unit": 999999}).status_code == 404
+
+
+def test_breakdowns_refuse_another_scope(client, counted):
+    sibling = _as(client, counted.sibling)
+    for path in (f"{BASE}/children", f"{BASE}/months/orders", f"{BASE}/breakdown/platform"):
+        assert sibling.get(path, {"unit": counted.station.pk}).status_code == 403
