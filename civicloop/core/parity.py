@@ -27,6 +27,10 @@ READS: dict[str, str] = {
 }
 
 
+# Apps whose views are themselves an API for other platforms (no pages to twin).
+FACADES = {"open311": "Open311 GeoReport v2 for partner platforms"}
+
+
 @dataclass(frozen=True)
 class Use:
     module: str
@@ -110,7 +114,7 @@ def page_uses() -> list[Use]:
     uses = []
     for app in apps():
         views = app / "views.py"
-        if views.exists():
+        if views.exists() and app.name not in FACADES:
             for function, services in module_uses(views).items():
                 uses.extend(Use(app.name, function, s) for s in services)
     return uses
