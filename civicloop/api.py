@@ -11,7 +11,7 @@ from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Schema
+from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
 from ninja.parser import Parser
@@ -19,6 +19,7 @@ from ninja.security import HttpBearer, django_auth
 
 from civicloop.core.crypto import token_digest
 from civicloop.core.exceptions import Conflict
+from civicloop.core.openapi import CivicAPI
 
 
 class TokenAuth(HttpBearer):
@@ -61,7 +62,7 @@ class TextParser(Parser):
         return data
 
 
-api = NinjaAPI(
+api = CivicAPI(
     title="CivicLoop API",
     version="1",
     description="文明实践志愿服务平台 API. Authenticate with `Authorization: Bearer <token>` from POST /api/auth/token.",

@@ -18,7 +18,7 @@ from civicloop.activities.forms import ActivityForm, CancelForm, CloseForm
 from civicloop.activities.models import Activity, Signup
 from civicloop.core.forms import valid_or_400
 from civicloop.core.pagination import LimitOffset
-from civicloop.core.schemas import ErrorOut, Id
+from civicloop.core.schemas import DecideIn, ErrorOut, Id, ReasonIn
 
 router = Router(tags=["activities"])
 
@@ -68,7 +68,7 @@ class SignupOut(Schema):
     signed_out_at: dt.datetime | None = None
 
 
-class TokenIn(Schema):
+class QrTokenIn(Schema):
     token: str
 
 
@@ -97,7 +97,7 @@ def signup(request: HttpRequest, pk: int, payload: SignupIn):
 
 
 @router.post("/{pk}/sign-in", response=SignupOut)
-def sign_in(request: HttpRequest, pk: int, payload: TokenIn):
+def sign_in(request: HttpRequest, pk: int, payload: QrTokenIn):
     activity = get_object_or_404(Activity, pk=pk)
     volunteer = access.volunteer_of(request.user)
     access.require(request, volunteer is not None, action="activity_scan", obj=activity)
@@ -105,7 +105,7 @@ def sign_in(request: HttpRequest, pk: int, payload: TokenIn):
 
 
 @router.post("/{pk}/sign-out", response=SignupOut)
-def sign_out(request: HttpRequest, pk: int, payload: TokenIn):
+def sign_out(request: HttpRequest, pk: int, payload: QrTokenIn):
     activity = get_object_or_404(Activity, pk=pk)
     volunteer = access.volunteer_of(request.user)
     access.require(request, volunteer is not None, action="activity_scan", obj=activity)
@@ -147,14 +147,6 @@ class ActivityPatch(Schema):
     target_group: str | None = None
     expected_audience: int | None = None
     auto_accept: bool | None = None
-
-
-class ReasonIn(Schema):
-    reason: str
-
-
-class DecideIn(Schema):
-    approve: bool
 
 
 class PresentIn(Schema):
@@ -336,3 +328,27 @@ def close(request: HttpRequest, pk: Id, payload: CloseIn) -> Any:
     )
     activity.refresh_from_db()
     return {"id": activity.pk, "status": activity.status, "credited": len(rows)}
+
+
+class QrOut(Schema):
+    kind: str
+    token: str
+    url: str
+
+
+@router.get(
+    "/{pk}/qr/{kind}", response={200: QrOut, **ERRORS}, summary="签到二维码 · The current sign-in/out QR code"
+)
+def qr(request: HttpRequest, pk: Id, kind: str) -> Any:
+    """What the organiser's console shows: the code turns every minute; volunteers send its token to sign-in or
+    sign-out."""
+    from django.core.exceptions import ValidationError
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    if kind not in ("in", "out"):
+        raise ValidationError(_("The code is for signing in (in) or out (out)."))
+    activity = _managed(request, pk, "activity_console")
+    token = services.qr_token(activity.pk, kind)
+    url = request.build_absolute_uri(reverse("activities:scan", args=[activity.pk, kind, token]))
+    return {"kind": kind, "token": token, "url": url}

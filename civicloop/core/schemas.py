@@ -26,3 +26,15 @@ class StepOut(Schema):
     status: str
     status_label: str
     version: int
+
+
+class ReasonIn(Schema):
+    """A step that needs a reason (reject, cancel, reverse...)."""
+
+    reason: str
+
+
+class DecideIn(Schema):
+    """Approve (true) or refuse (false)."""
+
+    approve: bool

@@ -472,7 +472,7 @@ class Workflow:
             router.post(
                 f"{prefix}/{{id}}/{step.name}",
                 response={200: StepOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
-                summary=f"{step.label} · {step.name}",
+                summary=_bilingual(step.label),
                 description=str(step.help or step.label),
                 tags=tags,
                 operation_id=f"{self.name.replace('.', '_')}_{step.name}",
@@ -549,3 +549,14 @@ def step_schema(workflow: Workflow, step: Step) -> Any:
         "_", ""
     ) + "In"
     return create_model(model_name, __base__=Schema, **fields)
+
+
+def _bilingual(text: Text) -> str:
+    """"领单 · Claim": the OpenAPI summary in Chinese and English, whatever the language of the request."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        zh = str(text)
+    with translation.override("en"):
+        en = str(text)
+    return zh if zh == en else f"{zh} · {en}"

@@ -83,7 +83,11 @@ class SurveyDetailOut(SurveyOut):
     questions: list[QuestionOut]
 
 
-class AnswerIn(Schema):
+class StaffSurveyOut(SurveyDetailOut):
+    token: str  # the answer link's token, as printed on the QR poster
+
+
+class SurveyAnswerIn(Schema):
     # {"<question id>": ["value", ...]}; a single value may be given as a string.
     answers: dict[str, list[str] | str | int]
 
@@ -144,7 +148,7 @@ def survey_for_answering(request: HttpRequest, token: str) -> Any:
 
 
 @router.post("/surveys/by-token/{token}/answer", response={201: ResponseOut})
-def answer_survey(request: HttpRequest, token: str, payload: AnswerIn) -> Any:
+def answer_survey(request: HttpRequest, token: str, payload: SurveyAnswerIn) -> Any:
     """Answer once. 409 when already answered or not open; 400 when a required answer is missing."""
     survey = get_object_or_404(Survey.objects.prefetch_related("questions"), token=token)
     access.require(
@@ -352,10 +356,14 @@ def create_survey(request: HttpRequest, payload: SurveyIn) -> Any:
     return Status(201, _survey_out(survey))
 
 
-@router.get("/surveys/{survey_id}", response={200: SurveyDetailOut, **ERRORS}, summary="问卷 · A questionnaire")
+@router.get("/surveys/{survey_id}", response={200: StaffSurveyOut, **ERRORS}, summary="问卷 · A questionnaire")
 def survey_detail(request: HttpRequest, survey_id: Id) -> Any:
     survey = _survey(request, survey_id, "survey_view")
-    return _survey_out(survey) | {"intro": survey.intro, "questions": list(survey.questions.all())}
+    return _survey_out(survey) | {
+        "intro": survey.intro,
+        "questions": list(survey.questions.all()),
+        "token": str(survey.token),
+    }
 
 
 @router.post(

@@ -22,7 +22,7 @@ from civicloop.access import records as policy
 from civicloop.activities.models import Activity, Signup
 from civicloop.core.masking import mask_name
 from civicloop.core.pagination import LimitOffset
-from civicloop.core.schemas import ErrorOut, Id
+from civicloop.core.schemas import DecideIn, ErrorOut, Id, ReasonIn
 from civicloop.network.models import Unit
 from civicloop.records import pdf, selectors, services
 from civicloop.records.models import MakeupClaim, Redemption, ServiceRecord, ServiceRecordDocument, ShopItem
@@ -104,10 +104,6 @@ class RecordOut(Schema):
     reason: str
 
 
-class ReasonIn(Schema):
-    reason: str
-
-
 class DocumentOut(Schema):
     number: str
     hours: Decimal
@@ -152,10 +148,6 @@ class MakeupOut(Schema):
     note: str
     status: str
     decided_at: dt.datetime | None = None
-
-
-class DecideIn(Schema):
-    approve: bool
 
 
 class ShopItemIn(Schema):
