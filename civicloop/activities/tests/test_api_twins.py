@@ -122,6 +122,7 @@ def test_sign_up_steps_refuse_the_wrong_person(client, personas):
         assert c.post(f"{BASE}/signups/{sid}/withdraw").status_code == 403
         assert c.post(f"{BASE}/{pk}/sign-out", {"token": services.qr_token(pk, "out")}, content_type="application/json").status_code in (403, 404, 409)
         assert c.get(f"{BASE}/mine").json()["items"] == []
+        assert c.get(f"{BASE}/{pk}/qr/in").status_code == 403  # only the organiser shows the code
     assert _as(client, personas.sibling).get(f"{BASE}/managed").json()["items"] == []
     assert [a["id"] for a in _as(client, personas.station_staff).get(f"{BASE}/managed").json()["items"]] == [pk]
     from civicloop.activities.models import Signup
