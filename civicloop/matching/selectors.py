@@ -23,6 +23,7 @@ from django.utils.translation import pgettext_lazy
 
 from civicloop.matching import geo
 from civicloop.matching.models import AutoDispatch, TeamIndex
+from civicloop.orders.workflow import LOAD
 from civicloop.people.models import Team, TeamMember
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ STEPLEN = 4
 RINGS = ((0, 1), (2, 3), (4, 6), (7, 12), (13, 25))
 FALLBACK_LIMIT = 200
 SERVED_DIRECT = 300  # up to this many serving teams are read directly; more go through the grid
-OPEN_LOAD = ("accepted", "in_service")
+OPEN_LOAD = LOAD  # the states that count against a team's capacity
 W_DISTANCE, W_CATEGORY, W_CAPACITY, W_AVAILABILITY, W_RATING, W_RESPONSE = 0.30, 0.20, 0.15, 0.10, 0.15, 0.10
 WEIGHTS = {
     "distance": W_DISTANCE,

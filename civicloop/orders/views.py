@@ -32,6 +32,7 @@ from civicloop.matching.selectors import sort_by_fit
 from civicloop.orders import forms as f
 from civicloop.orders import page_selectors, selectors, services
 from civicloop.orders.models import Order, OrderAssignment, OrderPhoto, Whistle
+from civicloop.orders.workflow import QUEUE_TABS, STATUS_BADGES
 from civicloop.people import services as people_services
 
 PAGE_SIZE = 20
@@ -42,17 +43,6 @@ PLATFORM_CHARS = {
     "culture": "文",
     "health": "卫",
     "media": "媒",
-}
-STATUS_BADGES = {
-    "submitted": "badge-blue",
-    "open": "badge-gold",
-    "dispatched": "badge-gold",
-    "accepted": "badge-blue",
-    "in_service": "badge-blue",
-    "served": "badge-gold",
-    "closed": "badge-green",
-    "rejected": "badge-red",
-    "cancelled": "",
 }
 
 
@@ -220,17 +210,6 @@ def order_enter(request: HttpRequest) -> HttpResponse:
     return render(request, "orders/enter.html", {"form": form, "q": q}, status=400 if form.errors else 200)
 
 
-QUEUE_TABS = [
-    "submitted",
-    "open",
-    "dispatched",
-    "accepted",
-    "in_service",
-    "served",
-    "closed",
-    "rejected",
-    "cancelled",
-]
 
 
 @login_required
