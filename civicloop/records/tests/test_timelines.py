@@ -32,7 +32,7 @@ def test_makeup_timeline_and_who_sees_it(client, personas):
     client.post(reverse("records:makeup_decide", args=[claim.pk]), {"approve": "1"})
     assert MakeupClaimEvent.objects.filter(subject=claim).count() == 2
     page = client.get(reverse("records:makeup_detail", args=[claim.pk]))
-    assert page.status_code == 200 and "时间线" in page.content.decode()
+    assert page.status_code == 200 and "workflow-timeline" in page.content.decode()
     client.force_login(personas.volunteer)
     assert client.get(reverse("records:makeup_detail", args=[claim.pk])).status_code == 200
     for outsider in (personas.sibling, personas.resident, personas.outsider):
