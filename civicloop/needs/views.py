@@ -277,9 +277,9 @@ def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _order_by_number(number: str, rnd: NeedsRound) -> Any:
     if not number:
         return None
-    from civicloop.orders.models import Order
+    from civicloop.orders import selectors as orders
 
-    order = Order.objects.filter(number=number.strip(), unit_path__startswith=rnd.unit_path).first()
+    order = orders.in_subtree(number, rnd.unit_path)
     if order is None:
         raise ValidationError(_("No order with this number in the round's area."))
     return order
@@ -288,9 +288,9 @@ def _order_by_number(number: str, rnd: NeedsRound) -> Any:
 def _activity_by_id(pk: int | None, rnd: NeedsRound) -> Any:
     if not pk:
         return None
-    from civicloop.activities.models import Activity
+    from civicloop.activities import selectors as activities
 
-    activity = Activity.objects.filter(pk=pk, unit_path__startswith=rnd.unit_path).first()
+    activity = activities.in_subtree(pk, rnd.unit_path)
     if activity is None:
         raise ValidationError(_("No activity with this number in the round's area."))
     return activity

@@ -178,3 +178,8 @@ def visible_order_list(
     if category:
         qs = qs.filter(category=category)
     return _list(qs).order_by("-created_at")
+
+
+def in_subtree(number: str, path: str) -> Order | None:
+    """The order with this number under the unit path, for other apps linking to it (e.g. a need met by it)."""
+    return Order.objects.filter(number=number.strip(), unit_path__startswith=path).first() if number else None

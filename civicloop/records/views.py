@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from civicloop import access
 from civicloop.access import records as policy
-from civicloop.activities.models import Activity, Signup
+from civicloop.activities import selectors as activity_selectors
 from civicloop.audit.services import audit_record
 from civicloop.core.exceptions import Conflict
 from civicloop.core.forms import parse_id
@@ -136,18 +136,10 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
 def makeup_new(request: HttpRequest) -> HttpResponse:
     volunteer = _my_volunteer(request, "makeup_declare")
     since = timezone.now() - dt.timedelta(days=90)
-    activity_ids = Signup.objects.filter(volunteer=volunteer, status=Signup.Status.APPROVED).values(
-        "activity_id"
-    )
-    activities = Activity.objects.filter(
-        pk__in=activity_ids,
-        ends_at__lte=timezone.now(),
-        ends_at__gte=since,
-        status__in=["published", "closed"],
-    ).order_by("-starts_at")[:50]
+    activities = activity_selectors.attended(volunteer, ended_since=since)[:50]
     if request.method == "POST":
         chosen = _int(request.POST.get("activity"))
-        activity = Activity.objects.filter(pk__in=activity_ids, pk=chosen).first() if chosen else None
+        activity = activity_selectors.approved_for(volunteer).filter(pk=chosen).first() if chosen else None
         try:
             if activity is None:
                 raise ValidationError(_("Choose an activity you signed up for."))
