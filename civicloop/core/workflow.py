@@ -517,7 +517,7 @@ class Workflow:
         except PermissionDenied:
             raise
         else:
-            messages.success(request, success or _("Done: %(step)s.") % {"step": step.label})
+            messages.success(request, str(success or _("Done: %(step)s.") % {"step": step.label}))
         return redirect(next_url)
 
     # --- API -------------------------------------------------------------------------------------------------
@@ -558,7 +558,7 @@ class Workflow:
 
         def endpoint(request: HttpRequest, id: Id, payload: schema = None) -> dict[str, Any]:  # type: ignore[valid-type,assignment]
             obj = lookup(request, id)
-            data = payload.model_dump(exclude_unset=True) if payload is not None else {}
+            data: dict[str, Any] = payload.model_dump(exclude_unset=True) if payload is not None else {}
             self.run(step.name, obj, actor=request.user, data=data, request=request)
             return describe(obj)
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
@@ -176,10 +176,6 @@ def ancestor_paths(path: str) -> list[str]:
     return [path[:i] for i in range(STEPLEN, len(path) + 1, STEPLEN)]
 
 
-def _served_team_ids(path: str) -> QuerySet:
-    return Team.served_units.through.objects.filter(unit__path__in=ancestor_paths(path)).values("team_id")
-
-
 # --- candidates ------------------------------------------------------------------------------------------------
 
 
@@ -227,17 +223,6 @@ def _by_ids(team_ids: Sequence[int]) -> list[Candidate]:
             [True, *chunk],
         )
     return found
-
-
-def _served_sql(paths: list[str]) -> tuple[str, list[str]]:
-    through = Team.served_units.through._meta.db_table
-    unit = connection.ops.quote_name("network_unit")
-    marks = ", ".join(["%s"] * len(paths))
-    sql = (
-        f"SELECT su.team_id FROM {connection.ops.quote_name(through)} su JOIN {unit} u ON u.id = su.unit_id "
-        f"WHERE u.path IN ({marks})"
-    )
-    return sql, paths
 
 
 def _by_rings(demand: Demand, served: set[int], want: int) -> list[Candidate]:
@@ -308,11 +293,11 @@ def _score(
     available: bool | None = None
     if demand.wanted_mask and c.avail_mask:
         available = bool(demand.wanted_mask & c.avail_mask)
-    rated = bool(c.rating_count) and c.rating_avg is not None
+    avg = c.rating_avg
+    rated = bool(c.rating_count) and avg is not None
     bayes = (
-        (c.rating_avg * c.rating_count + RATING_PRIOR * RATING_PRIOR_WEIGHT)
-        / (c.rating_count + RATING_PRIOR_WEIGHT)
-        if rated
+        (avg * c.rating_count + RATING_PRIOR * RATING_PRIOR_WEIGHT) / (c.rating_count + RATING_PRIOR_WEIGHT)
+        if avg is not None and rated
         else RATING_PRIOR
     )
     parts = {
@@ -563,7 +548,3 @@ def sort_by_fit(team: Team, orders: Sequence[Order]) -> list[tuple[Order, OrderF
     """The hall's "best fit first" ordering for a team: a page of orders, re-ordered in memory."""
     fits = order_fit_for_team(team, orders)
     return sorted(((o, fits[o.pk]) for o in orders), key=lambda p: (-p[1].score, p[0].pk))
-
-
-def auto_dispatch_tried(order: Order) -> list[AutoDispatch]:
-    return list(AutoDispatch.objects.filter(order=order).select_related("team").order_by("created_at"))

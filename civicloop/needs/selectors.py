@@ -205,8 +205,8 @@ def needs_analysis(unit: Unit, start: dt.date, end: dt.date) -> dict[str, Any]:
     return {
         "total": total,
         "by_status": {s: by_status.get(s, 0) for s in Need.Status.values},
-        "by_category": _labelled(cat, dict(Platform.choices), _("Not categorised")),
-        "by_focus_group": _labelled(grp, dict(FocusGroup.choices), _("No focus group")),
+        "by_category": _labelled(cat, {k: str(v) for k, v in Platform.choices}, _("Not categorised")),
+        "by_focus_group": _labelled(grp, {k: str(v) for k, v in FocusGroup.choices}, _("No focus group")),
         "by_unit": by_unit,
         "by_month": by_month,
         "keywords": top_keywords(texts, limit=20),

@@ -316,7 +316,7 @@ def _parse_options(kind: str, options: list[str] | str) -> list[str]:
 
 @transaction.atomic
 def question_add(
-    *, survey: Survey, kind: str, text: str, required: bool, options: list[str] | str = (), actor: Any
+    *, survey: Survey, kind: str, text: str, required: bool, options: list[str] | str = "", actor: Any
 ) -> Question:
     if survey.status != Survey.Status.DRAFT:
         raise Conflict(_("Questions can only be changed while the questionnaire is a draft."))

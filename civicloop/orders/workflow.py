@@ -48,7 +48,7 @@ STATES = [
     _state(S.CANCELLED, "grey", TERMINAL),
 ]
 
-_WORKING = {S.SUBMITTED, S.OPEN, S.DISPATCHED, S.ACCEPTED, S.IN_SERVICE, S.SERVED}
+_WORKING: set[str] = {S.SUBMITTED, S.OPEN, S.DISPATCHED, S.ACCEPTED, S.IN_SERVICE, S.SERVED}
 
 
 def _staff(name: str, label: object, sources: set[str], target: str | None, **kw: object) -> Step:
@@ -91,7 +91,7 @@ STEPS = [
          target=S.CANCELLED, allowed=policy.is_requester_or_staff, form=f.OptionalReasonForm, style="danger"),
     # 吹哨
     _staff("whistle", _("Blow the whistle"), _WORKING, None, form=f.WhistleForm),
-    Step("whistle_answer", _("Answer the whistle"), sources=set(S.values), target=None, allowed=nobody,
+    Step("whistle_answer", _("Answer the whistle"), sources={str(v) for v in S.values}, target=None, allowed=nobody,
          form=f.AnswerForm),  # who may answer depends on the whistle: the service asks can_answer_whistle
     Step("escalate", _("Raised after a missed deadline"), sources=_WORKING, target=None, allowed=nobody,
          system=True),

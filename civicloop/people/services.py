@@ -275,7 +275,7 @@ def resident_export(*, resident: Resident, actor: User, request: HttpRequest | N
         "mobile": resident.phone,
         "id_number": resident.id_number,
         "address": resident.address,
-        "birth_date": resident.birth_date.isoformat() if resident.birth_date else None,
+        "birth_date": str(resident.birth_date) if resident.birth_date else None,
         "focus_groups": list(resident.focus_groups or []),
         "station": resident.unit.name,
         "guardian_name": resident.guardian_name,
@@ -348,7 +348,7 @@ def volunteer_register(
     ids = _id_fields(id_number)
     if ids["id_hash"] and Volunteer.objects.filter(id_hash=ids["id_hash"]).exists():
         raise ValidationError(_("A volunteer with this ID number is already registered."))
-    prefix = settings.CIVICLOOP["DISTRICT_PREFIX"]
+    prefix = str(settings.CIVICLOOP["DISTRICT_PREFIX"])
     for _attempt in range(3):  # two registrations may race for the same next number
         try:
             with transaction.atomic():
