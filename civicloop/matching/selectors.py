@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection
 from django.db.models import Count
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
 
+from civicloop.core.choices import PLATFORM_LETTERS
 from civicloop.matching import geo
 from civicloop.matching.models import AutoDispatch, TeamIndex
+from civicloop.network.models import Unit
 from civicloop.orders.workflow import LOAD
 from civicloop.people.models import Team, TeamMember
 
@@ -49,14 +50,6 @@ RATING_PRIOR, RATING_PRIOR_WEIGHT = 4.0, 3
 DISTANCE_SCALE_KM = 5.0
 RESPONSE_SCALE_MIN = 240.0
 
-PLATFORM_SHORT = {
-    "lecture": pgettext_lazy("platform short", "Talks"),
-    "education": pgettext_lazy("platform short", "Edu"),
-    "science": pgettext_lazy("platform short", "Sci"),
-    "culture": pgettext_lazy("platform short", "Cult"),
-    "health": pgettext_lazy("platform short", "Health"),
-    "media": pgettext_lazy("platform short", "Media"),
-}
 
 
 @dataclass(frozen=True)
@@ -173,7 +166,7 @@ def demand_of(order: Order, *, exclude_team_ids: Iterable[int] = ()) -> Demand:
 
 
 def ancestor_paths(path: str) -> list[str]:
-    return [path[:i] for i in range(STEPLEN, len(path) + 1, STEPLEN)]
+    return Unit.paths_above(path)
 
 
 # --- candidates ------------------------------------------------------------------------------------------------
@@ -317,7 +310,7 @@ def _match(demand: Demand, team: Team, c: Candidate, load: int) -> TeamMatch:
     rating = c.rating_avg if c.rating_count and c.rating_avg is not None else None
     bits = [
         _("%(km).1f km") % {"km": dist} if dist is not None else _("distance unknown"),
-        str(PLATFORM_SHORT.get(demand.category, demand.category)) if fit else _("other platform"),
+        PLATFORM_LETTERS.get(demand.category, demand.category) if fit else _("other platform"),
         _("full (%(n)d open)") % {"n": load} if load >= c.capacity else _("%(n)d open") % {"n": load},
         f"★{rating:.1f}" if rating is not None else _("no ratings yet"),
     ]
@@ -487,7 +480,7 @@ def recommend_volunteers(order: Order, team: Team, *, limit: int = 20) -> list[V
         }
         bits = [
             _("%(km).1f km") % {"km": dist} if dist is not None else _("distance unknown"),
-            str(PLATFORM_SHORT.get(demand.category, demand.category)) if fit else _("other platform"),
+            PLATFORM_LETTERS.get(demand.category, demand.category) if fit else _("other platform"),
         ]
         if skilled:
             bits.append(_("skills match"))
@@ -536,7 +529,7 @@ def order_fit_for_team(team: Team, orders: Sequence[Order]) -> dict[int, OrderFi
         )
         bits = [
             _("%(km).1f km") % {"km": dist} if dist is not None else _("distance unknown"),
-            str(PLATFORM_SHORT.get(order.category, order.category)) if fit else _("other platform"),
+            PLATFORM_LETTERS.get(order.category, order.category) if fit else _("other platform"),
         ]
         if available is not None:
             bits.append(_("free then") if available else _("busy then"))

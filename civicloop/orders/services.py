@@ -79,7 +79,7 @@ def _text(value: Any, label: str, *, required: bool = True, max_length: int = MA
 
 def deadlines_for(unit: Unit) -> dict[str, Any]:
     """Deadline hours of the unit, else of its nearest ancestor that has its own, else the defaults."""
-    paths = [unit.path[:i] for i in range(unit.steplen, len(unit.path) + 1, unit.steplen)]
+    paths = unit.ancestor_paths()
     row = (
         UnitDeadlines.objects.filter(unit__path__in=paths)
         .select_related("unit")
@@ -341,7 +341,7 @@ def order_publish(*, actor: Any, order: Order) -> Order:
     )
     from civicloop.people.models import User
 
-    paths = [order.unit_path[:i] for i in range(Unit.steplen, len(order.unit_path) + 1, Unit.steplen)]
+    paths = Unit.paths_above(order.unit_path)
     teams = (
         Team.objects.filter(is_active=True, leader__isnull=False, served_units__path__in=paths)
         .distinct()

@@ -36,18 +36,11 @@ from civicloop.orders.workflow import QUEUE_TABS, STATUS_BADGES
 from civicloop.people import services as people_services
 
 PAGE_SIZE = 20
-PLATFORM_CHARS = {
-    "lecture": "讲",
-    "education": "教",
-    "science": "科",
-    "culture": "文",
-    "health": "卫",
-    "media": "媒",
-}
+PLATFORM_CHARS = {p.value: p.letter for p in Platform}  # the letter lives on the Platform choice
 
 
 def _short(label: Any) -> str:
-    """ "讲（理论宣讲）" → "理论宣讲": the tile shows the character apart, big."""
+    """ "讲（理论宣讲）" → "理论宣讲": the tile shows the character apart, big (see Platform.short_label)."""
     text = str(label)
     return text.split("（", 1)[1].rstrip("）") if "（" in text else text
 
