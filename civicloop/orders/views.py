@@ -299,10 +299,10 @@ def whistle_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def whistle_answer(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    access.require(request, access.is_staff(user) or access.is_liaison(user), action="whistle_answer")
+    access.require(request, access.is_staff(user) or access.is_liaison(user), action="orders.whistle_answer")
     whistle = selectors.whistle_queue(user).filter(pk=pk).first()
     if whistle is None:
-        raise access.deny(request, action="whistle_answer", obj=Whistle(pk=pk))
+        raise access.deny(request, action="orders.whistle_answer", obj=Whistle(pk=pk))
     form = f.AnswerForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Write an answer."))
@@ -646,10 +646,10 @@ def order_action(request: HttpRequest, number: str, action: str) -> HttpResponse
     if action == "claim":
         # The hall shows orders a leader cannot open yet; the claim service decides, by team and unit.
         teams = page_selectors.leader_teams(request.user)
-        access.require(request, bool(teams), action="order_claim", obj=order)
+        access.require(request, bool(teams), action="orders.claim", obj=order)
     else:
         access.require(
-            request, order_access.can_view_order(request.user, order), action=f"order_{action}", obj=order
+            request, order_access.can_view_order(request.user, order), action=f"orders.{action}", obj=order
         )
     default_next = reverse("orders:detail", args=[order.number])
     if action == "claim":
@@ -671,7 +671,7 @@ def order_action(request: HttpRequest, number: str, action: str) -> HttpResponse
                     request, "orders/_claim_result.html", {"order": order, "ok": False, "text": error}
                 )
             if isinstance(exc, PermissionDenied):
-                raise access.deny(request, action=f"order_{action}", obj=order, message=error) from exc
+                raise access.deny(request, action=f"orders.{action}", obj=order, message=error) from exc
             messages.error(request, error)
             return redirect(_safe_next(request, default_next))
     if error:
