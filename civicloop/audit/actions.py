@@ -112,7 +112,7 @@ class Action(models.TextChoices):
     STATS_VIEW = "stats_view", _("Figures viewed")
     MATCHING_VIEW = "matching.view", _("Team recommendations viewed")
     PEOPLE_TOKEN_ISSUE = "people.token_issue", _("API token issued")
-    NETWORK_DEADLINES_SET = "network.deadlines_set", _("Order deadlines set")
+    ORDERS_DEADLINES_SET = "orders.deadlines_set", _("Order deadlines set")
 
 
 def action_label(code: str) -> str:

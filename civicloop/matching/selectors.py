@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from civicloop.orders.models import Order
     from civicloop.people.models import Volunteer
 
-STEPLEN = 4
 RINGS = ((0, 1), (2, 3), (4, 6), (7, 12), (13, 25))
 FALLBACK_LIMIT = 200
 SERVED_DIRECT = 300  # up to this many serving teams are read directly; more go through the grid

@@ -1051,3 +1051,54 @@ def orders_auto_rate(limit: int = 500) -> int:
         except IntegrityError:
             continue
     return done
+
+
+# --- a unit's deadlines and auto-dispatch (DESIGN §2; the page comes with the network pages) -----------------
+
+MAX_DEADLINE_HOURS = 24 * 365
+
+
+@transaction.atomic
+def unit_deadlines_set(
+    *,
+    actor: Any,
+    unit: Unit,
+    review_hours: int,
+    claim_hours: int,
+    complete_hours: int,
+    auto_dispatch: bool = False,
+    auto_dispatch_hours: int = 24,
+) -> UnitDeadlines:
+    """Set a unit's own order deadlines (its subtree inherits them) and whether open orders are dispatched
+    automatically after `auto_dispatch_hours` unclaimed. Staff of the unit or above only; audited."""
+    from civicloop.audit.services import audit_record
+
+    if not access.in_scope(actor, unit):
+        raise _denied()
+    hours: dict[str, int] = {}
+    for name, value in (
+        ("review_hours", review_hours),
+        ("claim_hours", claim_hours),
+        ("complete_hours", complete_hours),
+        ("auto_dispatch_hours", auto_dispatch_hours),
+    ):
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise ValidationError({name: [_("Enter a whole number of hours.")]}) from None
+        if not 1 <= number <= MAX_DEADLINE_HOURS:
+            raise ValidationError(
+                {name: [_("Hours must be between 1 and %(n)d.") % {"n": MAX_DEADLINE_HOURS}]}
+            )
+        hours[name] = number
+    row, _created = UnitDeadlines.objects.update_or_create(
+        unit=unit, defaults={**hours, "auto_dispatch": bool(auto_dispatch)}
+    )
+    audit_record(
+        action="orders.deadlines_set",
+        actor=actor,
+        unit=unit,
+        obj=row,
+        detail=" ".join(f"{k}={v}" for k, v in hours.items()) + f" auto={bool(auto_dispatch)}",
+    )
+    return row

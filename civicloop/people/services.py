@@ -414,3 +414,21 @@ def team_create(
 def team_add_member(*, team: Team, volunteer: Volunteer) -> TeamMember:
     member, _created = TeamMember.objects.get_or_create(team=team, volunteer=volunteer)
     return member
+
+
+# --- API tokens ------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def api_token_issue(*, user: User, request: HttpRequest | None = None, name: str = "api") -> str:
+    """A new bearer token for an authenticated user: only its digest is stored; the issue is audited (never the
+    token itself). Returns the token, shown to the caller once."""
+    import secrets
+
+    from civicloop.core.crypto import token_digest
+    from civicloop.people.models import ApiToken
+
+    token = secrets.token_urlsafe(32)
+    ApiToken.objects.create(user=user, token_hash=token_digest(token), name=name[:50])
+    audit_record(action="people.token_issue", actor=user, request=request, obj=user, detail=name[:50])
+    return token
