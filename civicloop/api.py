@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from django.contrib.auth import authenticate
@@ -162,14 +161,12 @@ class TokenOut(Schema):
 @api.post("/auth/token", auth=None, response=TokenOut, tags=["auth"])
 def issue_token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
     """Exchange a username (or mobile) and password for a bearer token; the lockout rules apply."""
-    from civicloop.people.models import ApiToken
+    from civicloop.people.services import api_token_issue
 
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
         raise HttpError(401, _("Wrong username or password."))
-    token = secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, token_hash=token_digest(token), name="api")
-    return {"token": token}
+    return {"token": api_token_issue(user=user, request=request)}
 
 
 def _mount() -> None:

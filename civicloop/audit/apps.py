@@ -12,6 +12,7 @@ class AuditConfig(registry.CivicApp):
     nav_order = 120
 
     def ready(self) -> None:
+        super().ready()
         from civicloop.audit.services import audit_record
         from civicloop.core.workflow import register_hooks
 

@@ -5,6 +5,7 @@ template iterate these instead of keeping hand lists."""
 from __future__ import annotations
 
 from importlib import import_module
+from importlib.util import find_spec
 from typing import Any
 
 from django.apps import AppConfig, apps
@@ -17,6 +18,9 @@ class CivicApp(AppConfig):
     - `api_prefix`: `<app>.api.router` mounted at `/api/<prefix>` ("" = none).
     - `nav_template`: a template with the app's links for the main nav (receives `user_roles`).
     - `demo_order`: apps with a `demo` module are seeded by `seed_demo` in this order (None = no seeder).
+    - its `<app>.workflow` module, when there is one, is imported at start so its declarations are registered
+      (`core.workflow.REGISTRY`: badges, timelines, the status-write test); an app that overrides `ready()`
+      calls `super().ready()`.
     """
 
     # apps.py imports this module, not the class: Django picks an app's config among the AppConfig classes
@@ -27,6 +31,10 @@ class CivicApp(AppConfig):
     nav_template: str = ""
     nav_order: int = 1000
     demo_order: int | None = None
+
+    def ready(self) -> None:
+        if find_spec(f"{self.name}.workflow") is not None:
+            import_module(f"{self.name}.workflow")
 
     def urls_module(self) -> str:
         return f"{self.name}.urls"

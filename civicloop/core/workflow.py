@@ -68,6 +68,7 @@ class State:
     label: Text
     badge: str = "grey"
     kind: str = OPEN
+    tags: frozenset[str] = frozenset()  # app-specific groups of states (e.g. "holding"), read by `tagged()`
 
     def __post_init__(self) -> None:
         if self.badge not in BADGES or self.kind not in (OPEN, HELD, TERMINAL):
@@ -115,6 +116,8 @@ class Step:
     - `after(ctx, event)`: more rows in the same transaction (ledger rows, replies...).
     - `notify(ctx, event)`: the notices to queue.
     - `starts_deadline(ctx)` sets the workflow's deadline field; `stops_deadline` clears it.
+    - `records_in`: source states in which the step only records (the state stays, the version does not move):
+      e.g. a later volunteer checking in once service has started.
     - `style` (primary, danger, secondary) and `confirm` (a question shown before the step) shape the button.
     """
 
@@ -136,10 +139,19 @@ class Step:
     confirm: Text = ""
     help: Text = ""
     taken_message: Text = ""
+    records_in: frozenset[str] = frozenset()
 
     @property
     def records_only(self) -> bool:
         return self.target is None
+
+    def moves_from(self) -> frozenset[str]:
+        """The source states from which this step moves the state (empty for a record-only step)."""
+        return frozenset() if self.target is None else frozenset(self.sources) - self.records_in
+
+    def records_from(self) -> frozenset[str]:
+        """The source states in which this step only adds a record."""
+        return frozenset(self.sources) if self.target is None else frozenset(self.records_in)
 
 
 # --- hooks (registered by the audit, notify and stats apps) --------------------------------------------------
@@ -203,6 +215,8 @@ class Workflow:
         counter_source: str | None = None,
         url: Callable[[Any], str] | None = None,
         label: Text = "",
+        ref: Callable[[Any], str] | None = None,
+        taken_message: Text = "",
     ) -> None:
         self.name = name
         self.model = model
@@ -218,10 +232,14 @@ class Workflow:
         self.counter_source = counter_source
         self.url = url or (lambda obj: obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else "")
         self.label = label or model._meta.verbose_name
+        self.taken_message = taken_message  # lost a race; a step's own taken_message wins
+        self.ref = ref  # a short reference (e.g. the order number) written in the audit detail
         for step in steps:
             unknown = (set(step.sources) | ({step.target} if step.target else set())) - set(self.states)
             if unknown:
                 raise ValueError(f"{name}.{step.name}: unknown states {sorted(unknown)}")
+            if not step.records_in <= set(step.sources):
+                raise ValueError(f"{name}.{step.name}: records_in must be among its sources")
         REGISTRY[name] = self
 
     def __repr__(self) -> str:
@@ -242,6 +260,18 @@ class Workflow:
     def codes(self, *kinds: str) -> list[str]:
         """State codes of the given kinds (open, held, terminal), in declaration order."""
         return [s.code for s in self.states.values() if s.kind in kinds]
+
+    def tagged(self, tag: str) -> list[str]:
+        """State codes carrying this tag, in declaration order."""
+        return [s.code for s in self.states.values() if tag in s.tags]
+
+    def transitions(self) -> dict[str, tuple[frozenset[str], str]]:
+        """step → (states it moves from, state it leads to), for the steps that move."""
+        return {n: (s.moves_from(), s.target) for n, s in self.steps.items() if s.target is not None and s.moves_from()}
+
+    def records(self) -> dict[str, frozenset[str]]:
+        """step → states in which it only records."""
+        return {n: s.records_from() for n, s in self.steps.items() if s.records_from()}
 
     def tabs(self) -> list[tuple[str, Text, list[str]]]:
         """Queue tabs: one per non-terminal state, then one for all ended."""
@@ -313,8 +343,12 @@ class Workflow:
         form_kwargs: dict[str, Any] | None = None,
         cleaned: dict[str, Any] | None = None,
         skip_actor_check: bool = False,
+        changes: Mapping[str, Any] | None = None,
+        unit: Any = None,
     ) -> Any:
-        """Take a step inside the caller's transaction. `cleaned` passes input a service already validated."""
+        """Take a step inside the caller's transaction. `cleaned` passes input a service already validated;
+        `changes` adds field values the service computed to the conditional update; `unit` overrides the unit
+        written on the event and audit row (e.g. the unit an escalation was raised to)."""
         step = self.steps.get(step_name)
         if step is None:
             raise Conflict(_("This step does not exist."))
@@ -336,7 +370,9 @@ class Workflow:
         ctx = Ctx(self, step, obj, actor, values, note, from_status, timezone.now(), request)
         if step.guard:
             step.guard(ctx)
+        extra = changes
         changes = dict(step.changes(ctx) if step.changes else {})
+        changes.update(extra or {})
         if step.starts_deadline:
             changes[self.deadline_field] = step.starts_deadline(ctx)
         elif step.stops_deadline:
@@ -346,10 +382,11 @@ class Workflow:
             if self.counter_source and HOOKS.counters_before
             else None
         )
-        target = step.target or from_status
-        if step.target is not None or changes:
+        recording = step.target is None or from_status in step.records_in
+        target = from_status if recording else str(step.target)
+        if not recording or changes:
             self._move(obj, step, from_status, target, changes, ctx.now)
-        event = self._event(ctx, target, automatic=automatic)
+        event = self._event(ctx, target, automatic=automatic, unit=unit)
         if step.after:
             step.after(ctx, event)
         if before is not None and HOOKS.counters_after:
@@ -359,9 +396,9 @@ class Workflow:
                 action=f"{self.name}.{step.name}",
                 actor=actor,
                 request=request,
-                unit=self.unit(obj),
+                unit=unit or self.unit(obj),
                 obj=obj,
-                detail=f"{from_status}→{target}",
+                detail=(f"{self.ref(obj)} " if self.ref else "") + f"{from_status}→{target}",
             )
         if step.notify and HOOKS.notify:
             for notice in step.notify(ctx, event):
@@ -385,13 +422,16 @@ class Workflow:
             pk=obj.pk, **{self.status_field: from_status, self.version_field: version}
         ).update(**{self.status_field: target, self.version_field: F(self.version_field) + 1}, **changes)
         if updated != 1:
-            raise Conflict(str(step.taken_message) or _("Someone else changed this just now. Reload and try again."))
+            raise Conflict(
+                str(step.taken_message or self.taken_message)
+                or _("Someone else changed this just now. Reload and try again.")
+            )
         for name, value in changes.items():
             setattr(obj, name, value)
         setattr(obj, self.status_field, target)
         setattr(obj, self.version_field, version + 1)
 
-    def _event(self, ctx: Ctx, target: str, *, automatic: bool) -> Any:
+    def _event(self, ctx: Ctx, target: str, *, automatic: bool, unit: Any = None) -> Any:
         if self.event_model is None:
             return None
         values: dict[str, Any] = {
@@ -400,12 +440,45 @@ class Workflow:
             "to_status": target,
             self.event_step: ctx.step.name,
             "actor": ctx.actor if getattr(ctx.actor, "pk", None) else None,
-            "unit": self.unit(ctx.obj),
+            "unit": unit or self.unit(ctx.obj),
             "note": ctx.note,
         }
         if any(f.name == "automatic" for f in self.event_model._meta.concrete_fields):
             values["automatic"] = automatic or ctx.actor is None
         return self.event_model._default_manager.create(**values)
+
+    def begin(
+        self, obj: Any, *, actor: Actor, step: str = "create", note: str = "", request: HttpRequest | None = None
+    ) -> Any:
+        """The first event of a new object (from "" to its initial state) and its audit row; call inside the
+        transaction that created it. Creation sets the initial state, so nothing is moved here."""
+        status = self.status_of(obj)
+        if status not in self.states:
+            raise ValueError(f"{self.name}: {status!r} is not a declared state")
+        event = None
+        if self.event_model is not None:
+            values: dict[str, Any] = {
+                self.event_subject: obj,
+                "from_status": "",
+                "to_status": status,
+                self.event_step: step,
+                "actor": actor if getattr(actor, "pk", None) else None,
+                "unit": self.unit(obj),
+                "note": note,
+            }
+            if any(f.name == "automatic" for f in self.event_model._meta.concrete_fields):
+                values["automatic"] = actor is None
+            event = self.event_model._default_manager.create(**values)
+        if HOOKS.audit:
+            HOOKS.audit(
+                action=f"{self.name}.{step}",
+                actor=actor,
+                request=request,
+                unit=self.unit(obj),
+                obj=obj,
+                detail=(f"{self.ref(obj)} " if self.ref else "") + f"→{status}",
+            )
+        return event
 
     # --- pages -----------------------------------------------------------------------------------------------
 
@@ -444,7 +517,7 @@ class Workflow:
         except PermissionDenied:
             raise
         else:
-            messages.success(request, success or _("Done: %(step)s.") % {"step": step.label})
+            messages.success(request, str(success or _("Done: %(step)s.") % {"step": step.label}))
         return redirect(next_url)
 
     # --- API -------------------------------------------------------------------------------------------------
@@ -485,7 +558,7 @@ class Workflow:
 
         def endpoint(request: HttpRequest, id: Id, payload: schema = None) -> dict[str, Any]:  # type: ignore[valid-type,assignment]
             obj = lookup(request, id)
-            data = payload.model_dump(exclude_unset=True) if payload is not None else {}
+            data: dict[str, Any] = payload.model_dump(exclude_unset=True) if payload is not None else {}
             self.run(step.name, obj, actor=request.user, data=data, request=request)
             return describe(obj)
 

@@ -205,8 +205,8 @@ def needs_analysis(unit: Unit, start: dt.date, end: dt.date) -> dict[str, Any]:
     return {
         "total": total,
         "by_status": {s: by_status.get(s, 0) for s in Need.Status.values},
-        "by_category": _labelled(cat, dict(Platform.choices), _("Not categorised")),
-        "by_focus_group": _labelled(grp, dict(FocusGroup.choices), _("No focus group")),
+        "by_category": _labelled(cat, {k: str(v) for k, v in Platform.choices}, _("Not categorised")),
+        "by_focus_group": _labelled(grp, {k: str(v) for k, v in FocusGroup.choices}, _("No focus group")),
         "by_unit": by_unit,
         "by_month": by_month,
         "keywords": top_keywords(texts, limit=20),
@@ -278,9 +278,9 @@ def order_in_round(number: str, rnd: NeedsRound) -> Any:
     from django.core.exceptions import ValidationError
     from django.utils.translation import gettext as _
 
-    from civicloop.orders.models import Order
+    from civicloop.orders import selectors as orders
 
-    order = Order.objects.filter(number=number.strip(), unit_path__startswith=rnd.unit_path).first()
+    order = orders.in_subtree(number.strip(), rnd.unit_path)
     if order is None:
         raise ValidationError(_("No order with this number in the round's area."))
     return order
@@ -292,9 +292,9 @@ def activity_in_round(pk: int | None, rnd: NeedsRound) -> Any:
     from django.core.exceptions import ValidationError
     from django.utils.translation import gettext as _
 
-    from civicloop.activities.models import Activity
+    from civicloop.activities import selectors as activities
 
-    activity = Activity.objects.filter(pk=pk, unit_path__startswith=rnd.unit_path).first()
+    activity = activities.in_subtree(pk, rnd.unit_path)
     if activity is None:
         raise ValidationError(_("No activity with this number in the round's area."))
     return activity

@@ -13,6 +13,7 @@ class NotifyConfig(registry.CivicApp):
     nav_order = 40
 
     def ready(self) -> None:
+        super().ready()
         from civicloop.core.workflow import register_hooks
         from civicloop.notify.services import notify_queue
 

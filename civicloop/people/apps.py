@@ -13,4 +13,5 @@ class PeopleConfig(registry.CivicApp):
     nav_order = 20
 
     def ready(self) -> None:
+        super().ready()
         from civicloop.audit import receivers  # noqa: F401  (login audit hooks)

@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.pagination import paginate
@@ -19,7 +18,7 @@ from ninja.responses import Status
 
 from civicloop import access
 from civicloop.access import records as policy
-from civicloop.activities.models import Activity, Signup
+from civicloop.activities import selectors as activity_selectors
 from civicloop.core.masking import mask_name
 from civicloop.core.pagination import LimitOffset
 from civicloop.core.schemas import DecideIn, ErrorOut, Id, ReasonIn
@@ -288,12 +287,8 @@ def verify(request: HttpRequest, number: str) -> dict[str, Any]:
 @router.post("/makeup", response={201: MakeupOut, **ERRORS}, summary="补录时长 · Declare make-up hours")
 def makeup_declare(request: HttpRequest, payload: MakeupIn) -> Any:
     volunteer = _volunteer(request)
-    since = timezone.now() - dt.timedelta(days=90)
-    mine = Signup.objects.filter(volunteer=volunteer, status=Signup.Status.APPROVED).values("activity_id")
-    activity = Activity.objects.filter(
-        pk=payload.activity, pk__in=mine, ends_at__lte=timezone.now(), ends_at__gte=since,
-        status__in=["published", "closed"],
-    ).first()
+    # as on the page: an activity the volunteer was approved for (the service checks the hours and dates)
+    activity = activity_selectors.approved_for(volunteer).filter(pk=payload.activity).first()
     if activity is None:
         raise ValidationError(_("Choose an activity you signed up for."))
     claim = services.makeup_declare(volunteer=volunteer, activity=activity, hours=payload.hours, note=payload.note)

@@ -14,6 +14,7 @@ class StatsConfig(registry.CivicApp):
     demo_order = 100
 
     def ready(self) -> None:
+        super().ready()
         from civicloop.core.workflow import register_hooks
         from civicloop.stats.services import contribution_of, counters_follow
 
