@@ -489,6 +489,13 @@ def claim_race(pool: Any, port: int, fx: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def demo_seed() -> dict[str, Any]:
+    """Seconds to seed the demo orders (once a test assertion: < 30 s CPU), in a subprocess on its own file."""
+    out = subprocess.run([sys.executable, "-m", "bench.demo_seed"], cwd=ROOT, capture_output=True, text=True)
+    lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
+    return json.loads(lines[-1]) if lines else {"error": out.stderr[-500:]}
+
+
 # --- targets and report ----------------------------------------------------------------------------------------
 
 
@@ -497,6 +504,10 @@ def targets(res: dict[str, Any]) -> list[dict[str, Any]]:
     top = res["recommend"][-1]
     rows.append({"target": f"recommend p95 ≤ 20 ms at {top['volunteers']:,} volunteers", "value": top["p95_ms"],
                  "ok": top["p95_ms"] <= 20, "miss": f"{top['p95_ms'] / 20:.1f}× over" if top["p95_ms"] > 20 else ""})  # fmt: skip
+    seed = res.get("demo_seed", {}).get("demo_seed_cpu_s")
+    if seed is not None:
+        rows.append({"target": "demo orders seed in < 30 s CPU", "value": seed, "ok": seed < 30,
+                     "miss": f"{seed - 30:.0f} s over" if seed >= 30 else ""})  # fmt: skip
     rows.append({"target": "recommend ≥ 20× faster than brute force (p95)", "value": top["speedup_p95"],
                  "ok": top["speedup_p95"] >= 20,
                  "miss": f"{20 / top['speedup_p95']:.1f}× short" if top["speedup_p95"] < 20 else ""})  # fmt: skip
@@ -712,6 +723,8 @@ def main() -> None:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+    log("demo seed (the Kundulun demo orders, a fresh SQLite file)")
+    res["demo_seed"] = demo_seed()
     res["targets"] = targets(res)
     res["seconds"] = round(time.time() - started)
     RESULTS.mkdir(parents=True, exist_ok=True)
