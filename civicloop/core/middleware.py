@@ -17,27 +17,60 @@ from django.utils.translation import gettext as _
 from civicloop import access
 
 SESSION_KEY = "last_seen"
+ROLE_KEY = "idle_role"  # [user id, limited?, checked at]: who is staff-like, decided once per session
+STAMP_EVERY_SECONDS = 60  # the stamp is rewritten at most once a minute: no session write per page view
+ROLE_RECHECK_SECONDS = 300  # a role granted during a session starts counting within five minutes
+
+
+def _limited(request: HttpRequest, user: object, now: int) -> bool:
+    """Is this session's user staff-like (office/unit staff, auditor, liaison, Django staff)?
+
+    Read from the session, where the answer was written the first time: a resident's or volunteer's page view
+    costs no membership query and no session write. Rechecked every few minutes so a new role takes effect.
+    """
+    if getattr(user, "is_staff", False) or getattr(user, "is_superuser", False):
+        return True
+    cached = request.session.get(ROLE_KEY)
+    if (
+        isinstance(cached, list)
+        and len(cached) == 3
+        and cached[0] == user.pk  # type: ignore[attr-defined]
+        and now - int(cached[2]) < ROLE_RECHECK_SECONDS
+    ):
+        return bool(cached[1])
+    limited = access.is_staff(user) or access.is_auditor(user) or access.is_liaison(user)  # type: ignore[arg-type]
+    request.session[ROLE_KEY] = [user.pk, limited, now]  # type: ignore[attr-defined]
+    return limited
 
 
 class IdleTimeoutMiddleware:
+    """Signs a staff-like session out after STAFF_IDLE_TIMEOUT_SECONDS without a request, pages and API alike.
+
+    Sits after MessageMiddleware (the sign-out notice is a message). On /api/ an idle session is simply signed
+    out and the request goes on anonymous, so the API answers 401 unless it carries a valid bearer token.
+    """
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not request.path.startswith("/api/"):
+        if user is not None and user.is_authenticated:
             now = int(time.time())
-            last = request.session.get(SESSION_KEY)
-            limited = (
-                access.is_staff(user) or access.is_auditor(user) or access.is_liaison(user) or user.is_staff
-            )
-            if limited and last is not None and now - int(last) > settings.STAFF_IDLE_TIMEOUT_SECONDS:
-                logout(request)
-                messages.info(
-                    request, _("You were signed out after 30 minutes without activity. Please sign in again.")
-                )
-                return redirect_to_login(request.get_full_path())
-            request.session[SESSION_KEY] = now
+            if _limited(request, user, now):
+                last = request.session.get(SESSION_KEY)
+                if last is not None and now - int(last) > settings.STAFF_IDLE_TIMEOUT_SECONDS:
+                    logout(request)
+                    if request.path.startswith("/api/"):
+                        return self.get_response(request)
+                    messages.info(
+                        request,
+                        _("You were signed out after 30 minutes without activity. Please sign in again."),
+                        fail_silently=True,
+                    )
+                    return redirect_to_login(request.get_full_path())
+                if last is None or now - int(last) >= STAMP_EVERY_SECONDS:
+                    request.session[SESSION_KEY] = now
         return self.get_response(request)
 
 
