@@ -11,7 +11,10 @@ from civicloop import access
 
 def roles(request: HttpRequest) -> dict[str, Any]:
     user = request.user
+    cached = getattr(request, "civicloop_roles", None)  # from the session (IdleTimeoutMiddleware)
+    if not user.is_authenticated:
+        cached = []
     return {
-        "user_roles": SimpleLazyObject(lambda: access.roles(user)) if user.is_authenticated else [],
+        "user_roles": cached if cached is not None else SimpleLazyObject(lambda: access.roles(user)),
         "SITE_NAME": settings.CIVICLOOP["SITE_NAME"],
     }

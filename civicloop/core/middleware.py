@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,30 +18,36 @@ from django.utils.translation import gettext as _
 from civicloop import access
 
 SESSION_KEY = "last_seen"
-ROLE_KEY = "idle_role"  # [user id, limited?, checked at]: who is staff-like, decided once per session
+ROLE_KEY = "roles"  # [user id, role codes, checked at]: decided once per session and five minutes
+ROLE_PATHS = ("/people/", "/network/", "/accounts/")  # where a POST may change the poster's own roles
 STAMP_EVERY_SECONDS = 60  # the stamp is rewritten at most once a minute: no session write per page view
 ROLE_RECHECK_SECONDS = 300  # a role granted during a session starts counting within five minutes
 
 
-def _limited(request: HttpRequest, user: object, now: int) -> bool:
-    """Is this session's user staff-like (office/unit staff, auditor, liaison, Django staff)?
+STAFF_LIKE = frozenset({"office", "staff", "liaison", "auditor"})
 
-    Read from the session, where the answer was written the first time: a resident's or volunteer's page view
-    costs no membership query and no session write. Rechecked every few minutes so a new role takes effect.
+
+def _session_roles(request: HttpRequest, user: Any, now: int) -> list[str]:
+    """The user's role codes, kept in the session for a few minutes.
+
+    Written the first time (one set of membership/team/profile reads per session and five minutes), then read
+    from the session: a page view costs no role queries and, for residents and volunteers, no session write.
+    The navigation (`user_roles`) and the idle limit use them; permissions are still decided per request by
+    the access package. A successful POST under ROLE_PATHS (registering as a volunteer, say) drops the copy;
+    a role someone else grants shows in the menu within ROLE_RECHECK_SECONDS.
     """
-    if getattr(user, "is_staff", False) or getattr(user, "is_superuser", False):
-        return True
     cached = request.session.get(ROLE_KEY)
     if (
         isinstance(cached, list)
         and len(cached) == 3
-        and cached[0] == user.pk  # type: ignore[attr-defined]
+        and cached[0] == user.pk
+        and isinstance(cached[1], list)
         and now - int(cached[2]) < ROLE_RECHECK_SECONDS
     ):
-        return bool(cached[1])
-    limited = access.is_staff(user) or access.is_auditor(user) or access.is_liaison(user)  # type: ignore[arg-type]
-    request.session[ROLE_KEY] = [user.pk, limited, now]  # type: ignore[attr-defined]
-    return limited
+        return list(cached[1])
+    found = access.roles(user)
+    request.session[ROLE_KEY] = [user.pk, found, now]
+    return found
 
 
 class IdleTimeoutMiddleware:
@@ -57,7 +64,9 @@ class IdleTimeoutMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             now = int(time.time())
-            if _limited(request, user, now):
+            roles = _session_roles(request, user, now)
+            request.civicloop_roles = roles  # type: ignore[attr-defined]
+            if user.is_staff or user.is_superuser or STAFF_LIKE.intersection(roles):
                 last = request.session.get(SESSION_KEY)
                 if last is not None and now - int(last) > settings.STAFF_IDLE_TIMEOUT_SECONDS:
                     logout(request)
@@ -71,6 +80,14 @@ class IdleTimeoutMiddleware:
                     return redirect_to_login(request.get_full_path())
                 if last is None or now - int(last) >= STAMP_EVERY_SECONDS:
                     request.session[SESSION_KEY] = now
+            response = self.get_response(request)
+            if (
+                request.method == "POST"
+                and response.status_code < 400
+                and request.path.startswith(ROLE_PATHS)
+            ):
+                request.session.pop(ROLE_KEY, None)  # the user may have just registered or changed a role
+            return response
         return self.get_response(request)
 
 

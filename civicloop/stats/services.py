@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F, Min, OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from civicloop.stats.models import DailyCount
@@ -48,17 +48,42 @@ def _day(value: dt.datetime | dt.date | None) -> dt.date | None:
 # --- contributions (pure) ------------------------------------------------------------------------------------
 
 
-def order_values(order: Any) -> dict[str, Any]:
-    """The values of one order that its contribution depends on (a few small queries)."""
-    from civicloop.orders.models import OrderEvent, OrderRating, OrderReport
+# Fewest moves before an order can hold an acceptance (publish+claim or dispatch+accept) and a rating or
+# report (…, check_in, report): `version` counts the moves, so an order below them cannot have those rows.
+_MOVES_BEFORE_ACCEPTED = 2
+_MOVES_BEFORE_SERVED = 4
 
-    rating = OrderRating.objects.filter(order_id=order.pk).values("score", "created_at").first() or {}
-    accepted = (
-        OrderEvent.objects.filter(order_id=order.pk, to_status="accepted")
-        .exclude(from_status="accepted")
-        .aggregate(first=Min("created_at"))["first"]
-    )
-    served = OrderReport.objects.filter(order_id=order.pk).values_list("people_served", flat=True).first()
+
+def order_values(order: Any) -> dict[str, Any]:
+    """The values of one order that its contribution depends on: at most one query, none for a fresh order.
+
+    The acceptance time, rating and people served live in other tables; each is read (as one subquery of a single
+    statement) only when the order could have it: an open order claimed for the first time has no acceptance,
+    rating or report, and people served count only once it is closed. The recount reads the same values with
+    the same subqueries for every order, so skipping a read never changes the result.
+    """
+    from civicloop.orders.models import Order, OrderEvent, OrderRating, OrderReport
+
+    moves = int(getattr(order, "version", 0) or 0)
+    subqueries: dict[str, Any] = {}
+    if moves >= _MOVES_BEFORE_ACCEPTED:
+        subqueries["accepted_at"] = Subquery(
+            OrderEvent.objects.filter(order=OuterRef("pk"), to_status="accepted")
+            .exclude(from_status="accepted")
+            .order_by("created_at")
+            .values("created_at")[:1]
+        )
+    if moves >= _MOVES_BEFORE_SERVED:
+        rating = OrderRating.objects.filter(order=OuterRef("pk")).order_by("pk")
+        subqueries["rating_score"] = Subquery(rating.values("score")[:1])
+        subqueries["rating_at"] = Subquery(rating.values("created_at")[:1])
+    if order.status == "closed":
+        subqueries["people_served"] = Subquery(
+            OrderReport.objects.filter(order=OuterRef("pk")).order_by("pk").values("people_served")[:1]
+        )
+    found: dict[str, Any] = {}
+    if subqueries and order.pk is not None:
+        found = Order.objects.filter(pk=order.pk).annotate(**subqueries).values(*subqueries).first() or {}
     return {
         "unit_path": order.unit_path,
         "created_at": order.created_at,
@@ -66,10 +91,10 @@ def order_values(order: Any) -> dict[str, Any]:
         "status": order.status,
         "category": order.category,
         "focus_group": order.focus_group,
-        "rating_score": rating.get("score"),
-        "rating_at": rating.get("created_at"),
-        "accepted_at": accepted,
-        "people_served": served,
+        "rating_score": found.get("rating_score"),
+        "rating_at": found.get("rating_at"),
+        "accepted_at": found.get("accepted_at"),
+        "people_served": found.get("people_served"),
     }
 
 
