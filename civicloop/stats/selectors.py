@@ -13,7 +13,7 @@ from django.db.models.functions import TruncMonth
 
 from civicloop.core.choices import Platform
 from civicloop.network.models import Unit
-from civicloop.stats.models import DailyCount
+from civicloop.stats.models import Counter as DailyCount  # folded rows + unfolded deltas
 from civicloop.stats.services import ALL, BUCKETS, MONTHLY
 
 OPEN_STATES = ("submitted", "open", "dispatched", "accepted", "in_service", "served")

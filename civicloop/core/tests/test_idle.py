@@ -39,7 +39,7 @@ def test_idle_staff_page_redirects_to_login_with_a_message(client: Any, personas
     assert response.status_code == 302  # used to be a 500: messages.info before MessageMiddleware
     assert response["Location"].startswith("/accounts/login/")
     page = client.get(response["Location"])
-    assert "30 分钟" in page.content.decode() or "30 minutes" in page.content.decode()
+    assert "30分钟未操作" in page.content.decode() or "30 minutes" in page.content.decode()
     assert "_auth_user_id" not in client.session
     assert client.get("/orders/queue/").status_code == 302  # still signed out
 
