@@ -27,15 +27,7 @@ ROLE_RECHECK_SECONDS = 300  # a role granted during a session starts counting wi
 STAFF_LIKE = frozenset({"office", "staff", "liaison", "auditor"})
 
 
-def _session_roles(request: HttpRequest, user: Any, now: int) -> list[str]:
-    """The user's role codes, kept in the session for a few minutes.
-
-    Written the first time (one set of membership/team/profile reads per session and five minutes), then read
-    from the session: a page view costs no role queries and, for residents and volunteers, no session write.
-    The navigation (`user_roles`) and the idle limit use them; permissions are still decided per request by
-    the access package. A successful POST under ROLE_PATHS (registering as a volunteer, say) drops the copy;
-    a role someone else grants shows in the menu within ROLE_RECHECK_SECONDS.
-    """
+def _cached_roles(request: HttpRequest, user: Any, now: int) -> list[str] | None:
     cached = request.session.get(ROLE_KEY)
     if (
         isinstance(cached, list)
@@ -45,9 +37,45 @@ def _session_roles(request: HttpRequest, user: Any, now: int) -> list[str]:
         and now - int(cached[2]) < ROLE_RECHECK_SECONDS
     ):
         return list(cached[1])
-    found = access.roles(user)
-    request.session[ROLE_KEY] = [user.pk, found, now]
+    return None
+
+
+def _session_roles(request: HttpRequest, user: Any, now: int) -> list[str]:
+    """The user's role codes, kept in the session for a few minutes.
+
+    Written the first time (one set of membership/team/profile reads per session and five minutes), then read
+    from the session: a page view costs no role queries and, for residents and volunteers, no session write.
+    The navigation (`user_roles`) and the idle limit use them; permissions are still decided per request by
+    the access package. A successful POST under ROLE_PATHS (registering as a volunteer, say) drops the copy;
+    a role someone else grants shows in the menu within ROLE_RECHECK_SECONDS.
+    """
+    found = _cached_roles(request, user, now)
+    if found is None:
+        found = access.roles(user)
+        request.session[ROLE_KEY] = [user.pk, found, now]
     return found
+
+
+def _staff_like(request: HttpRequest, user: Any, now: int) -> bool:
+    if user.is_staff or user.is_superuser:
+        return True
+    if request.path.startswith("/api/"):
+        # The API has no navigation: use the session's note if there is one, else the memberships alone (which
+        # the API's own scope checks read anyway, cached on the user) — no session write either way.
+        roles = _cached_roles(request, user, now)
+        if roles is None:
+            return access.is_staff(user) or access.is_auditor(user) or access.is_liaison(user)
+    else:
+        roles = _session_roles(request, user, now)
+        request.civicloop_roles = roles  # type: ignore[attr-defined]
+    return bool(STAFF_LIKE.intersection(roles))
+
+
+def stamp_on_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    """Signing in is activity: the first request after it need not write the session to start the clock."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[SESSION_KEY] = int(time.time())
 
 
 class IdleTimeoutMiddleware:
@@ -64,9 +92,7 @@ class IdleTimeoutMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             now = int(time.time())
-            roles = _session_roles(request, user, now)
-            request.civicloop_roles = roles  # type: ignore[attr-defined]
-            if user.is_staff or user.is_superuser or STAFF_LIKE.intersection(roles):
+            if _staff_like(request, user, now):
                 last = request.session.get(SESSION_KEY)
                 if last is not None and now - int(last) > settings.STAFF_IDLE_TIMEOUT_SECONDS:
                     logout(request)
