@@ -66,19 +66,21 @@ def order_values(order: Any) -> dict[str, Any]:
     from civicloop.orders.models import Order, OrderEvent, OrderRating, OrderReport
 
     moves = int(getattr(order, "version", 0) or 0)
+    status = order.status
     subqueries: dict[str, Any] = {}
-    if moves >= _MOVES_BEFORE_ACCEPTED:
+    # The current state says so directly; the move count covers orders that went back (release, return, cancel).
+    if status in ("accepted", "in_service", "served", "closed") or moves >= _MOVES_BEFORE_ACCEPTED:
         subqueries["accepted_at"] = Subquery(
             OrderEvent.objects.filter(order=OuterRef("pk"), to_status="accepted")
             .exclude(from_status="accepted")
             .order_by("created_at")
             .values("created_at")[:1]
         )
-    if moves >= _MOVES_BEFORE_SERVED:
+    if status in ("served", "closed") or moves >= _MOVES_BEFORE_SERVED:
         rating = OrderRating.objects.filter(order=OuterRef("pk")).order_by("pk")
         subqueries["rating_score"] = Subquery(rating.values("score")[:1])
         subqueries["rating_at"] = Subquery(rating.values("created_at")[:1])
-    if order.status == "closed":
+    if status == "closed":
         subqueries["people_served"] = Subquery(
             OrderReport.objects.filter(order=OuterRef("pk")).order_by("pk").values("people_served")[:1]
         )
