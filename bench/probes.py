@@ -51,24 +51,37 @@ def queries_per_request(endpoints: list[tuple[str, str, str, dict[str, Any], str
     out: dict[str, Any] = {}
     warmed: set[str] = set()
     for name, method, path, data, session in endpoints:
-        client = Client(HTTP_HOST="127.0.0.1")
-        client.cookies["sessionid"] = session
+        if name in out:  # a repeat of a write: keep the smallest WAL figures (other databases only add noise)
+            repeat = _one(Client, CaptureQueriesContext, connection, method, path, data, session)
+            if out[name]["wal"] and repeat["wal"]:
+                out[name]["wal"] = {k: min(v, repeat["wal"][k]) for k, v in out[name]["wal"].items()}
+            out[name]["repeats"] = out[name].get("repeats", 1) + 1
+            continue
         if session not in warmed:
-            client.get("/bench/floor/1/")
+            warm = Client(HTTP_HOST="127.0.0.1")
+            warm.cookies["sessionid"] = session
+            warm.get("/bench/floor/1/")
             warmed.add(session)
-        before = wal_snapshot() if method == "POST" else None
-        with CaptureQueriesContext(connection) as ctx:
-            response = getattr(client, method.lower())(path, data)
-        after = wal_snapshot() if method == "POST" else None
-        sql = [q["sql"].lstrip().upper() for q in ctx.captured_queries]
-        control = [q for q in sql if q.startswith(CONTROL)]
-        out[name] = {
-            "status": response.status_code,
-            "statements": len(sql) - len(control),
-            "commits": sum(q.startswith("COMMIT") for q in control) if not _postgres() else None,
-            "wal": wal_delta(before, after, 1),
-        }
+        out[name] = _one(Client, CaptureQueriesContext, connection, method, path, data, session)
     return out
+
+
+def _one(client_class: Any, capture: Any, connection: Any, method: str, path: str, data: dict[str, Any],
+         session: str) -> dict[str, Any]:  # fmt: skip
+    client = client_class(HTTP_HOST="127.0.0.1")
+    client.cookies["sessionid"] = session
+    before = wal_snapshot() if method == "POST" else None
+    with capture(connection) as ctx:
+        response = getattr(client, method.lower())(path, data)
+    after = wal_snapshot() if method == "POST" else None
+    sql = [q["sql"].lstrip().upper() for q in ctx.captured_queries]
+    control = [q for q in sql if q.startswith(CONTROL)]
+    return {
+        "status": response.status_code,
+        "statements": len(sql) - len(control),
+        "commits": sum(q.startswith("COMMIT") for q in control) if not _postgres() else None,
+        "wal": wal_delta(before, after, 1),
+    }
 
 
 class LockSampler:

@@ -329,6 +329,10 @@ def order_submit(
     address = _text(address, _("address"), required=False, max_length=200) or resident.address or ""
     now = timezone.now()
     prefix = _today_prefix(now)
+    # Read before numbering: the day's sequence row stays locked from numbering until commit, and every
+    # submission in the district waits for it, so nothing that can be read earlier is read while holding it.
+    review_due = _due(owner, "review")
+    owner_staff = _staff_users(owner)
     with transaction.atomic():
         for _attempt in range(20):
             try:
@@ -351,7 +355,7 @@ def order_submit(
                         wanted_to=wanted_to,
                         unit=owner,
                         unit_path=owner.path,
-                        review_due=_due(owner, "review"),
+                        review_due=review_due,
                     )
                 break
             except IntegrityError:
@@ -362,7 +366,7 @@ def order_submit(
         counters_add_row("order", order)
         _notify(
             order,
-            _staff_users(owner),
+            owner_staff,
             "submitted",
             _("New order %(n)s: %(t)s") % {"n": order.number, "t": title},
         )
