@@ -459,9 +459,8 @@ def _assigned_volunteers(order: Order) -> list[Any]:
 
 
 def _claim_teams(request: HttpRequest, order: Order) -> Any:
-    if (
-        request.method == "POST"
-    ):  # any team the user leads (one row); the claim service says whether it serves
+    if request.method == "POST":
+        # Any team the user leads, read as one row; the claim service says whether it serves.
         return access.led_teams(request.user)
     return page_selectors.claim_teams(request.user, order)
 
