@@ -21,6 +21,13 @@ import pytest
 # Playwright's sync API runs an event loop in the test thread; the ORM calls in tests are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+# Hypothesis runs the same examples every time (derandomize) and prints a blob to replay a failure with
+# @reproduce_failure: a red run in CI is a red run on a laptop.
+from hypothesis import settings as _hypothesis_settings
+
+_hypothesis_settings.register_profile("civicloop", derandomize=True, print_blob=True)
+_hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "civicloop"))
+
 PASSWORD = "Kd-test-2026!"
 ARTIFACTS = Path(__file__).resolve().parent / "test-artifacts"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

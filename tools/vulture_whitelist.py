@@ -211,3 +211,5 @@ genuine  # unused variable (civicloop/records/api.py:129), a schema field or a n
 issuing_unit_name  # unused variable (civicloop/records/api.py:133), a schema field or a name read by the framework
 median_claim_minutes  # unused variable (civicloop/stats/api.py:58), a schema field or a name read by the framework
 median_complete_minutes  # unused variable (civicloop/stats/api.py:59), a schema field or a name read by the framework
+managed  # unused variable (civicloop/stats/models.py:66), read by the framework or named in settings
+counters_fold  # unused function (civicloop/stats/services.py:286), read by the framework or named in settings

@@ -121,6 +121,12 @@ def hall_orders(user: Any, team: Team | None = None) -> QuerySet[Order]:
     return Order.objects.filter(_hall_q(teams))
 
 
+def hall_orders_of(team: Team) -> QuerySet[Order]:
+    """The hall of one team the caller already knows the user leads (e.g. from `team_leader_teams`), without
+    loading the user's teams again."""
+    return Order.objects.filter(_hall_q([team]))
+
+
 def visible_orders(user: Any) -> QuerySet[Order]:
     """Orders this user may open: staff scope, own orders, held orders, assignments, hall, whistles asked."""
     uid = _uid(user)

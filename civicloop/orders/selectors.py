@@ -86,9 +86,12 @@ def due_colour(order: Order, now: dt.datetime | None = None) -> str:
     return "ok"
 
 
-def hall(user: Any, team: Any, *, category: str | None = None, unit: Any = None) -> QuerySet[Order]:
-    """The order hall of a leader's team: escalated (urgent) first, then newest."""
-    qs = policy.hall_orders(user, team)
+def hall(
+    user: Any, team: Any, *, category: str | None = None, unit: Any = None, led: bool = False
+) -> QuerySet[Order]:
+    """The order hall of a leader's team: escalated (urgent) first, then newest. `led=True`: the caller took
+    `team` from the user's own led teams, so they are not read again."""
+    qs = policy.hall_orders_of(team) if led else policy.hall_orders(user, team)
     if category:
         qs = qs.filter(category=category)
     if unit is not None:

@@ -16,8 +16,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Exists, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -242,7 +243,13 @@ def order_submit(
     if resident is None or resident.erased_at is not None:
         raise ValidationError(_("Choose the resident this order is for."))
     own = resident.user_id is not None and resident.user_id == getattr(actor, "pk", None)
-    staff = access.can_view_resident(actor, resident) and access.path_in_scope(actor, resident.unit_path)
+    # A resident's own online order does not need the staff check (it only widens the channels allowed).
+    needs_staff = not own or channel not in (Order.Channel.ONLINE, Order.Channel.WISH_WALL)
+    staff = (
+        needs_staff
+        and access.can_view_resident(actor, resident)
+        and access.path_in_scope(actor, resident.unit_path)
+    )
     if not own and not staff:
         raise _denied()
     if category not in Platform.values:
@@ -283,6 +290,10 @@ def order_submit(
     address = _text(address, _("address"), required=False, max_length=200) or resident.address or ""
     now = timezone.now()
     prefix = _today_prefix(now)
+    # Read before numbering: the day's sequence row stays locked from numbering until commit, and every
+    # submission in the district waits for it, so nothing that can be read earlier is read while holding it.
+    review_due = _due(owner, "review")
+    owner_staff = _staff_users(owner)
     with transaction.atomic():
         for _attempt in range(20):
             try:
@@ -305,7 +316,7 @@ def order_submit(
                         wanted_to=wanted_to,
                         unit=owner,
                         unit_path=owner.path,
-                        review_due=_due(owner, "review"),
+                        review_due=review_due,
                     )
                 break
             except IntegrityError:
@@ -316,7 +327,7 @@ def order_submit(
         counters_add_row("order", order)
         _notify(
             order,
-            _staff_users(owner),
+            owner_staff,
             "submitted",
             _("New order %(n)s: %(t)s") % {"n": order.number, "t": title},
         )
@@ -472,27 +483,61 @@ def order_reject(*, actor: Any, order: Order, reason: str) -> Order:
 
 @transaction.atomic
 def order_claim(*, actor: Any, order: Order, team: Any) -> Order:
-    """A team leader takes an open order from the hall. Of simultaneous claims exactly one wins."""
+    """A team leader takes an open order from the hall. Of simultaneous claims exactly one wins.
+
+    The winning path costs one read beyond the order and the team: a single statement that locks the team row
+    and answers "does it serve this unit", "how many orders does it hold" and "how long may it take" together.
+    """
     if team is None or team.leader_id != getattr(actor, "pk", None) or not team.is_active:
         raise _denied(_("Only the leader of an active team can claim orders."))
-    if not policy.team_serves(team, order):
+    if order.category not in (team.categories or []):
         raise _denied(_("Your team does not serve this order's area or platform."))
+    paths = [order.unit_path[:i] for i in range(Unit.steplen, len(order.unit_path) + 1, Unit.steplen)]
+    load_of = (
+        Order.objects.filter(team_id=OuterRef("pk"), status__in=policy.LOAD)
+        .order_by()
+        .values("team_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    serves = Team.served_units.through.objects.filter(team_id=OuterRef("pk"), unit__path__in=paths)
+    hours = (
+        UnitDeadlines.objects.filter(unit__path__in=paths).order_by("-unit__depth").values("complete_hours")
+    )
+    teams = Team.objects.filter(pk=team.pk)
+    if connection.features.has_select_for_update:
+        # Lock the team row so two claims of different orders by one team cannot both pass the capacity check
+        # (PostgreSQL row lock; SQLite's IMMEDIATE transactions already serialise writers).
+        teams = teams.select_for_update(of=("self",))
+    row = (
+        teams.annotate(load=Coalesce(Subquery(load_of), 0), serves=Exists(serves), hours=Subquery(hours[:1]))
+        .values_list("load", "serves", "hours")
+        .first()
+    )
+    if row is None or not row[1]:
+        raise _denied(_("Your team does not serve this order's area or platform."))
+    load, _serves, complete_hours = row
     taken = _("This order has already been taken by another team.")
     if order.status != S.OPEN:
         if order.status in (S.ACCEPTED, S.IN_SERVICE, S.SERVED, S.CLOSED, S.DISPATCHED):
             raise Conflict(taken)
         raise _state_conflict(order)
-    # Lock the team row so two claims of different orders by one team cannot both pass the capacity check
-    # (PostgreSQL row lock; SQLite's IMMEDIATE transactions already serialise writers).
-    Team.objects.select_for_update().filter(pk=team.pk).first()
-    if not policy.team_has_capacity(team):
+    if load >= team.capacity:
         raise Conflict(_("Your team already holds as many orders as it can take at once."))
+    if complete_hours is None:  # no unit on the way up has its own deadlines: the defaults, as deadlines_for
+        complete_hours = {**DEFAULT_HOURS, **getattr(settings, "CIVICLOOP", {}).get("ORDER_DEADLINES", {})}[
+            "complete"
+        ]
     _move(
         order,
         action="claim",
         actor=actor,
         note=team.name,
-        changes={"team": team, "claim_due": None, "complete_due": _due(order.unit, "complete")},
+        changes={
+            "team": team,
+            "claim_due": None,
+            "complete_due": timezone.now() + dt.timedelta(hours=complete_hours),
+        },
         taken_message=taken,
     )
     order.team = team
@@ -708,16 +753,22 @@ def order_report(
     clean = _clean_hours(order, hours)
     if len(photos) > 9:
         raise ValidationError(_("At most 9 photos."))
-    report, created = OrderReport.objects.get_or_create(
-        order=order,
-        defaults={
-            "summary": summary,
-            "people_served": people_served,
-            "filed_by": actor,
-            "served_on": timezone.localdate(),
-        },
-    )
-    if not created:  # a new report after return-for-rework supersedes the old one
+    # A report exists only after a return for rework, which takes at least six moves (publish/dispatch,
+    # claim/accept, check-in, report, return, check-in): below that there is nothing to look up.
+    report = OrderReport.objects.filter(order=order).first() if order.version >= 6 else None
+    created = report is None
+    if created:
+        try:
+            report = OrderReport.objects.create(
+                order=order,
+                summary=summary,
+                people_served=people_served,
+                filed_by=actor,
+                served_on=timezone.localdate(),
+            )
+        except IntegrityError:  # another report of this order is being filed at this moment
+            raise Conflict(_("Someone else changed this order just now. Reload and try again.")) from None
+    else:  # a new report after return-for-rework supersedes the old one
         report.summary = summary
         report.people_served = people_served
         report.filed_by = actor

@@ -17,7 +17,7 @@ from civicloop.core.choices import FocusGroup
 from civicloop.core.forms import parse_id
 from civicloop.network.models import Unit
 from civicloop.orders.models import Order
-from civicloop.stats import charts, report, selectors
+from civicloop.stats import charts, selectors
 from civicloop.stats.forms import PeriodForm
 from civicloop.stats.summary import summary_sentence
 
@@ -109,6 +109,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def report_xlsx(request: HttpRequest) -> HttpResponse:
     unit = _unit_for(request)
     start, end = PeriodForm(request.GET or None).period()
+    from civicloop.stats import report  # openpyxl: loaded by the first Excel report only
+
     content = report.workbook(unit, start, end)
     audit_record(action="export", request=request, unit=unit, obj=unit, detail=f"stats {start}..{end}")
     response = HttpResponse(
