@@ -2,34 +2,51 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
-from django.db import DataError
+from django.db import DataError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
 from ninja.parser import Parser
 from ninja.security import HttpBearer, django_auth
 
+from civicloop.audit.services import audit_record
 from civicloop.core.crypto import token_digest
 from civicloop.core.exceptions import Conflict
+from civicloop.core.ratelimit import over_limit, too_many_message
 
 
 class TokenAuth(HttpBearer):
+    """A bearer token that is not expired and, for staff-like accounts, not idle past the session limit."""
+
     def authenticate(self, request: HttpRequest, token: str) -> Any:
+        from civicloop.people import mfa
         from civicloop.people.models import ApiToken
 
+        if len(token) > 200:
+            return None
         row = ApiToken.objects.select_related("user").filter(token_hash=token_digest(token)).first()
         if row is None or not row.user.is_active:
             return None
-        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        expired = row.expires_at is not None and row.expires_at <= now
+        idle_limit = dt.timedelta(seconds=settings.STAFF_IDLE_TIMEOUT_SECONDS)
+        idle = mfa.is_privileged(row.user) and (row.last_used_at or row.created_at) < now - idle_limit
+        if expired or idle:
+            row.delete()
+            return None
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
         request.user = row.user
+        request.api_token = row
         return row.user
 
 
@@ -56,12 +73,47 @@ class TextParser(Parser):
 
     def parse_body(self, request: HttpRequest) -> Any:
         data = super().parse_body(request)
+        if not isinstance(data, dict | list):  # no operation takes a bare `false`, number or string
+            raise ValidationError(_("The request body must be a JSON object."))
         if _bad_text(data):
             raise ValidationError(_("The text contains characters that are not allowed."))
         return data
 
 
-api = NinjaAPI(
+ERROR_ANSWERS = {
+    "400": "Bad input: a translated message says what to fix",
+    "401": "Not signed in, or the token is expired or revoked",
+    "403": "Not allowed (recorded in the audit log)",
+    "404": "Not found",
+    "409": "The order or record is in a state that does not allow this",
+    "413": "The request is too large",
+    "429": "Too many attempts, or the account is locked",
+}
+
+
+class CivicLoopAPI(NinjaAPI):
+    """The API, whose OpenAPI document lists the error answers every operation can give (`{"detail": ...}`)."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        schemas["ErrorOut"] = {
+            "title": "ErrorOut",
+            "type": "object",
+            "properties": {"detail": {"title": "Detail", "type": "string"}},
+            "required": ["detail"],
+        }
+        body = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                answers = operation.setdefault("responses", {})
+                for code, text in ERROR_ANSWERS.items():
+                    if code not in answers and int(code) not in answers:
+                        answers[code] = {"description": text, "content": body}
+        return schema
+
+
+api = CivicLoopAPI(
     title="CivicLoop API",
     version="1",
     description="文明实践志愿服务平台 API. Authenticate with `Authorization: Bearer <token>` from POST /api/auth/token.",
@@ -91,6 +143,16 @@ def _schema(request: HttpRequest, exc: SchemaError) -> HttpResponse:
 
 @api.exception_handler(PermissionDenied)
 def _denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    if not getattr(exc, "audited", False):  # policy functions audit their own denials
+        from civicloop.audit.models import AuditEvent
+
+        audit_record(
+            action="api_403",
+            request=request,
+            object_type="path",
+            object_id=request.path[:50],
+            outcome=AuditEvent.Outcome.DENIED,
+        )
     return api.create_response(
         request, {"detail": str(exc) or _("You do not have permission to do this.")}, status=403
     )
@@ -146,26 +208,58 @@ def _unauth(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return api.create_response(request, {"detail": _("Please sign in first.")}, status=401)
 
 
-class TokenIn(Schema):
-    username: str
-    password: str
+class AuthTokenIn(Schema):
+    username: str = Field(..., max_length=150)
+    password: str = Field(..., max_length=128)
+    otp: str = Field(
+        "",
+        max_length=20,
+        description="second factor (6-digit authenticator code or a recovery code): required for office, "
+        "unit staff, liaison and auditor accounts",
+    )
+    device: str = Field(
+        "api", min_length=1, max_length=50, description="a name for the client; one live token per name"
+    )
 
 
-class TokenOut(Schema):
+class AuthTokenOut(Schema):
     token: str
+    expires_at: dt.datetime
 
 
-@api.post("/auth/token", auth=None, response=TokenOut, tags=["auth"])
-def issue_token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
-    """Exchange a username (or mobile) and password for a bearer token; the lockout rules apply."""
+@api.post("/auth/token", auth=None, response={200: AuthTokenOut}, tags=["auth"])
+def issue_token(request: HttpRequest, payload: AuthTokenIn) -> dict[str, Any]:
+    """Exchange a username (or mobile), password and — for staff-like accounts — the second factor for a bearer
+    token. The lockout and rate limits apply; a new token for the same device name replaces the old one."""
+    from civicloop.people import mfa
+    from civicloop.people.auth import lockout_message
     from civicloop.people.models import ApiToken
 
+    if over_limit(request, "signin"):
+        raise HttpError(429, too_many_message())
     user = authenticate(request, username=payload.username, password=payload.password)
+    if getattr(request, "axes_locked_out", False):
+        raise HttpError(429, lockout_message())
     if user is None:
         raise HttpError(401, _("Wrong username or password."))
+    mfa.check_for_token(request, user, payload.otp)
     token = secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, token_hash=token_digest(token), name="api")
-    return {"token": token}
+    expires_at = timezone.now() + dt.timedelta(days=settings.API_TOKEN_LIFETIME_DAYS)
+    with transaction.atomic():
+        ApiToken.objects.filter(user=user, name=payload.device).delete()
+        ApiToken.objects.create(
+            user=user, token_hash=token_digest(token), name=payload.device, expires_at=expires_at
+        )
+        audit_record(action="token_issued", actor=user, request=request, obj=user)
+    return {"token": token, "expires_at": expires_at}
+
+
+@api.delete("/auth/token", auth=TokenAuth(), response={204: None}, tags=["auth"])
+def revoke_token(request: HttpRequest) -> Status:
+    """Revoke the bearer token this request was made with."""
+    request.api_token.delete()
+    audit_record(action="token_revoked", actor=request.user, request=request, obj=request.user)
+    return Status(204, None)
 
 
 def _mount() -> None:

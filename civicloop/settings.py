@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "treebeard",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "civicloop.core",
@@ -89,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Staff-like accounts pass the second factor before any other page or API call (civicloop.people.mfa).
+    "civicloop.people.mfa.SecondFactorMiddleware",
     "civicloop.core.middleware.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -128,7 +133,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of failing mid-transaction.
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+        # Production: synchronous=FULL, so a committed write survives a power cut too (WAL + NORMAL may lose the
+        # last transactions); development keeps NORMAL for speed.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA busy_timeout=20000;"
+        % ("FULL" if PRODUCTION else "NORMAL"),
     }
     # Tests use a file database (not :memory:) so that race tests get real concurrent connections.
     DATABASES["default"]["TEST"] = {
@@ -145,12 +153,19 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "civicloop.people.backends.UsernameOrPhoneBackend",
 ]
+# 等保 L3: ≥ 10 characters from ≥ 3 classes, not the username/mobile, not a common password.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "civicloop.people.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "civicloop.people.passwords.NotNameOrPhoneValidator"},
 ]
+# Reset codes go out through an SMS channel (civicloop.notify.channels.SmsChannel); the logging one in development.
+PASSWORD_RESET_SMS_CHANNEL = os.environ.get(
+    "PASSWORD_RESET_SMS_CHANNEL", "civicloop.notify.channels.LoggingSmsChannel"
+)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "landing"
 LOGOUT_REDIRECT_URL = "home"
@@ -163,6 +178,42 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
+# Count failures per account, however the login was spelled (mobile with +86, spaces, dashes).
+AXES_USERNAME_CALLABLE = "civicloop.people.backends.account_key"
+AXES_LOCKOUT_CALLABLE = "civicloop.people.auth.lockout_response"
+# Never store the typed login (often a mobile number) or codes in axes' attempt rows.
+AXES_SENSITIVE_PARAMETERS = ["username", "password", "otp", "code", "phone", "new_password1", "new_password2"]
+
+# Per-IP and global limits on the doors (scope: (per IP, everyone together, window in seconds)).
+RATE_LIMITS = {
+    "signin": (
+        int(os.environ.get("RATE_SIGNIN_PER_IP", 60)),
+        int(os.environ.get("RATE_SIGNIN_GLOBAL", 1000)),
+        600,
+    ),
+    "register": (
+        int(os.environ.get("RATE_REGISTER_PER_IP", 20)),
+        int(os.environ.get("RATE_REGISTER_GLOBAL", 300)),
+        3600,
+    ),
+    "reset": (
+        int(os.environ.get("RATE_RESET_PER_IP", 10)),
+        int(os.environ.get("RATE_RESET_GLOBAL", 200)),
+        3600,
+    ),
+}
+CACHES = {
+    "default": {
+        "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": os.environ.get("CACHE_LOCATION", "civicloop"),
+    }
+}
+
+# API bearer tokens: a lifetime for everyone, and for staff-like roles the same idle limit as the session.
+API_TOKEN_LIFETIME_DAYS = int(os.environ.get("API_TOKEN_LIFETIME_DAYS", 30))
+
+OTP_TOTP_ISSUER = "CivicLoop 文明实践"
+OTP_TOTP_THROTTLE_FACTOR = 1  # after each wrong code, wait 1, 2, 4 … seconds before the next try counts
 
 STAFF_IDLE_TIMEOUT_SECONDS = int(os.environ.get("STAFF_IDLE_TIMEOUT_SECONDS", 30 * 60))
 SESSION_COOKIE_AGE = 14 * 24 * 3600

@@ -6,7 +6,11 @@ from django.views.i18n import set_language
 
 from civicloop.api import api
 from civicloop.core import views as core_views
+from civicloop.people.auth import LoginView
 from civicloop.people.forms import LoginForm
+
+# A 403 that no policy function recorded (Django admin, CSRF) is audited here.
+handler403 = "civicloop.audit.views.permission_denied"
 
 admin.site.site_header = "文明实践志愿服务平台 · 后台"
 admin.site.site_title = "CivicLoop"
@@ -14,12 +18,9 @@ admin.site.site_title = "CivicLoop"
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("me/", core_views.landing, name="landing"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("accounts/login/", LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("civicloop.people.account_urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("civicloop.core.urls")),
     path("network/", include("civicloop.network.urls")),

@@ -184,6 +184,22 @@ def can_see_order_details(user: Any, order: Order) -> bool:
     return assignment_of(user, order) is not None
 
 
+# The serving side needs the requester's full mobile and exact address only while it serves.
+SERVING = frozenset({S.ACCEPTED, S.IN_SERVICE, S.SERVED})
+
+
+def can_see_order_contact(user: Any, order: Order) -> bool:
+    """Full mobile, exact address and position: staff in scope and the requester; the holding team's leader and
+    assigned volunteers only while the order is being served (accepted → served), masked once it is closed."""
+    if _uid(user) is None:
+        return False
+    if is_order_staff(user, order) or is_requester(user, order):
+        return True
+    if order.status not in SERVING:
+        return False
+    return is_holding_leader(user, order) or assignment_of(user, order) is not None
+
+
 def may(user: Any, action: str, order: Order, *, team: Team | None = None) -> bool:
     """May this user take this action on this order, ignoring its state? (state is checked separately)"""
     if _uid(user) is None:

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from civicloop import access
+from civicloop.audit.models import AuditEvent
+from civicloop.audit.services import audit_record
 from civicloop.core.choices import FocusGroup
 from civicloop.network.models import Unit
 from civicloop.people import selectors, services
@@ -119,6 +121,14 @@ def _filter_unit(request: HttpRequest, unit_id: int | None) -> Unit | None:
         return None
     unit = access.filter_units(request.user).filter(pk=unit_id).first()
     if unit is None:
+        # Asking for a unit outside one's scope is a probe worth recording, answered like a bad choice.
+        audit_record(
+            action="people.filter_unit",
+            request=request,
+            object_type="network.unit",
+            object_id=str(unit_id),
+            outcome=AuditEvent.Outcome.DENIED,
+        )
         raise ValidationError(_("Choose a unit from the list."))
     return unit
 

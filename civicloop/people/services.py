@@ -74,7 +74,7 @@ def user_create(
         raise ValidationError(_("This username is already taken."))
     phone_fields = _phone_fields(phone)
     if phone_fields["phone_hash"] and User.objects.filter(phone_hash=phone_fields["phone_hash"]).exists():
-        raise ValidationError(_("An account with this mobile number already exists."))
+        raise ValidationError(_("An account with this mobile number already exists."), code="phone_taken")
     user = User(
         username=username,
         full_name=full_name.strip(),
@@ -213,7 +213,7 @@ def resident_enter(
         values["id_hash"]
         and Resident.objects.filter(id_hash=values["id_hash"], erased_at__isnull=True).exists()
     ):
-        raise ValidationError(_("A resident with this ID number is already registered."))
+        raise ValidationError(_("A resident with this ID number is already registered."), code="id_taken")
     resident = Resident.objects.create(entered_by=entered_by, consent_at=timezone.now(), **values)
     audit_record(action="resident_enter", actor=entered_by, unit=unit, obj=resident)
     return resident
@@ -347,7 +347,7 @@ def volunteer_register(
         raise ValidationError(_("You are already registered as a volunteer."))
     ids = _id_fields(id_number)
     if ids["id_hash"] and Volunteer.objects.filter(id_hash=ids["id_hash"]).exists():
-        raise ValidationError(_("A volunteer with this ID number is already registered."))
+        raise ValidationError(_("A volunteer with this ID number is already registered."), code="id_taken")
     prefix = settings.CIVICLOOP["DISTRICT_PREFIX"]
     for _attempt in range(3):  # two registrations may race for the same next number
         try:
