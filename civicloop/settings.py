@@ -304,6 +304,9 @@ PERIODIC_JOBS: list[tuple[str, int]] = [
     ("civicloop.matching.services.team_index_refresh", 600),
     ("civicloop.orders.services.orders_auto_rate", 3600),
     ("civicloop.notify.services.notify_deliver_pending", 10),
+    ("civicloop.audit.services.audit_retain", 86400),
 ]
+# Audit rows are kept this many days (never fewer than 184: six months, 网络安全法 §21).
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", 365))
 # Notification channels besides the in-app inbox; add "civicloop.notify.channels.LoggingSmsChannel" for the SMS stub.
 NOTIFY_CHANNELS = env_list("NOTIFY_CHANNELS", "civicloop.notify.channels.EmailChannel")
