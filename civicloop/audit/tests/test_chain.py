@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
 from django.core.management import call_command
@@ -30,7 +31,7 @@ def _raw(sql: str, params: list) -> None:
 
 def test_rows_are_chained_and_verify_passes(capsys):
     rows = _rows()
-    assert rows[0].prev_hash == "" and all(b.prev_hash == a.row_hash for a, b in zip(rows, rows[1:]))
+    assert rows[0].prev_hash == "" and all(b.prev_hash == a.row_hash for a, b in itertools.pairwise(rows))
     call_command("audit_verify")
     assert "ok: 4 rows chained" in capsys.readouterr().out
 
