@@ -260,8 +260,9 @@ class Browser:
         self.page.fill("input[name=password]", password)
         self.page.click("form.form button[type=submit]")
         self.page.wait_for_load_state()
-        if "/accounts/mfa/" in self.page.url and self.page.locator("input[name=code]").count():
-            self.page.fill("input[name=code]", otp_code(username))
+        code = otp_code(username) if "/accounts/mfa/" in self.page.url else ""
+        if code and self.page.locator("input[name=code]").count():
+            self.page.fill("input[name=code]", code)
             self.page.click("form.form button[type=submit]")
             self.page.wait_for_load_state()
 
