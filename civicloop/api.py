@@ -262,6 +262,56 @@ def revoke_token(request: HttpRequest) -> Status:
     return Status(204, None)
 
 
+class PasswordChangeIn(Schema):
+    old_password: str = Field(..., max_length=128)
+    new_password: str = Field(..., max_length=128)
+
+
+@api.post("/auth/password", response={204: None}, tags=["auth"])
+def change_password(request: HttpRequest, payload: PasswordChangeIn) -> Status:
+    """Change the password (same policy as the page). Every API token of the account ends with it."""
+    from civicloop.people import passwords
+
+    if not request.user.check_password(payload.old_password):
+        raise ValidationError(_("The current password is not right."))
+    passwords.password_change(request=request, user=request.user, new_password=payload.new_password)
+    return Status(204, None)
+
+
+class ResetIn(Schema):
+    phone: str = Field(..., max_length=20)
+
+
+class ResetConfirmIn(Schema):
+    phone: str = Field(..., max_length=20)
+    code: str = Field(..., max_length=12)
+    new_password: str = Field(..., max_length=128)
+
+
+@api.post("/auth/reset", auth=None, response={202: None}, tags=["auth"])
+def reset_request(request: HttpRequest, payload: ResetIn) -> Status:
+    """Send a password reset code by SMS. The answer is the same whether or not the number has an account."""
+    from civicloop.people import passwords
+
+    if over_limit(request, "reset"):
+        raise HttpError(429, too_many_message())
+    passwords.password_reset_request(request=request, phone=payload.phone)
+    return Status(202, None)
+
+
+@api.post("/auth/reset/confirm", auth=None, response={204: None}, tags=["auth"])
+def reset_confirm(request: HttpRequest, payload: ResetConfirmIn) -> Status:
+    """Set a new password with the code from the text message."""
+    from civicloop.people import passwords
+
+    if over_limit(request, "reset"):
+        raise HttpError(429, too_many_message())
+    passwords.password_reset_confirm(
+        request=request, phone=payload.phone, code=payload.code, new_password=payload.new_password
+    )
+    return Status(204, None)
+
+
 def _mount() -> None:
     from importlib import import_module
 

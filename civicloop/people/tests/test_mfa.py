@@ -120,3 +120,13 @@ def test_seed_demo_prints_how_staff_pass_the_second_factor():
 
     text = kundulun.logins_text()
     assert kundulun.DEMO_TOTP_SECRET in text and "otp_code" in text
+
+
+def test_operator_resets_a_lost_authenticator(client, personas):
+    from django.core.management import call_command
+
+    call_command("mfa_reset", "station", stdout=__import__("io").StringIO())
+    assert not TOTPDevice.objects.filter(user=personas.station_staff).exists()
+    assert AuditEvent.objects.filter(action="mfa_reset", object_id=str(personas.station_staff.pk)).exists()
+    _password(client, "station")
+    assert client.get("/orders/queue/")["Location"].startswith("/accounts/mfa/setup/")

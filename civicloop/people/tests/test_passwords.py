@@ -117,3 +117,32 @@ def test_reset_is_rate_limited(client, personas, settings):
         client.post("/accounts/reset/", {"phone": "13700000000"})
     assert client.post("/accounts/reset/", {"phone": "13812341234"}).status_code == 429
     assert SENT == []
+
+
+def test_api_twins_change_and_reset(client, personas, django_capture_on_commit_callbacks):
+    token = token_for(client, "resident")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    weak = client.post(
+        "/api/auth/password",
+        {"old_password": PASSWORD, "new_password": "short"},
+        content_type="application/json",
+        **auth,
+    )
+    assert weak.status_code == 400 and "密码长度太短" in weak.json()["detail"]
+    new = "Fresh-Kettle-42"
+    done = client.post(
+        "/api/auth/password",
+        {"old_password": PASSWORD, "new_password": new},
+        content_type="application/json",
+        **auth,
+    )
+    assert done.status_code == 204
+    assert client.get("/api/people/me", **auth).status_code == 401  # the token ended with the old password
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = Client().post("/api/auth/reset", {"phone": "13812341234"}, content_type="application/json")
+    unknown = Client().post("/api/auth/reset", {"phone": "13700000000"}, content_type="application/json")
+    assert sent.status_code == unknown.status_code == 202 and len(SENT) == 1
+    code = re.search(r"(\d{6})", SENT[0][1]).group(1)
+    body = {"phone": "13812341234", "code": code, "new_password": "Lantern-River-88"}
+    assert Client().post("/api/auth/reset/confirm", body, content_type="application/json").status_code == 204
+    assert User.objects.get(pk=personas.resident.pk).check_password("Lantern-River-88")
