@@ -70,7 +70,13 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "people/mfa_setup.html",
-        {"form": form, "qr": qr, "secret": mfa.secret_text(device), "next": _next(request)},
+        {
+            "form": form,
+            "qr": qr,
+            "secret": mfa.secret_text(device),
+            "next": _next(request),
+            "mfa_pending": not mfa.is_verified(request),  # no menu of pages that are not open yet
+        },
     )
 
 
@@ -90,7 +96,9 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
             form.add_error("code", exc.messages[0])
         else:
             return redirect(_next(request))
-    return render(request, "people/mfa_verify.html", {"form": form, "next": _next(request)})
+    return render(
+        request, "people/mfa_verify.html", {"form": form, "next": _next(request), "mfa_pending": True}
+    )
 
 
 @never_cache
