@@ -13,7 +13,7 @@ from django.db import DataError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, NinjaAPI, Schema, Status
+from ninja import Field, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
 from ninja.parser import Parser
@@ -22,6 +22,7 @@ from ninja.security import HttpBearer, django_auth
 from civicloop.audit.services import audit_record
 from civicloop.core.crypto import token_digest
 from civicloop.core.exceptions import Conflict
+from civicloop.core.openapi import CivicAPI
 from civicloop.core.ratelimit import over_limit, too_many_message
 
 
@@ -80,40 +81,7 @@ class TextParser(Parser):
         return data
 
 
-ERROR_ANSWERS = {
-    "400": "Bad input: a translated message says what to fix",
-    "401": "Not signed in, or the token is expired or revoked",
-    "403": "Not allowed (recorded in the audit log)",
-    "404": "Not found",
-    "409": "The order or record is in a state that does not allow this",
-    "413": "The request is too large",
-    "429": "Too many attempts, or the account is locked",
-}
-
-
-class CivicLoopAPI(NinjaAPI):
-    """The API, whose OpenAPI document lists the error answers every operation can give (`{"detail": ...}`)."""
-
-    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
-        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
-        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
-        schemas["ErrorOut"] = {
-            "title": "ErrorOut",
-            "type": "object",
-            "properties": {"detail": {"title": "Detail", "type": "string"}},
-            "required": ["detail"],
-        }
-        body = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
-        for operations in schema.get("paths", {}).values():
-            for operation in operations.values():
-                answers = operation.setdefault("responses", {})
-                for code, text in ERROR_ANSWERS.items():
-                    if code not in answers and int(code) not in answers:
-                        answers[code] = {"description": text, "content": body}
-        return schema
-
-
-api = CivicLoopAPI(
+api = CivicAPI(
     title="CivicLoop API",
     version="1",
     description="文明实践志愿服务平台 API. Authenticate with `Authorization: Bearer <token>` from POST /api/auth/token.",
@@ -129,7 +97,12 @@ def _message(exc: ValidationError) -> str:
 
 @api.exception_handler(ValidationError)
 def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    return api.create_response(request, {"detail": _message(exc)}, status=400)
+    body: dict[str, Any] = {"detail": _message(exc)}
+    if hasattr(exc, "error_dict"):  # a form's field messages (workflow steps): say which field each is for
+        body["errors"] = {
+            name: [str(m) for e in errs for m in e.messages] for name, errs in exc.error_dict.items()
+        }
+    return api.create_response(request, body, status=400)
 
 
 @api.exception_handler(SchemaError)
@@ -313,22 +286,11 @@ def reset_confirm(request: HttpRequest, payload: ResetConfirmIn) -> Status:
 
 
 def _mount() -> None:
-    from importlib import import_module
+    from civicloop.core.registry import civic_apps
 
-    for app in (
-        "network",
-        "people",
-        "records",
-        "notify",
-        "orders",
-        "matching",
-        "activities",
-        "needs",
-        "garden",
-        "brands",
-        "stats",
-    ):
-        api.add_router(f"/{app}", import_module(f"civicloop.{app}.api").router)
+    for app in civic_apps():
+        if app.api_prefix:
+            api.add_router(f"/{app.api_prefix}", app.api_router())
 
 
 _mount()

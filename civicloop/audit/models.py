@@ -67,7 +67,8 @@ class AuditEvent(models.Model):
         # Guard, not business logic: an existing audit row must never be rewritten.
         if self.pk is not None:
             raise PermissionError("audit events are append-only")
-        with transaction.atomic():
+        # No savepoint: nothing here needs rolling back on its own, and it keeps each audit write to two queries.
+        with transaction.atomic(savepoint=False):
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])

@@ -269,3 +269,32 @@ def surveys_with_counts(qs: QuerySet[Survey]) -> QuerySet[Survey]:
         )
         .annotate(distributed=F("paper_distributed") + F("online"))
     )
+
+
+def order_in_round(number: str, rnd: NeedsRound) -> Any:
+    """The order a need is linked to, by its number, inside the round's area (ValidationError otherwise)."""
+    if not number:
+        return None
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from civicloop.orders.models import Order
+
+    order = Order.objects.filter(number=number.strip(), unit_path__startswith=rnd.unit_path).first()
+    if order is None:
+        raise ValidationError(_("No order with this number in the round's area."))
+    return order
+
+
+def activity_in_round(pk: int | None, rnd: NeedsRound) -> Any:
+    if not pk:
+        return None
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from civicloop.activities.models import Activity
+
+    activity = Activity.objects.filter(pk=pk, unit_path__startswith=rnd.unit_path).first()
+    if activity is None:
+        raise ValidationError(_("No activity with this number in the round's area."))
+    return activity

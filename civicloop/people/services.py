@@ -414,3 +414,23 @@ def team_create(
 def team_add_member(*, team: Team, volunteer: Volunteer) -> TeamMember:
     member, _created = TeamMember.objects.get_or_create(team=team, volunteer=volunteer)
     return member
+
+
+# Self-registration must not tell an anonymous caller whether a mobile or ID number is on file.
+NOT_REVEALED = frozenset({"phone_taken", "id_taken"})
+
+
+def registration_refusal(exc: ValidationError) -> ValidationError:
+    """The same refusal with "this number is registered" replaced by one neutral message (pages and API)."""
+    kept = [e for e in exc.error_list if e.code not in NOT_REVEALED]
+    if len(kept) < len(exc.error_list):
+        kept.append(
+            ValidationError(
+                _(
+                    "We could not register you with these details. If you already have an account, sign in or "
+                    "reset your password; otherwise ask your station for help."
+                ),
+                code="not_registered",
+            )
+        )
+    return ValidationError(kept)

@@ -35,23 +35,9 @@ def _form_error(form: Any, exc: ValidationError) -> None:
         form.add_error(None, message)
 
 
-# Self-registration must not tell an anonymous caller whether a mobile or ID number is on file.
-_NOT_REVEALED = {"phone_taken", "id_taken"}
-
-
 def _registration_error(form: Any, exc: ValidationError) -> None:
-    hidden = [e for e in exc.error_list if e.code in _NOT_REVEALED]
-    for error in exc.error_list:
-        if error.code not in _NOT_REVEALED:
-            form.add_error(None, error.messages[0])
-    if hidden:
-        form.add_error(
-            None,
-            _(
-                "We could not register you with these details. If you already have an account, sign in or "
-                "reset your password; otherwise ask your station for help."
-            ),
-        )
+    for message in services.registration_refusal(exc).messages:
+        form.add_error(None, message)
 
 
 def _posted(request: HttpRequest) -> Any:

@@ -10,20 +10,19 @@ def revoke_old_tokens(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0002_unit_paths_as_path_fields'),
+        ("people", "0002_unit_paths_as_path_fields"),
     ]
 
     operations = [
         migrations.RunPython(revoke_old_tokens, migrations.RunPython.noop),
         migrations.AddField(
-            model_name='apitoken',
-            name='expires_at',
+            model_name="apitoken",
+            name="expires_at",
             field=models.DateTimeField(blank=True, db_index=True, null=True),
         ),
         migrations.AddConstraint(
-            model_name='apitoken',
-            constraint=models.UniqueConstraint(fields=('user', 'name'), name='api_token_one_per_device'),
+            model_name="apitoken",
+            constraint=models.UniqueConstraint(fields=("user", "name"), name="api_token_one_per_device"),
         ),
     ]
