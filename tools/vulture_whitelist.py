@@ -213,3 +213,27 @@ median_claim_minutes  # unused variable (civicloop/stats/api.py:58), a schema fi
 median_complete_minutes  # unused variable (civicloop/stats/api.py:59), a schema field or a name read by the framework
 managed  # unused variable (civicloop/stats/models.py:66), read by the framework or named in settings
 counters_fold  # unused function (civicloop/stats/services.py:286), read by the framework or named in settings
+audit_retain  # unused function (civicloop/audit/services.py:78), read by the framework or named in settings
+permission_denied  # unused function (civicloop/audit/views.py:32), read by the framework or named in settings
+fingerprint  # unused function (civicloop/core/backup.py:138), read by the framework or named in settings
+value_to_string  # unused method (civicloop/core/fields.py:69), read by the framework or named in settings
+SecurityHeadersMiddleware  # unused class (civicloop/core/headers.py:16), read by the framework or named in settings
+new_password1  # unused variable (civicloop/people/account_views.py:125), read by the framework or named in settings
+new_password2  # unused variable (civicloop/people/account_views.py:134), read by the framework or named in settings
+_registration_limit  # unused function (civicloop/people/api.py:275), read by the framework or named in settings
+lockout_response  # unused function (civicloop/people/auth.py:20), read by the framework or named in settings
+original_response  # unused variable (civicloop/people/auth.py:21), read by the framework or named in settings
+redirect_authenticated_user  # unused variable (civicloop/people/auth.py:31), read by the framework or named in settings
+SecondFactorMiddleware  # unused class (civicloop/people/mfa.py:170), read by the framework or named in settings
+CharacterClassValidator  # unused class (civicloop/people/passwords.py:36), read by the framework or named in settings
+validate  # unused method (civicloop/people/passwords.py:53), read by the framework or named in settings
+NotNameOrPhoneValidator  # unused class (civicloop/people/passwords.py:65), read by the framework or named in settings
+validate  # unused method (civicloop/people/passwords.py:68), read by the framework or named in settings
+AXES_USERNAME_CALLABLE  # unused variable (civicloop/settings.py:187), read by the framework or named in settings
+AXES_LOCKOUT_CALLABLE  # unused variable (civicloop/settings.py:188), read by the framework or named in settings
+AXES_SENSITIVE_PARAMETERS  # unused variable (civicloop/settings.py:190), read by the framework or named in settings
+CACHES  # unused variable (civicloop/settings.py:210), read by the framework or named in settings
+OTP_TOTP_ISSUER  # unused variable (civicloop/settings.py:220), read by the framework or named in settings
+OTP_TOTP_THROTTLE_FACTOR  # unused variable (civicloop/settings.py:221), read by the framework or named in settings
+CONTENT_SECURITY_POLICY  # unused variable (civicloop/settings.py:290), read by the framework or named in settings
+handler403  # unused variable (civicloop/urls.py:14), read by the framework or named in settings

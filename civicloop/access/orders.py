@@ -182,6 +182,22 @@ def is_requester_or_staff(user: Any, order: Order) -> bool:
     return is_requester(user, order) or is_order_staff(user, order)
 
 
+# The serving side needs the requester's full mobile and exact address only while it serves.
+SERVING = frozenset({S.ACCEPTED, S.IN_SERVICE, S.SERVED})
+
+
+def can_see_order_contact(user: Any, order: Order) -> bool:
+    """Full mobile, exact address and position: staff in scope and the requester; the holding team's leader and
+    assigned volunteers only while the order is being served (accepted → served), masked once it is closed."""
+    if _uid(user) is None:
+        return False
+    if is_order_staff(user, order) or is_requester(user, order):
+        return True
+    if order.status not in SERVING:
+        return False
+    return is_holding_leader(user, order) or assignment_of(user, order) is not None
+
+
 def may(user: Any, action: str, order: Order, *, team: Team | None = None) -> bool:
     """May this user take this step on this order, ignoring its state? (the workflow declares who may)"""
     if _uid(user) is None:

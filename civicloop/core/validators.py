@@ -67,3 +67,17 @@ def validate_latitude(value: float) -> None:
 def validate_longitude(value: float) -> None:
     if value is not None and not (73.0 <= float(value) <= 136.0):
         raise ValidationError(_("Longitude must be inside China (73 to 136)."), code="invalid_lng")
+
+
+# Dates a filter or report may ask about; far dates used to overflow date arithmetic (a 500).
+FILTER_DATE_MIN = dt.date(2000, 1, 1)
+FILTER_DATE_MAX = dt.date(2100, 12, 31)
+
+
+def validate_filter_date(value: dt.date | None) -> None:
+    if value is not None and not (FILTER_DATE_MIN <= value <= FILTER_DATE_MAX):
+        raise ValidationError(
+            _("Choose a date between %(start)s and %(end)s."),
+            code="date_range",
+            params={"start": FILTER_DATE_MIN.isoformat(), "end": FILTER_DATE_MAX.isoformat()},
+        )

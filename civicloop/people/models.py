@@ -7,6 +7,8 @@ search that the masked display already reveals.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +33,13 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A new password ends every API token (sessions end through Django's session auth hash).
+        password_changed = self.pk is not None and self._password is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            ApiToken.objects.filter(user=self).delete()
 
     @property
     def display_name(self) -> str:
@@ -212,13 +221,35 @@ class TeamMember(models.Model):
 
 
 class ApiToken(models.Model):
-    """Bearer token for API clients. Only the hash is kept; the token is shown once when issued."""
+    """Bearer token for API clients. Only the hash is kept; the token is shown once when issued.
+
+    A token lives `API_TOKEN_LIFETIME_DAYS`; staff-like accounts also lose it after the session idle limit. One
+    live token per device name: issuing a new one for the same name replaces the old. Signing out, changing
+    the password and `DELETE /api/auth/token` delete it.
+    """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     token_hash = models.CharField(max_length=64, unique=True)
     name = models.CharField(max_length=50, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="api_token_one_per_device")]
 
     def __str__(self) -> str:
         return f"token #{self.pk} of {self.user_id}"
+
+
+class PasswordResetCode(models.Model):
+    """A pending password reset sent by SMS; only a keyed hash of the code is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    code_hash = models.CharField(max_length=64)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"reset code of {self.user_id}"

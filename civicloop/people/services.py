@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -74,7 +76,7 @@ def user_create(
         raise ValidationError(_("This username is already taken."))
     phone_fields = _phone_fields(phone)
     if phone_fields["phone_hash"] and User.objects.filter(phone_hash=phone_fields["phone_hash"]).exists():
-        raise ValidationError(_("An account with this mobile number already exists."))
+        raise ValidationError(_("An account with this mobile number already exists."), code="phone_taken")
     user = User(
         username=username,
         full_name=full_name.strip(),
@@ -213,7 +215,7 @@ def resident_enter(
         values["id_hash"]
         and Resident.objects.filter(id_hash=values["id_hash"], erased_at__isnull=True).exists()
     ):
-        raise ValidationError(_("A resident with this ID number is already registered."))
+        raise ValidationError(_("A resident with this ID number is already registered."), code="id_taken")
     resident = Resident.objects.create(entered_by=entered_by, consent_at=timezone.now(), **values)
     audit_record(action="resident_enter", actor=entered_by, unit=unit, obj=resident)
     return resident
@@ -347,7 +349,7 @@ def volunteer_register(
         raise ValidationError(_("You are already registered as a volunteer."))
     ids = _id_fields(id_number)
     if ids["id_hash"] and Volunteer.objects.filter(id_hash=ids["id_hash"]).exists():
-        raise ValidationError(_("A volunteer with this ID number is already registered."))
+        raise ValidationError(_("A volunteer with this ID number is already registered."), code="id_taken")
     prefix = str(settings.CIVICLOOP["DISTRICT_PREFIX"])
     for _attempt in range(3):  # two registrations may race for the same next number
         try:
@@ -420,15 +422,42 @@ def team_add_member(*, team: Team, volunteer: Volunteer) -> TeamMember:
 
 
 @transaction.atomic
-def api_token_issue(*, user: User, request: HttpRequest | None = None, name: str = "api") -> str:
-    """A new bearer token for an authenticated user: only its digest is stored; the issue is audited (never the
-    token itself). Returns the token, shown to the caller once."""
+def api_token_issue(*, user: User, request: HttpRequest | None = None, name: str = "api") -> tuple[str, Any]:
+    """A new bearer token for an authenticated user (who passed the second factor where one is required), valid
+    for API_TOKEN_LIFETIME_DAYS; it replaces the account's token of the same device name. Only its digest is
+    stored; the issue is audited (never the token itself). Returns the token, shown to the caller once, and its
+    expiry."""
+    import datetime as dt
     import secrets
+
+    from django.utils import timezone
 
     from civicloop.core.crypto import token_digest
     from civicloop.people.models import ApiToken
 
     token = secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, token_hash=token_digest(token), name=name[:50])
+    expires_at = timezone.now() + dt.timedelta(days=settings.API_TOKEN_LIFETIME_DAYS)
+    ApiToken.objects.filter(user=user, name=name[:50]).delete()
+    ApiToken.objects.create(user=user, token_hash=token_digest(token), name=name[:50], expires_at=expires_at)
     audit_record(action="people.token_issue", actor=user, request=request, obj=user, detail=name[:50])
-    return token
+    return token, expires_at
+
+
+# Self-registration must not tell an anonymous caller whether a mobile or ID number is on file.
+NOT_REVEALED = frozenset({"phone_taken", "id_taken"})
+
+
+def registration_refusal(exc: ValidationError) -> ValidationError:
+    """The same refusal with "this number is registered" replaced by one neutral message (pages and API)."""
+    kept = [e for e in exc.error_list if e.code not in NOT_REVEALED]
+    if len(kept) < len(exc.error_list):
+        kept.append(
+            ValidationError(
+                _(
+                    "We could not register you with these details. If you already have an account, sign in or "
+                    "reset your password; otherwise ask your station for help."
+                ),
+                code="not_registered",
+            )
+        )
+    return ValidationError(kept)

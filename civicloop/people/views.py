@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicloop import access
+from civicloop.core.ratelimit import rate_limited
 from civicloop.people import selectors, services
 from civicloop.people.forms import (
     BecomeVolunteerForm,
@@ -34,6 +35,11 @@ def _form_error(form: Any, exc: ValidationError) -> None:
         form.add_error(None, message)
 
 
+def _registration_error(form: Any, exc: ValidationError) -> None:
+    for message in services.registration_refusal(exc).messages:
+        form.add_error(None, message)
+
+
 def _posted(request: HttpRequest) -> Any:
     """The submitted data on POST (even when empty, so an empty form shows its errors), else None."""
     return request.POST if request.method == "POST" else None
@@ -47,6 +53,7 @@ def _sign_in(request: HttpRequest, user: User) -> None:
 # --- self-registration -----------------------------------------------------------------------------------------
 
 
+@rate_limited("register")
 def register_resident(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and access.resident_of(request.user) is not None:
         return redirect("people:resident_home")
@@ -69,7 +76,7 @@ def register_resident(request: HttpRequest) -> HttpResponse:
                 guardian_consent=data["guardian_consent"],
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            _registration_error(form, exc)
         else:
             _sign_in(request, resident.user)
             messages.success(request, _("Welcome! You are registered and signed in."))
@@ -77,6 +84,7 @@ def register_resident(request: HttpRequest) -> HttpResponse:
     return render(request, "people/register_resident.html", {"form": form})
 
 
+@rate_limited("register")
 def register_volunteer(request: HttpRequest) -> HttpResponse:
     user = request.user if request.user.is_authenticated else None
     if user is not None and access.volunteer_of(user) is not None:
@@ -106,7 +114,7 @@ def register_volunteer(request: HttpRequest) -> HttpResponse:
                 consent=data["consent"],
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            _registration_error(form, exc)
         else:
             if user is None:
                 _sign_in(request, volunteer.user)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -108,7 +108,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 def report_xlsx(request: HttpRequest) -> HttpResponse:
     unit = _unit_for(request)
-    start, end = PeriodForm(request.GET or None).period()
+    form = PeriodForm(request.GET or None)
+    if form.is_bound and not form.is_valid():  # a file cannot show form errors: say what is wrong instead
+        message = "; ".join(str(m) for errors in form.errors.values() for m in errors)
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+    start, end = form.period()
     from civicloop.stats import report  # openpyxl: loaded by the first Excel report only
 
     content = report.workbook(unit, start, end)

@@ -8,7 +8,7 @@ import pytest
 
 from civicloop.audit.models import AuditEvent
 from civicloop.network.models import Unit
-from conftest import PASSWORD
+from conftest import PASSWORD, otp_for
 
 pytestmark = pytest.mark.django_db
 
@@ -193,7 +193,7 @@ def test_post_child_refused_out_of_scope(client, personas, persona):
 def test_bearer_token_works_like_the_session(client, personas):
     token = client.post(
         "/api/auth/token",
-        json.dumps({"username": "sibling", "password": PASSWORD}),
+        json.dumps({"username": "sibling", "password": PASSWORD, **otp_for("sibling")}),
         content_type="application/json",
     ).json()["token"]
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
