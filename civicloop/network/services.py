@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from civicloop.access import forget
 from civicloop.audit.services import audit_record
+from civicloop.core.validators import MOBILE_RE, normalize_phone
 from civicloop.network.models import Membership, Unit
 
 # Which practice level may sit under which (a department or venue may hang anywhere).
@@ -33,8 +35,29 @@ def unit_validate(unit: Unit) -> Unit:
         raise ValidationError(_("Enter the unit's name."))
     if unit.division_code and not (unit.division_code.isdigit() and len(unit.division_code) in (6, 9, 12)):
         raise ValidationError(_("An administrative division code has 6, 9 or 12 digits."))
+    unit.contact_phone = unit_contact_phone(unit.contact_phone)
     unit.full_clean(exclude=["path", "depth", "numchild"])
     return unit
+
+
+# A unit's public number is a mobile or a landline with its area code (0472-1234567, ext. allowed).
+LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
+
+
+def unit_contact_phone(value: str) -> str:
+    """The contact phone, normalised; a mobile or an area-code landline, else ValidationError."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    mobile = normalize_phone(value)
+    if MOBILE_RE.match(mobile):
+        return mobile
+    landline = re.sub(r"[\s()（）]", "", value).replace("—", "-")
+    if LANDLINE_RE.match(landline):
+        return landline
+    raise ValidationError(
+        _("Enter a mobile number or a landline with its area code, e.g. 0472-1234567."), code="invalid_phone"
+    )
 
 
 @transaction.atomic

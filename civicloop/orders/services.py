@@ -1090,3 +1090,40 @@ def orders_auto_rate(limit: int = 500) -> int:
         except IntegrityError:
             continue
     return done
+
+
+# --- a team stops serving (people.team suspend / dissolve) ---------------------------------------------------
+
+
+def orders_release_team(*, team: Any, actor: Any, reason: str) -> int:
+    """Hand a suspended or dissolved team's orders back: accepted ones to the hall (open), dispatched ones to
+    the owning unit's review (submitted), and tell their requesters. Orders already in service stay with the
+    team for the unit to settle (their volunteers are on site). Runs inside the team step's transaction; the
+    team step already checked who may stop the team, so no leader check here."""
+    note = f"{team.name}: {reason}" if reason else team.name
+    released = 0
+    held = Order.objects.filter(team=team, status__in=(S.DISPATCHED, S.ACCEPTED)).select_related("unit", "requester")
+    for order in held:
+        if order.status == S.ACCEPTED and order.assignments.filter(checked_in_at__isnull=False).exists():
+            continue
+        if order.status == S.ACCEPTED:
+            _move(
+                order, action="release", actor=actor, note=note,
+                changes={"team": None, "complete_due": None, "claim_due": _due(order.unit, "claim")},
+            )
+            order.assignments.all().delete()
+            policy.forget_assignments(order)
+        else:
+            _move(
+                order, action="decline", actor=actor, note=note,
+                changes={"team": None, "claim_due": None, "review_due": _due(order.unit, "review")},
+            )
+        _notify(
+            order,
+            _requester_user(order) + _staff_users(order.unit),
+            "team_stopped",
+            _("The team serving your order %(n)s has stopped; the order is waiting for another team.")
+            % {"n": order.number},
+        )
+        released += 1
+    return released

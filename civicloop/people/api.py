@@ -235,3 +235,9 @@ def teams(request: HttpRequest, q: str = "", page: int = 1) -> dict:
         for t in page_obj
     ]
     return _page(page_obj, items)
+
+
+# Teams on the workflow engine: founding, members, join requests and the step endpoints.
+from civicloop.people import team_api  # noqa: E402
+
+team_api.register(router)

@@ -238,24 +238,6 @@ def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def team_list(request: HttpRequest) -> HttpResponse:
-    access.require(request, access.can_list_people(request.user), action="team_list")
-    search, q, unit = _search(request)
-    teams = selectors.team_search(access.visible_teams(request.user).filter(is_active=True), q, unit)
-    page = selectors.paginate(teams, request.GET.get("page"))
-    return render(request, "people/team_list.html", {"page": page, "search": search, "q": q})
-
-
-@login_required
-def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    team = selectors.team_detail(pk)
-    if team is None:
-        raise Http404
-    access.require(request, access.can_view_team(request.user, team), action="team_view", obj=team)
-    return render(request, "people/team_detail.html", {"team": team, "members": selectors.team_members(team)})
-
-
-@login_required
 def my_teams(request: HttpRequest) -> HttpResponse:
     access.require(request, access.is_leader(request.user), action="my_teams")
     return render(request, "people/my_teams.html", {"teams": selectors.led_teams_with_counts(request.user)})
