@@ -464,8 +464,7 @@ def _seed_staff(units: dict[str, Unit], phones: Phones) -> dict[str, User]:
             password=PASSWORD,
             full_name=login.full_name,
             phone=phones(),
-            is_staff=login.username == "office",
-        )
+        )  # no admin-site rights: the office runs the district from its own pages (issue #12)
         membership_grant(user=user, unit=units[unit_key], role=role, title=title)
         users[login.username] = user
     # Staff of the street institute and the other stations: real people in the data, not demo logins.

@@ -293,6 +293,15 @@ class UnitDeadlines(models.Model):
     complete_hours = models.PositiveIntegerField(_("hours to complete"), default=168)
     auto_dispatch = models.BooleanField(_("dispatch automatically"), default=False)
     auto_dispatch_hours = models.PositiveIntegerField(_("dispatch after hours unclaimed"), default=24)
+    # Set on the unit settings page (orders.unit_settings_update); a row means "this unit sets its own".
+    auto_rating_days = models.PositiveSmallIntegerField(_("days before an automatic rating"), default=7)
+    whistle_departments = models.ManyToManyField(
+        "network.Unit", blank=True, related_name="+", verbose_name=_("departments asked when an order is raised")
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("order deadlines")
