@@ -149,3 +149,9 @@ def create_child(request: HttpRequest, unit_id: int, payload: UnitIn) -> Status:
         **data,
     )
     return Status(201, _rows_out(request.user, [child])[0])
+
+
+# Venues, rooms and bookings (阵地叠加整合).
+from civicloop.network import venue_api  # noqa: E402
+
+venue_api.register(router)

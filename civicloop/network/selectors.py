@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -105,3 +106,35 @@ def account_by_username(username: str) -> Any:
     from civicloop.people.models import User
 
     return User.objects.filter(username__iexact=username.strip()).first()
+
+
+def room_bookings(room: Any, first: dt.date, last: dt.date) -> list[Any]:
+    """Confirmed bookings of a room from the first to the last day (local time), by start (indexed)."""
+    from django.utils import timezone
+
+    from civicloop.network.models import Booking
+
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(first, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    return list(
+        Booking.objects.filter(room=room, status=Booking.Status.CONFIRMED, starts_at__lt=end, ends_at__gt=start)
+        .select_related("unit", "team")
+        .order_by("starts_at")
+    )
+
+
+def venue_figures(venue: Any) -> dict[str, Any]:
+    """Use of a venue over the last 30 days: bookings, hours booked, and how many units and teams booked."""
+    from django.utils import timezone
+
+    from civicloop.network.models import Booking
+
+    since = timezone.now() - dt.timedelta(days=30)
+    rows = Booking.objects.filter(room__venue=venue, status=Booking.Status.CONFIRMED, starts_at__gte=since)
+    agg = rows.aggregate(n=Count("pk"), units=Count("unit", distinct=True), teams=Count("team", distinct=True))
+    # at most a few hundred bookings a month per venue; summed here, the same on SQLite and PostgreSQL
+    span = sum(
+        ((end - start).total_seconds() for start, end in rows.values_list("starts_at", "ends_at")[:5000]), 0.0
+    )
+    return {"bookings": agg["n"], "hours": round(span / 3600, 1), "units": agg["units"], "teams": agg["teams"]}
