@@ -116,7 +116,10 @@ def team_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if step not in TEAM.steps:
         raise Http404
     access.require(request, TEAM.steps[step].allowed(request.user, team), action=f"people.team.{step}", obj=team)
-    return TEAM.handle_page(request, team, step, next_url=team.get_absolute_url())
+    return TEAM.handle_page(
+        request, team, step, next_url=team.get_absolute_url(),
+        success=_("Done: %(step)s.") % {"step": TEAM.steps[step].label},
+    )
 
 
 def _service_result(request: HttpRequest, fn, success: str, **kwargs) -> None:  # type: ignore[no-untyped-def]
@@ -173,7 +176,9 @@ def team_request_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         request, TEAM_REQUEST.steps[step].allowed(request.user, row), action=f"people.team_request.{step}", obj=row
     )
     next_url = row.team.get_absolute_url() if policies.can_view_team(request.user, row.team) else "/"
-    return TEAM_REQUEST.handle_page(request, row, step, next_url=next_url)
+    return TEAM_REQUEST.handle_page(
+        request, row, step, next_url=next_url, success=_("Done: %(step)s.") % {"step": TEAM_REQUEST.steps[step].label}
+    )
 
 
 @login_required

@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from civicloop.core.workflow import HELD, OPEN, TERMINAL, Ctx, Notice, State, Step, Workflow
+from civicloop.core.workflow import HELD, OPEN, TERMINAL, Ctx, Notice, State, Step, Workflow, nobody
 from civicloop.people import hooks
 from civicloop.people import policies as policy
 from civicloop.people.models import Team, TeamEvent, TeamMember, TeamRequest, TeamRequestEvent
@@ -154,6 +154,9 @@ TEAM = Workflow(
         State(S.DISSOLVED, pgettext_lazy("team state", "Dissolved"), badge="grey", kind=TERMINAL),
     ],
     steps=[
+        # Timeline labels for rows the team services write themselves (founding, a request accepted).
+        Step("found", _("Team founded"), sources={S.PROPOSED}, target=None, allowed=nobody, system=True),
+        Step("join", _("Member joined"), sources=set(S.values), target=None, allowed=nobody, system=True),
         Step(
             "approve",
             _("Approve the team"),
