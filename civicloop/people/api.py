@@ -241,3 +241,7 @@ def teams(request: HttpRequest, q: str = "", page: int = 1) -> dict:
 from civicloop.people import team_api  # noqa: E402
 
 team_api.register(router)
+
+from civicloop.people import details_api  # noqa: E402
+
+details_api.register(router)

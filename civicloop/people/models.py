@@ -316,3 +316,22 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"token #{self.pk} of {self.user_id}"
+
+
+class PhoneChange(models.Model):
+    """A pending change of a person's mobile: the new number waits until the code sent to it by SMS is typed back.
+    Only a keyed hash of the code is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="phone_changes")
+    new_phone = EncryptedTextField()
+    code_hash = models.CharField(max_length=64)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    expires_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-created_at"], name="phone_change_user")]
+
+    def __str__(self) -> str:
+        return f"phone change {self.pk} of {self.user_id}"

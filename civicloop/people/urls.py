@@ -1,6 +1,6 @@
 from django.urls import path
 
-from civicloop.people import team_views, views
+from civicloop.people import details_views, team_views, views
 
 app_name = "people"
 urlpatterns = [
@@ -22,6 +22,10 @@ urlpatterns = [
     path("my/team-requests/", team_views.my_team_requests, name="my_team_requests"),
     path("my/teams/", views.my_teams, name="my_teams"),
     path("my/volunteer/", views.volunteer_home, name="volunteer_home"),
+    path("my/become-resident/", details_views.become_resident, name="become_resident"),
+    path("my/details/", details_views.my_details, name="my_details"),
+    path("my/phone/", details_views.my_phone, name="my_phone"),
+    path("residents/<int:pk>/edit/", details_views.resident_correct, name="resident_correct"),
     path("my/resident/", views.resident_home, name="resident_home"),
     path("my/resident/export/", views.resident_export, name="resident_export"),
     path("my/resident/delete/", views.resident_erase, name="resident_erase"),

@@ -50,6 +50,9 @@ def _sign_in(request: HttpRequest, user: User) -> None:
 def register_resident(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and access.resident_of(request.user) is not None:
         return redirect("people:resident_home")
+    if request.user.is_authenticated:
+        # a signed-in volunteer adds the resident role to the same account (no second account, no "mobile taken")
+        return redirect("people:become_resident")
     form = ResidentRegisterForm(_posted(request), units=selectors.registration_units())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -253,7 +256,11 @@ def volunteer_home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "people/volunteer_home.html",
-        {"volunteer": volunteer, "teams": selectors.volunteer_teams(volunteer)},
+        {
+            "volunteer": volunteer,
+            "teams": selectors.volunteer_teams(volunteer),
+            "is_resident": access.resident_of(request.user) is not None,
+        },
     )
 
 
