@@ -183,3 +183,38 @@ class Booking(models.Model):
 
     def __str__(self) -> str:
         return f"{self.room_id} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class Place(models.Model):
+    """全域化: an administrative place of the district — a town or street (乡镇/街道), or a village or community
+    (村/社区) under it — and the practice unit that covers it (its 所 or 站), if any. Coverage is read from here."""
+
+    class Kind(models.TextChoices):
+        TOWN = "town", _("Town")
+        STREET = "street", _("Street")
+        VILLAGE = "village", _("Village")
+        COMMUNITY = "community", _("Community")
+
+    code = models.CharField(_("administrative division code"), max_length=12, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children", verbose_name=_("town")
+    )
+    unit = models.OneToOneField(
+        Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="place",
+        verbose_name=_("practice unit covering it"),
+    )
+    opened_on = models.DateField(_("opened on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_town(self) -> bool:
+        return self.kind in (self.Kind.TOWN, self.Kind.STREET)

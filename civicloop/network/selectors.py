@@ -138,3 +138,51 @@ def venue_figures(venue: Any) -> dict[str, Any]:
         ((end - start).total_seconds() for start, end in rows.values_list("starts_at", "ends_at")[:5000]), 0.0
     )
     return {"bookings": agg["n"], "hours": round(span / 3600, 1), "units": agg["units"], "teams": agg["teams"]}
+
+
+@dataclass
+class CoverageRow:
+    place: Any
+    unit: Any
+    opened_on: dt.date | None
+    villages: int = 0
+    villages_covered: int = 0
+    children: list[Any] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float | None:
+        return round(100 * self.villages_covered / self.villages, 1) if self.villages else None
+
+
+def coverage(root_code: str = "") -> dict[str, Any]:
+    """Every town/street with its 所 and every village/community with its 站, and coverage rates: per town
+    (villages with a station / villages), for the district (towns with an institute, villages with a station)."""
+    from civicloop.network.models import Place
+
+    places = list(Place.objects.select_related("unit").order_by("code"))
+    if root_code:
+        places = [p for p in places if p.code.startswith(root_code)]
+    towns: dict[int, CoverageRow] = {}
+    for place in places:
+        if place.is_town:
+            towns[place.pk] = CoverageRow(place, place.unit, place.opened_on)
+    for place in places:
+        if not place.is_town and place.parent_id in towns:
+            row = towns[place.parent_id]
+            covered = place.unit is not None and place.unit.is_active
+            row.villages += 1
+            row.villages_covered += int(covered)
+            row.children.append(CoverageRow(place, place.unit if covered else None, place.opened_on))
+    rows = list(towns.values())
+    villages = sum(r.villages for r in rows)
+    covered = sum(r.villages_covered for r in rows)
+    towns_covered = sum(1 for r in rows if r.unit is not None and r.unit.is_active)
+    return {
+        "towns": rows,
+        "town_count": len(rows),
+        "towns_covered": towns_covered,
+        "town_rate": round(100 * towns_covered / len(rows), 1) if rows else None,
+        "village_count": villages,
+        "villages_covered": covered,
+        "village_rate": round(100 * covered / villages, 1) if villages else None,
+    }

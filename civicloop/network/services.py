@@ -302,3 +302,28 @@ def booking_cancel(*, actor: Any, booking: Booking) -> Booking:
     booking.refresh_from_db()
     audit_record(action="booking_cancel", actor=actor, unit=booking.room.venue.unit, obj=booking)
     return booking
+
+
+# --- places (全域化 coverage) -------------------------------------------------------------------------------
+
+
+@transaction.atomic(durable=True)
+def place_link(*, actor: Any, place: Any, unit: Unit | None, opened_on: dt.date | None = None) -> Any:
+    """Record which 所/站 covers a place (or that none does yet) and when it opened; the office only."""
+    from civicloop.access import is_office
+
+    if not is_office(actor):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    if unit is not None:
+        expected = Unit.Level.INSTITUTE if place.is_town else Unit.Level.STATION
+        if unit.kind != Unit.Kind.PRACTICE or unit.level != expected:
+            raise ValidationError({"unit": [_("A town is covered by an institute, a village by a station.")]})
+        if type(place).objects.filter(unit=unit).exclude(pk=place.pk).exists():
+            raise ValidationError({"unit": [_("This unit already covers another place.")]})
+        if opened_on and opened_on > timezone.localdate():
+            raise ValidationError({"opened_on": [_("The opening date cannot be in the future.")]})
+    place.unit = unit
+    place.opened_on = opened_on if unit is not None else None
+    place.save(update_fields=["unit", "opened_on"])
+    audit_record(action="place_link", actor=actor, unit=unit, obj=place, detail=f"unit {unit.pk if unit else '-'}")
+    return place
