@@ -608,3 +608,4 @@ def order_whistle(request: HttpRequest, number: str, payload: WhistleIn) -> Any:
 from civicloop.orders import settings_api  # noqa: E402
 
 settings_api.register(router)
+settings_api.register_whistles(router)

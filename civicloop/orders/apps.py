@@ -19,3 +19,4 @@ class OrdersConfig(registry.CivicApp):
         from civicloop.people.hooks import on_team_stopped
 
         on_team_stopped(orders_release_team)
+        from civicloop.orders import whistle_workflow  # noqa: F401  (declares orders.whistle)

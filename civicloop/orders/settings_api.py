@@ -3,6 +3,8 @@ departments and auto-rating delay, and drop its own settings to inherit again. S
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 
@@ -89,3 +91,25 @@ def register(router: Router) -> None:
         unit = _unit(request, id)
         services.unit_settings_reset(actor=request.user, unit=unit, request=request)
         return _out(unit)
+
+
+def register_whistles(router: Router) -> None:
+    """`POST /api/orders/whistles/{id}/<step>` for the orders.whistle workflow, and the whistle figures."""
+    from civicloop.access import orders as order_policy
+    from civicloop.orders import selectors
+    from civicloop.orders.whistle_workflow import WHISTLE
+
+    def lookup(request: HttpRequest, id: int) -> Any:
+        whistle = order_policy.whistles_for(request.user).filter(pk=id).first()
+        if whistle is None:
+            raise Http404
+        return whistle
+
+    WHISTLE.add_api_steps(router, "/whistles", lookup, tags=["whistles"])
+
+    @router.get("/whistles/figures", tags=["whistles"])
+    def whistle_figures(request: HttpRequest) -> dict[str, Any]:
+        """Whistles by department and on-time answers, over the whistles the caller may see."""
+        user = request.user
+        access.require(request, access.is_staff(user) or access.is_liaison(user), action="whistle_figures")
+        return selectors.whistle_figures(order_policy.whistles_for(user))
