@@ -245,3 +245,4 @@ team_api.register(router)
 from civicloop.people import details_api  # noqa: E402
 
 details_api.register(router)
+details_api.register_export(router)

@@ -274,3 +274,142 @@ def resident_correct(
     _audit_changes(action="resident_correct", actor=actor, obj=resident, unit=resident.unit, before=before,
                    after=_resident_state(resident), request=request)
     return resident
+
+
+# --- personal data: export (JSON, spreadsheet, PDF) and erasure for volunteers too ---------------------------
+
+
+def volunteer_export(*, volunteer: Volunteer, actor: User, request: HttpRequest | None = None) -> dict[str, Any]:
+    """Everything a volunteer gave us, and their hours ledger (PIPL art. 45); audited."""
+    from django.apps import apps
+
+    Record = apps.get_model("records", "ServiceRecord")
+    audit_record(action="volunteer_export", actor=actor, request=request, unit=volunteer.home_unit, obj=volunteer)
+    user = volunteer.user
+    return {
+        "name": user.full_name,
+        "username": user.username,
+        "mobile": user.phone,
+        "volunteer_number": volunteer.number,
+        "id_number": volunteer.id_number,
+        "home_unit": volunteer.home_unit.name,
+        "types": volunteer.types,
+        "service_platforms": volunteer.categories,
+        "skills": volunteer.skills,
+        "availability": volunteer.availability,
+        "teams": [m.team.name for m in volunteer.team_memberships.select_related("team")],
+        "consent_at": volunteer.consent_at.isoformat() if volunteer.consent_at else None,
+        "registered_at": volunteer.created_at.isoformat(),
+        "hours": [
+            {"served_on": r.served_on.isoformat(), "hours": str(r.hours), "source": r.source,
+             "description": r.description}
+            for r in Record.objects.filter(volunteer=volunteer).order_by("served_on", "pk")[:5000]
+        ],
+    }
+
+
+@transaction.atomic(durable=True)
+def volunteer_erase(*, volunteer: Volunteer, actor: User, request: HttpRequest | None = None) -> Volunteer:
+    """A volunteer's request to delete their data. The hours ledger stays (service records must be kept), under
+    a pseudonym; contact, ID number, skills, availability and team memberships go."""
+    from civicloop.people.models import Team, TeamMember
+
+    if Team.objects.filter(leader=volunteer.user, status__in=["proposed", "active", "suspended"]).exists():
+        raise ValidationError(_("Hand your teams over to another member first."))
+    pseudonym = _("Volunteer %(number)s") % {"number": volunteer.number}
+    volunteer.id_number = volunteer.id_hash = volunteer.skills = ""
+    volunteer.availability, volunteer.lat, volunteer.lng = {}, None, None
+    volunteer.is_active = False
+    volunteer.save()
+    TeamMember.objects.filter(volunteer=volunteer).delete()
+    user = volunteer.user
+    keeps_account = Resident.objects.filter(user=user, erased_at__isnull=True).exists() or user.memberships.exists()
+    user.full_name, user.name_initials = str(pseudonym), ""
+    if not keeps_account:
+        user.phone = user.phone_hash = user.phone_last4 = ""
+        user.is_active = False
+        user.set_unusable_password()
+    user.save()
+    audit_record(action="volunteer_erase", actor=actor, request=request, unit=volunteer.home_unit, obj=volunteer)
+    return volunteer
+
+
+def erase_order_texts(resident: Resident) -> int:
+    """Clear the free text and places in a resident's orders (their description, address and coordinates, and
+    rating comments), keeping the orders themselves for the figures. Called by resident_erase."""
+    from django.apps import apps
+
+    Order = apps.get_model("orders", "Order")
+    Rating = apps.get_model("orders", "OrderRating")
+    orders = Order.objects.filter(requester=resident)
+    Rating.objects.filter(order__in=orders).update(comment="")
+    return orders.update(description="", address="", lat=None, lng=None)
+
+
+LABELS = {
+    "name": _("Name"), "username": _("Username"), "mobile": _("Mobile number"), "volunteer_number":
+    _("Volunteer number"), "id_number": _("ID number"), "home_unit": _("Home unit"), "types": _("Volunteer types"),
+    "service_platforms": _("Service platforms"), "skills": _("Skills"), "availability": _("Weekly availability"),
+    "teams": _("Teams"), "consent_at": _("Consent given"), "registered_at": _("Registered"),
+    "address": _("Address"), "birth_date": _("Birth date"), "focus_groups": _("Focus groups"),
+    "station": _("Station"), "guardian_name": _("Guardian"), "guardian_mobile": _("Guardian mobile"),
+    "guardian_consent_at": _("Guardian consent"), "hours": _("Hours ledger"),
+}
+
+
+def _flat(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return "、".join(_flat(v) for v in value)
+    if isinstance(value, dict):
+        return "；".join(f"{k}: {_flat(v)}" for k, v in value.items())
+    return "" if value is None else str(value)
+
+
+def export_xlsx(data: dict[str, Any]) -> bytes:
+    """The export as a spreadsheet a person can read: one sheet of fields, one of hours when there are any."""
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = str(_("My data"))
+    sheet.append([str(_("Item")), str(_("Value"))])
+    for key, value in data.items():
+        if key != "hours":
+            sheet.append([str(LABELS.get(key, key)), _flat(value)])
+    sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width = 20, 60
+    if data.get("hours"):
+        hours = book.create_sheet(str(LABELS["hours"]))
+        hours.append([str(_("Served on")), str(_("Hours")), str(_("Source")), str(_("Description"))])
+        for row in data["hours"]:
+            hours.append([row["served_on"], float(row["hours"]), row["source"], row["description"]])
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def export_pdf(data: dict[str, Any], title: str) -> bytes:
+    """The export as a PDF (reportlab's built-in Chinese CID font, nothing downloaded)."""
+    from io import BytesIO
+    from xml.sax.saxutils import escape
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    style = ParagraphStyle("cjk", fontName="STSong-Light", fontSize=10, leading=14, wordWrap="CJK")
+    head = ParagraphStyle("cjk-h", parent=style, fontSize=16, leading=22)
+    rows = [[Paragraph(escape(str(LABELS.get(k, k))), style), Paragraph(escape(_flat(v)), style)]
+            for k, v in data.items() if k != "hours"]
+    story = [Paragraph(escape(title), head), Spacer(1, 8), Table(rows, colWidths=[110, 370])]
+    if data.get("hours"):
+        story += [Spacer(1, 12), Paragraph(escape(str(LABELS["hours"])), head)]
+        story.append(Table([[Paragraph(escape(f"{r['served_on']}  {r['hours']}h  {r['description']}"), style)]
+                            for r in data["hours"][:2000]], colWidths=[480]))
+    out = BytesIO()
+    SimpleDocTemplate(out, pagesize=A4, title=title).build(story)
+    return out.getvalue()

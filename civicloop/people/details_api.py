@@ -126,3 +126,34 @@ def register(router: Router) -> None:
         details.resident_correct(actor=user, resident=resident, request=request, **changes)
         resident.refresh_from_db()
         return _masked(resident)
+
+
+def register_export(router: Router) -> None:
+    from django.http import HttpResponse
+
+    from civicloop.people.details_views import FORMATS, export_response
+
+    @router.get("/me/export", tags=["people"])
+    def me_export(request: HttpRequest, who: str = "resident", format: str = "json") -> HttpResponse:
+        """My data as `json`, `xlsx` or `pdf`, as a `resident` or a `volunteer` (audited)."""
+        from civicloop.people import services
+
+        if format not in FORMATS or who not in ("resident", "volunteer"):
+            raise ValidationError(_("Choose json, xlsx or pdf, for resident or volunteer."))
+        user = request.user
+        if who == "resident":
+            resident = access.resident_of(user)
+            access.require(request, resident is not None, action="resident_export")
+            data = services.resident_export(resident=resident, actor=user, request=request)
+        else:
+            volunteer = access.volunteer_of(user)
+            access.require(request, volunteer is not None, action="volunteer_export")
+            data = details.volunteer_export(volunteer=volunteer, actor=user, request=request)
+        return export_response(data, format, _("My data"))
+
+    @router.post("/me/volunteer/erase", response=Done, tags=["people"])
+    def me_volunteer_erase(request: HttpRequest) -> dict:
+        volunteer = access.volunteer_of(request.user)
+        access.require(request, volunteer is not None, action="volunteer_erase")
+        details.volunteer_erase(volunteer=volunteer, actor=request.user, request=request)
+        return {"detail": _("Your volunteer data has been deleted; your service hours are kept.")}

@@ -150,3 +150,71 @@ def resident_correct(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The resident's details were corrected."))
             return redirect("people:resident_detail", pk=resident.pk)
     return render(request, "people/resident_correct.html", {"form": form, "resident": resident})
+
+
+FORMATS = {
+    "json": ("application/json; charset=utf-8", "json"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "pdf": ("application/pdf", "pdf"),
+}
+
+
+def export_response(data: dict, fmt: str, title: str) -> HttpResponse:
+    import json
+
+    from django.http import HttpResponse as Response
+
+    if fmt == "xlsx":
+        body: bytes | str = details.export_xlsx(data)
+    elif fmt == "pdf":
+        body = details.export_pdf(data, title)
+    else:
+        body = json.dumps(data, ensure_ascii=False, indent=2)
+    content_type, ext = FORMATS[fmt]
+    response = Response(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="my-data.{ext}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def my_export(request: HttpRequest, who: str, fmt: str) -> HttpResponse:
+    """Download my data as JSON, a spreadsheet or a PDF — as a resident or as a volunteer."""
+    from civicloop.people import services
+
+    if fmt not in FORMATS or who not in ("resident", "volunteer"):
+        raise Http404
+    user = request.user
+    if who == "resident":
+        resident = access.resident_of(user)
+        access.require(request, resident is not None, action="resident_export")
+        data = services.resident_export(resident=resident, actor=user, request=request)
+    else:
+        volunteer = access.volunteer_of(user)
+        access.require(request, volunteer is not None, action="volunteer_export")
+        data = details.volunteer_export(volunteer=volunteer, actor=user, request=request)
+    return export_response(data, fmt, _("My data"))
+
+
+@login_required
+def volunteer_erase(request: HttpRequest) -> HttpResponse:
+    from django.contrib.auth import logout
+
+    from civicloop.people.forms import EraseForm
+
+    volunteer = access.volunteer_of(request.user)
+    access.require(request, volunteer is not None, action="volunteer_erase")
+    form = EraseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            details.volunteer_erase(volunteer=volunteer, actor=request.user, request=request)
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            request.user.refresh_from_db()
+            if not request.user.is_active:
+                logout(request)
+            messages.success(request, _("Your volunteer data has been deleted; your service hours are kept."))
+            return redirect("home")
+    return render(request, "people/volunteer_erase.html", {"form": form})

@@ -239,6 +239,9 @@ def resident_erase(*, resident: Resident, actor: User) -> Resident:
     resident.focus_groups = None
     resident.erased_at = timezone.now()
     resident.save()
+    from civicloop.people.details import erase_order_texts
+
+    erase_order_texts(resident)  # their orders keep no free text or address of theirs
     user = resident.user
     if (
         user is not None
