@@ -328,6 +328,7 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # (dotted path of an idempotent job, run every N seconds) — see `manage.py worker`.
 PERIODIC_JOBS: list[tuple[str, int]] = [
     ("civicloop.orders.services.orders_escalate_overdue", 300),
+    ("civicloop.orders.whistle_workflow.whistles_escalate_overdue", 300),
     ("civicloop.matching.services.auto_dispatch_due", 60),
     ("civicloop.matching.services.team_index_refresh", 600),
     ("civicloop.orders.services.orders_auto_rate", 3600),

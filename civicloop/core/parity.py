@@ -111,11 +111,17 @@ def apps() -> Iterable[Path]:
     return sorted(p for p in ROOT.iterdir() if (p / "views.py").exists() or (p / "api.py").exists())
 
 
+def _modules(app: Path, kind: str) -> list[Path]:
+    """An app's `views.py` and `*_views.py` (pages), or its `api.py` and `*_api.py` (API operations)."""
+    return sorted([*app.glob(f"{kind}.py"), *app.glob(f"*_{kind}.py")])
+
+
 def page_uses() -> list[Use]:
     uses = []
     for app in apps():
-        views = app / "views.py"
-        if views.exists() and app.name not in FACADES:
+        if app.name in FACADES:
+            continue
+        for views in _modules(app, "views"):
             for function, services in module_uses(views).items():
                 uses.extend(Use(app.name, function, s) for s in services)
     return uses
@@ -123,7 +129,7 @@ def page_uses() -> list[Use]:
 
 def api_services() -> set[str]:
     found: set[str] = set()
-    for path in [ROOT / "api.py", *(a / "api.py" for a in apps())]:
+    for path in [ROOT / "api.py", *(m for a in apps() for m in _modules(a, "api"))]:
         if path.exists():
             for services in module_uses(path).values():
                 found |= services

@@ -469,8 +469,7 @@ def _seed_staff(units: dict[str, Unit], phones: Phones) -> dict[str, User]:
             password=PASSWORD,
             full_name=login.full_name,
             phone=phones(),
-            is_staff=login.username == "office",
-        )
+        )  # no admin-site rights: the office runs the district from its own pages (issue #12)
         membership_grant(user=user, unit=units[unit_key], role=role, title=title)
         mfa_enrol_fixed(user=user, key_hex=DEMO_TOTP_KEY_HEX)  # second factor, key printed below
         users[login.username] = user

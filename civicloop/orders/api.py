@@ -604,3 +604,10 @@ def order_whistle(request: HttpRequest, number: str, payload: WhistleIn) -> Any:
         actor=request.user, order=order, departments=departments, note=payload.note
     )
     return Status(201, whistle)
+
+
+# Unit settings (deadlines, auto-dispatch, whistle departments, auto-rating delay).
+from civicloop.orders import settings_api  # noqa: E402
+
+settings_api.register(router)
+settings_api.register_whistles(router)

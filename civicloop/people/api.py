@@ -272,16 +272,6 @@ def _form_data(payload: dict[str, Any]) -> Any:
     return data
 
 
-def _registration_limit(request: HttpRequest) -> None:
-    """The pages' limit on registrations per IP and overall (429), so the API is no faster way to probe."""
-    from ninja.errors import HttpError
-
-    from civicloop.core.ratelimit import over_limit, too_many_message
-
-    if over_limit(request, "register"):
-        raise HttpError(429, too_many_message())
-
-
 class ResidentRegisterIn(Schema):
     username: str
     password: str
@@ -407,12 +397,6 @@ def _own_resident(request: HttpRequest, action: str) -> Resident:
     return resident  # type: ignore[return-value]
 
 
-@router.get("/me/export", response={200: dict, **_errors()}, summary="导出我的数据 · Export my personal data")
-def export_my_data(request: HttpRequest) -> Any:
-    resident = _own_resident(request, "resident_export")
-    return services.resident_export(resident=resident, actor=request.user, request=request)
-
-
 @router.post("/me/erase", response={204: None, **_errors()}, summary="删除我的数据 · Erase my personal data")
 def erase_my_data(request: HttpRequest, payload: EraseIn) -> Any:
     from ninja.responses import Status
@@ -446,3 +430,14 @@ def unmask_resident(request: HttpRequest, resident_id: int) -> Any:
     )
     id_number = services.resident_unmask_id(resident=resident, actor=request.user, request=request)
     return {"id": resident.pk, "id_number": id_number}
+
+
+# Teams on the workflow engine: founding, members, join requests and the step endpoints.
+from civicloop.people import team_api  # noqa: E402
+
+team_api.register(router)
+
+from civicloop.people import details_api  # noqa: E402
+
+details_api.register(router)
+details_api.register_export(router)

@@ -12,10 +12,12 @@ from typing import Any
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from civicloop.core import masking
 from civicloop.core.choices import FocusGroup, Platform, VolunteerType
 from civicloop.core.fields import EncryptedDateField, EncryptedJSONField, EncryptedTextField, PathField
+from civicloop.core.models import WorkflowEvent
 from civicloop.core.validators import validate_latitude, validate_longitude
 from civicloop.network.models import Unit
 
@@ -174,7 +176,19 @@ class Volunteer(models.Model):
 
 
 class Team(models.Model):
-    """A volunteer team: belongs to a home unit, serves a set of units and platforms."""
+    """A volunteer team: belongs to a home unit, serves a set of units and platforms.
+
+    Its life (founded → approved by the owning unit → suspended / dissolved) is the `people.team` workflow
+    (civicloop/people/workflow.py); `is_active` mirrors "approved and not suspended or dissolved" so the order
+    hall, matching and claims keep reading one indexed flag.
+    """
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", pgettext_lazy("team state", "Awaiting approval")
+        ACTIVE = "active", pgettext_lazy("team state", "Active")
+        SUSPENDED = "suspended", pgettext_lazy("team state", "Suspended")
+        REJECTED = "rejected", pgettext_lazy("team state", "Not approved")
+        DISSOLVED = "dissolved", pgettext_lazy("team state", "Dissolved")
 
     name = models.CharField(_("name"), max_length=100)
     team_type = models.CharField(_("team type"), max_length=32, choices=VolunteerType.choices)
@@ -194,18 +208,98 @@ class Team(models.Model):
     )
     capacity = models.PositiveIntegerField(_("orders at once"), default=3)
     description = models.TextField(_("description"), blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = EncryptedTextField(_("contact mobile"), blank=True)
+    founded_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("founded by")
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE, db_index=True
+    )
+    version = models.PositiveIntegerField(default=0)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("team")
         verbose_name_plural = _("teams")
+        indexes = [models.Index(fields=["unit_path", "status"], name="team_path_status")]
 
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return f"/people/teams/{self.pk}/"
+
     def category_labels(self) -> list[str]:
         return [str(Platform(c).label) for c in self.categories if c in Platform.values]
+
+    @property
+    def masked_contact_phone(self) -> str:
+        return masking.mask_phone(self.contact_phone)
+
+
+class TeamEvent(WorkflowEvent):
+    """The team's timeline: founding, approval, handovers, members leaving or removed, suspension, dissolution."""
+
+    subject = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(WorkflowEvent.Meta):
+        verbose_name = _("team event")
+        verbose_name_plural = _("team events")
+
+
+class TeamRequest(models.Model):
+    """A volunteer's application to join a team, or the leader's invitation to a volunteer (`people.team_request`).
+
+    Approved requests become `TeamMember` rows; the request stays as the record of who asked and who decided.
+    """
+
+    class Kind(models.TextChoices):
+        APPLY = "apply", _("Application")
+        INVITE = "invite", _("Invitation")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("team request state", "Pending")
+        APPROVED = "approved", pgettext_lazy("team request state", "Joined")
+        DECLINED = "declined", pgettext_lazy("team request state", "Declined")
+        WITHDRAWN = "withdrawn", pgettext_lazy("team request state", "Withdrawn")
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="requests")
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="team_requests")
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    unit_path = PathField(max_length=255, db_index=True, editable=False)
+    message = models.CharField(_("message"), max_length=300, blank=True)
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    version = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("team request")
+        verbose_name_plural = _("team requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "volunteer"], condition=models.Q(status="pending"), name="team_request_pending_once"
+            )
+        ]
+        indexes = [models.Index(fields=["team", "status"], name="team_request_team_status")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.volunteer_id}→{self.team_id}"
+
+    def get_absolute_url(self) -> str:
+        return f"/people/teams/{self.team_id}/"
+
+
+class TeamRequestEvent(WorkflowEvent):
+    subject = models.ForeignKey(TeamRequest, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(WorkflowEvent.Meta):
+        verbose_name = _("team request event")
+        verbose_name_plural = _("team request events")
 
 
 class TeamMember(models.Model):
@@ -253,3 +347,22 @@ class PasswordResetCode(models.Model):
 
     def __str__(self) -> str:
         return f"reset code of {self.user_id}"
+
+
+class PhoneChange(models.Model):
+    """A pending change of a person's mobile: the new number waits until the code sent to it by SMS is typed back.
+    Only a keyed hash of the code is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="phone_changes")
+    new_phone = EncryptedTextField()
+    code_hash = models.CharField(max_length=64)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    expires_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-created_at"], name="phone_change_user")]
+
+    def __str__(self) -> str:
+        return f"phone change {self.pk} of {self.user_id}"

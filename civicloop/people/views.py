@@ -57,6 +57,9 @@ def _sign_in(request: HttpRequest, user: User) -> None:
 def register_resident(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and access.resident_of(request.user) is not None:
         return redirect("people:resident_home")
+    if request.user.is_authenticated:
+        # a signed-in volunteer adds the resident role to the same account (no second account, no "mobile taken")
+        return redirect("people:become_resident")
     form = ResidentRegisterForm(_posted(request), units=selectors.registration_units())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -246,24 +249,6 @@ def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def team_list(request: HttpRequest) -> HttpResponse:
-    access.require(request, access.can_list_people(request.user), action="team_list")
-    search, q, unit = _search(request)
-    teams = selectors.team_search(access.visible_teams(request.user).filter(is_active=True), q, unit)
-    page = selectors.paginate(teams, request.GET.get("page"))
-    return render(request, "people/team_list.html", {"page": page, "search": search, "q": q})
-
-
-@login_required
-def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    team = selectors.team_detail(pk)
-    if team is None:
-        raise Http404
-    access.require(request, access.can_view_team(request.user, team), action="team_view", obj=team)
-    return render(request, "people/team_detail.html", {"team": team, "members": selectors.team_members(team)})
-
-
-@login_required
 def my_teams(request: HttpRequest) -> HttpResponse:
     access.require(request, access.is_leader(request.user), action="my_teams")
     return render(request, "people/my_teams.html", {"teams": selectors.led_teams_with_counts(request.user)})
@@ -279,7 +264,11 @@ def volunteer_home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "people/volunteer_home.html",
-        {"volunteer": volunteer, "teams": selectors.volunteer_teams(volunteer)},
+        {
+            "volunteer": volunteer,
+            "teams": selectors.volunteer_teams(volunteer),
+            "is_resident": access.resident_of(request.user) is not None,
+        },
     )
 
 
