@@ -83,6 +83,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and auth, so every query of the request is routed (see civicloop.core.db_router).
+    "civicloop.core.db_router.ReplicaRoutingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "civicloop.core.middleware.LanguageMiddleware",
     "civicloop.core.middleware.NulCharacterMiddleware",
@@ -136,6 +138,32 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# A streaming hot standby for read-only pages (PostgreSQL only). Without it every query goes to `default`.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL and DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    # Test databases are made on the primary; the standby receives them by replication.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+REPLICA_READS = "replica" in DATABASES
+DATABASE_ROUTERS = ["civicloop.core.db_router.ReplicaRouter"]
+# Pages whose reads may be a few seconds stale: dashboards, big screen, reports, public pages, exports.
+REPLICA_READ_VIEWS = frozenset(
+    {
+        "stats:dashboard",
+        "stats:report",
+        "stats:screen",
+        "stats:public",
+        "records:export",
+        "needs:analysis",
+        "needs:survey_results",
+        "brands:compliance",
+    }
+)
+REPLICA_READ_PATHS = ("/api/stats/",)
+# After a write, its author reads the primary for this long (read-your-writes across the redirect).
+REPLICA_STICKY_SECONDS = int(os.environ.get("REPLICA_STICKY_SECONDS", 15))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.User"
