@@ -231,8 +231,34 @@ STORAGES = {
 }
 
 
-# --- background tasks ---------------------------------------------------------------------------------------
+# --- background tasks, cache and sessions ------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# With REDIS_URL (several app servers and workers): the task queue is RQ on Redis, the cache is Redis and
+# sessions are cached there in front of the database (cached_db, so a Redis restart signs nobody out).
+# Without it nothing changes: the database queue, a per-process memory cache and database sessions.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    from urllib.parse import urlsplit, urlunsplit
+
+    _redis = urlsplit(REDIS_URL)
+    # The cache gets its own Redis database (the next number), so clearing the cache never flushes the queue.
+    _queue_db = int((_redis.path or "/0").strip("/") or 0)
+    REDIS_CACHE_URL = os.environ.get(
+        "REDIS_CACHE_URL", urlunsplit(_redis._replace(path=f"/{_queue_db + 1}"))
+    )
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_CACHE_URL,
+            "KEY_PREFIX": "civicloop",
+            "TIMEOUT": 300,
+            "OPTIONS": {"socket_timeout": 2, "socket_connect_timeout": 2},
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- mail (notification channel) ----------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(
@@ -281,6 +307,7 @@ PERIODIC_JOBS: list[tuple[str, int]] = [
     ("civicloop.matching.services.team_index_refresh", 600),
     ("civicloop.orders.services.orders_auto_rate", 3600),
     ("civicloop.notify.services.notify_deliver_pending", 10),
+    ("civicloop.core.periodic.periodic_prune", 86400),
 ]
 # Notification channels besides the in-app inbox; add "civicloop.notify.channels.LoggingSmsChannel" for the SMS stub.
 NOTIFY_CHANNELS = env_list("NOTIFY_CHANNELS", "civicloop.notify.channels.EmailChannel")
