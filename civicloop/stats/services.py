@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.db.models import F, Min, OuterRef, Subquery
 from django.utils import timezone
 
+from civicloop.core.hot import hot_invalidate
 from civicloop.stats.models import DailyCount
 
 Key = tuple[str, str, dt.date, str]  # metric, unit_path, day, dim
@@ -230,6 +231,7 @@ def counters_apply(delta: Contribution) -> None:
     rows = sorted((k, v) for k, v in rolled_up(delta).items() if v)
     if not rows:
         return
+    hot_invalidate(path for (_metric, path, _day, _dim), _v in rows)  # cached dashboard figures (core.hot)
     table = connection.ops.quote_name(DailyCount._meta.db_table)
     for start in range(0, len(rows), 200):
         chunk = rows[start : start + 200]
@@ -377,6 +379,7 @@ def counters_mismatches(limit: int = 20) -> list[tuple[Key, int, int]]:
 def counters_rebuild() -> int:
     """Replace every counter by a full recount (after an import, or to repair). Returns the number of rows."""
     fresh = counters_recount()
+    hot_invalidate(path for (_m, path, _d, _dim) in fresh)
     DailyCount.objects.all().delete()
     DailyCount.objects.bulk_create(
         (DailyCount(metric=m, unit_path=p, day=d, dim=dim, value=v) for (m, p, d, dim), v in fresh.items()),

@@ -15,6 +15,7 @@ from civicloop.access import stats as policy
 from civicloop.audit.services import audit_record
 from civicloop.core.choices import FocusGroup
 from civicloop.core.forms import parse_id
+from civicloop.core.hot import cached_by_child, cached_figures
 from civicloop.network.models import Unit
 from civicloop.orders.models import Order
 from civicloop.stats import charts, report, selectors
@@ -65,10 +66,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     unit = _unit_for(request)
     form = PeriodForm(request.GET or None)
     start, end = form.period()
-    figures = selectors.figures(unit, start, end)
+    figures = cached_figures(unit, start, end)
     labels = selectors.category_labels()
     by_category = selectors.by_dim(unit, start, end, "orders")
-    children = selectors.by_child(unit, start, end, CHILD_METRICS)
+    children = cached_by_child(unit, start, end, CHILD_METRICS)
     for row in children:
         row["hours"] = row["hours"] / 100
     context = {
@@ -126,7 +127,7 @@ def _screen_context(unit: Unit) -> dict:
 
     today = timezone.localdate()
     start = dt.date(today.year, 1, 1)
-    figures = selectors.figures(unit, start, today)
+    figures = cached_figures(unit, start, today)
     # The practice network two levels down (institutes and their stations), not departments or organisations.
     network = list(
         Unit.objects.filter(
@@ -193,8 +194,8 @@ def public(request: HttpRequest) -> HttpResponse:
         {
             "unit": unit,
             "root": root,
-            "f": selectors.figures(unit, start, today),
-            "district": selectors.figures(root, start, today) if unit != root else None,
+            "f": cached_figures(unit, start, today),
+            "district": cached_figures(root, start, today) if unit != root else None,
             "stations": stations,
             "year": today.year,
         },
