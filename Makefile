@@ -62,3 +62,14 @@ bench: install
 
 clean:
 	rm -rf $(VENV) node_modules var staticfiles test-artifacts
+
+# --- province deployment on one machine (issue 18; docs/SCALE.md) ------------------------------------------------
+.PHONY: cluster cluster-stop cluster-drill
+cluster:
+	bash tools/cluster/cluster.sh start
+
+cluster-stop:
+	bash tools/cluster/cluster.sh stop
+
+cluster-drill:
+	@eval "$$(bash tools/cluster/cluster.sh env)" && $(PY) tools/cluster/drill.py

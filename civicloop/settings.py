@@ -146,6 +146,15 @@ if DATABASE_REPLICA_URL and DATABASES["default"]["ENGINE"] != "django.db.backend
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
     # Test databases are made on the primary; the standby receives them by replication.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+# Behind pgbouncer in transaction mode (DATABASE_TRANSACTION_POOLING=1) a connection's server changes between
+# transactions, so nothing may outlive one: no server-side cursors (.iterator() would lose its cursor) and no
+# prepared statements (psycopg prepares a query after 5 runs; prepare_threshold=None turns that off).
+# The servers' timezone must be UTC so Django never issues a session-level SET TIME ZONE.
+if env_bool("DATABASE_TRANSACTION_POOLING", False):
+    for _db in DATABASES.values():
+        if _db["ENGINE"] != "django.db.backends.sqlite3":
+            _db["DISABLE_SERVER_SIDE_CURSORS"] = True
+            _db.setdefault("OPTIONS", {})["prepare_threshold"] = None
 REPLICA_READS = "replica" in DATABASES
 DATABASE_ROUTERS = ["civicloop.core.db_router.ReplicaRouter"]
 # Pages whose reads may be a few seconds stale: dashboards, big screen, reports, public pages, exports.

@@ -12,6 +12,7 @@ worked through in batches between scheduler ticks.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from typing import Any
@@ -76,14 +77,7 @@ class Command(BaseCommand):
             thread = threading.Thread(target=_scheduler, args=(stop, tick, name), daemon=True)
             thread.start()
             try:
-                call_command(
-                    "rqworker",
-                    "default",
-                    name=name,
-                    worker_class="rq.worker.SimpleWorker",
-                    job_class="django_tasks_rq.Job",
-                    with_scheduler=True,
-                )
+                self._work_rq(name)
             finally:
                 stop.set()
             return
@@ -96,6 +90,33 @@ class Command(BaseCommand):
             self._drain_database_queue()
             close_old_connections()
             time.sleep(tick)
+
+    def _work_rq(self, name: str) -> None:
+        """Work the RQ queue; when Redis goes away (restart, failover), wait for it and work on.
+
+        Each run registers under a fresh RQ name: a killed worker's registration lingers in Redis until its
+        TTL, and a restarted worker must not be refused for carrying the same name.
+        """
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                call_command(
+                    "rqworker",
+                    "default",
+                    name=f"{name}.{os.getpid()}.{attempt}",
+                    worker_class="rq.worker.SimpleWorker",
+                    job_class="django_tasks_rq.Job",
+                    with_scheduler=True,
+                )
+                return  # a clean stop (SIGTERM)
+            except (RedisConnectionError, RedisTimeoutError) as exc:
+                log.warning("redis unavailable (%s); the worker retries in 1 s", exc)
+                close_old_connections()
+                time.sleep(1)
 
     def _drain_database_queue(self) -> None:
         if settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
