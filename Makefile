@@ -58,7 +58,8 @@ worker: install
 	$(PY) manage.py worker
 
 bench: install
-	$(PY) -m bench.run
+	@if [ "$(CLUSTER)" = 1 ]; then eval "$$(bash tools/cluster/cluster.sh env)" && $(PY) tools/cluster/bench.py; \
+	else $(PY) -m bench.run; fi
 
 clean:
 	rm -rf $(VENV) node_modules var staticfiles test-artifacts

@@ -5,10 +5,9 @@ aligned to the epoch (a 300-second job has periods 12:00:00, 12:05:00, ...). On 
 each job, whether the current period is claimed yet; the first to claim it enqueues the job as a django-task, so
 it runs on whichever worker takes it from the queue (RQ on Redis, or the database queue).
 
-Claiming is two-stage: a Redis `SET NX EX` (when REDIS_URL is set; it expires after two periods) lets the other
-workers skip the period without touching the database, and the PeriodicRun row with its unique (job, slot) is
-the ledger that decides for certain — so a Redis restart mid-period cannot make a job run twice, and without
-Redis the database alone does the job.
+The PeriodicRun row with its unique (job, slot) is the ledger that decides; a Redis key with an expiry (when
+REDIS_URL is set), written once the row exists, lets the other workers skip the insert. So a Redis restart
+mid-period cannot make a job run twice or not at all, and without Redis the database alone does the job.
 """
 
 from __future__ import annotations
@@ -47,28 +46,49 @@ def _redis() -> Any | None:
     return redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
 
 
-def _redis_gate(job: str, slot: dt.datetime, every: int, worker: str) -> bool:
-    """False when another worker already holds this period in Redis; True when we do or Redis is away."""
+def _redis_key(job: str, slot: dt.datetime) -> str:
+    return f"civicloop:periodic:{job}:{int(slot.timestamp())}"
+
+
+def _redis_claimed(job: str, slot: dt.datetime) -> bool:
+    """True when Redis already knows this period is taken; False when it does not, or Redis is away."""
     client = _redis()
     if client is None:
-        return True
+        return False
     try:
-        key = f"civicloop:periodic:{job}:{int(slot.timestamp())}"
-        return bool(client.set(key, worker, nx=True, ex=max(2 * every, 10)))
-    except Exception:  # Redis down: the database ledger still decides
-        log.warning("redis unavailable for periodic lock; using the database only")
-        return True
+        return bool(client.exists(_redis_key(job, slot)))
+    except Exception:  # Redis down: the database ledger decides
+        log.warning("redis unavailable for the periodic lock; using the database only")
+        return False
+
+
+def _redis_mark(job: str, slot: dt.datetime, every: int, worker: str) -> None:
+    client = _redis()
+    if client is None:
+        return
+    try:
+        client.set(_redis_key(job, slot), worker, ex=max(2 * every, 10))
+    except Exception:
+        log.warning("redis unavailable for the periodic lock; using the database only")
 
 
 def periodic_claim(*, job: str, slot: dt.datetime, every: int, worker: str) -> PeriodicRun | None:
-    """Claim one period of one job; None when another worker has it."""
-    if not _redis_gate(job, slot, every, worker):
+    """Claim one period of one job; None when another worker has it.
+
+    The database row decides; the Redis key (set once the row exists, expiring after two periods) lets the
+    other workers skip the insert. The key is written only after the row, so a worker that dies between the two
+    leaves a period that is claimed in the ledger, never one that is only "claimed" in Redis and run by nobody.
+    """
+    if _redis_claimed(job, slot):
         return None
     try:
         with transaction.atomic():
-            return PeriodicRun.objects.create(job=job, slot=slot, worker=worker[:100])
+            run = PeriodicRun.objects.create(job=job, slot=slot, worker=worker[:100])
     except IntegrityError:
+        _redis_mark(job, slot, every, worker)
         return None
+    _redis_mark(job, slot, every, worker)
+    return run
 
 
 def periodic_tick(
@@ -89,8 +109,8 @@ def periodic_tick(
         slot = slot_of(now, every)
         if seen.get(job) == slot:
             continue
-        seen[job] = slot
         run = periodic_claim(job=job, slot=slot, every=every, worker=worker)
+        seen[job] = slot  # only once the claim got an answer: a database error is retried next tick
         if run is None:
             continue
         claimed.append(run)

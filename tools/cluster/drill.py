@@ -60,7 +60,9 @@ def setup_django() -> None:
     django.setup()
 
 
-def fixtures() -> dict[str, Any]:
+def fixtures(
+    submitters: int = SUBMITTERS, claimers: int = CLAIMERS, open_orders: int = OPEN_ORDERS
+) -> dict[str, Any]:
     from django.utils import timezone
 
     from civicloop.core.crypto import token_digest
@@ -79,14 +81,14 @@ def fixtures() -> dict[str, Any]:
         return raw
 
     residents = []
-    for i in range(SUBMITTERS):
+    for i in range(submitters):
         u = User.objects.create(username=f"drill_{tag}_r{i}", password="!", full_name=f"演练居民{i}")
         Resident.objects.create(
             user=u, unit=station, unit_path=station.path, name=u.full_name, consent_at=now
         )
         residents.append(token(u))
     leaders, teams = [], []
-    for i in range(CLAIMERS):
+    for i in range(claimers):
         u = User.objects.create(username=f"drill_{tag}_l{i}", password="!", full_name=f"演练队长{i}")
         team = Team.objects.create(
             name=f"演练接单队{tag}{i}", team_type="party_member", home_unit=station, unit_path=station.path,
@@ -97,7 +99,7 @@ def fixtures() -> dict[str, Any]:
         leaders.append(token(u))
         teams.append(team.pk)
     requester = Resident.objects.filter(unit=station).first()
-    numbers = [f"DR{tag}{i:04d}" for i in range(OPEN_ORDERS)]
+    numbers = [f"DR{tag}{i:04d}" for i in range(open_orders)]
     Order.objects.bulk_create(
         [
             Order(

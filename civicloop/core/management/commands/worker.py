@@ -94,29 +94,36 @@ class Command(BaseCommand):
     def _work_rq(self, name: str) -> None:
         """Work the RQ queue; when Redis goes away (restart, failover), wait for it and work on.
 
-        Each run registers under a fresh RQ name: a killed worker's registration lingers in Redis until its
-        TTL, and a restarted worker must not be refused for carrying the same name.
+        RQ gives up on a lost Redis connection (an exception, or SystemExit from django-rq's command), so the
+        worker is built and run here, and anything but a requested stop (SIGTERM/SIGINT) starts it again. Each
+        run registers under a fresh RQ name: a dead worker's registration lingers in Redis until its TTL.
         """
-        from redis.exceptions import ConnectionError as RedisConnectionError
-        from redis.exceptions import TimeoutError as RedisTimeoutError
+        import django_rq
+        from rq.logutils import setup_loghandlers
 
+        setup_loghandlers("INFO")
         attempt = 0
         while True:
             attempt += 1
+            worker = None
             try:
-                call_command(
-                    "rqworker",
+                worker = django_rq.get_worker(
                     "default",
                     name=f"{name}.{os.getpid()}.{attempt}",
                     worker_class="rq.worker.SimpleWorker",
                     job_class="django_tasks_rq.Job",
-                    with_scheduler=True,
                 )
-                return  # a clean stop (SIGTERM)
-            except (RedisConnectionError, RedisTimeoutError) as exc:
-                log.warning("redis unavailable (%s); the worker retries in 1 s", exc)
+                worker.work(with_scheduler=True, logging_level="INFO")
+            except (Exception, SystemExit) as exc:  # SystemExit: RQ's own "connection lost, quitting"
+                if worker is not None and worker._stop_requested:
+                    return
+                log.warning("RQ worker stopped (%s); starting it again in 1 s", type(exc).__name__)
                 close_old_connections()
                 time.sleep(1)
+                continue
+            if worker._stop_requested:
+                return  # a clean stop (SIGTERM)
+            time.sleep(1)
 
     def _drain_database_queue(self) -> None:
         if settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
