@@ -117,6 +117,7 @@ def main() -> int:
             row = {"target": target, "endpoint": name, **run(port, requests)}
             log(f"{target:32} {name:32} {row['rps']:7} req/s  p50 {row['p50_ms']} ms  p99 {row['p99_ms']} ms")
             results["rows"].append(row)
+    results["load_after"] = [round(x, 1) for x in os.getloadavg()]
     out = ROOT / "bench" / "results"
     stem = f"{results['date']}-cluster"
     (out / f"{stem}.json").write_text(json.dumps(results, ensure_ascii=False, indent=2))
@@ -125,7 +126,9 @@ def main() -> int:
         "",
         f"`make cluster` on this machine (2 cores): PostgreSQL primary + streaming replica, pgbouncer (transaction "
         f"mode), Redis, gunicorn app servers (2 workers × 4 threads each), haproxy. {CLIENTS} clients × {EACH} "
-        f"requests per endpoint, load generator on the same machine. State: {DIR}.",
+        f"requests per endpoint, load generator on the same machine. State: {DIR}. Machine load average "
+        f"(1, 5, 15 min) before {results['load_before']}, after {results['load_after']} — anything above 2 "
+        f"means other work shared the two cores and the figures are lower bounds.",
         "",
         "| target | endpoint | req/s | p50 ms | p99 ms | HTTP codes |",
         "|---|---|---:|---:|---:|---|",
