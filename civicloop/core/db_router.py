@@ -27,8 +27,10 @@ REPLICA = "replica"
 STICKY_COOKIE = "cl_primary"
 # Always read from the primary: session and login state must never be stale.
 PRIMARY_ONLY_APPS = frozenset({"sessions", "axes", "django_tasks_db"})
-# Writes that do not make the request's later reads need the primary.
+# Writes that do not make the request's later reads need the primary (bookkeeping every request may do:
+# the session's last-seen stamp, login throttling, queued tasks, an API token's last-used time).
 NON_PINNING_APPS = frozenset({"sessions", "axes", "django_tasks_db"})
+NON_PINNING_MODELS = frozenset({"people.apitoken"})
 
 
 @dataclass
@@ -61,7 +63,12 @@ class ReplicaRouter:
 
     def db_for_write(self, model: type, **hints: Any) -> str | None:
         route = _route.get()
-        if route is not None and model._meta.app_label not in NON_PINNING_APPS:
+        meta = model._meta
+        if (
+            route is not None
+            and meta.app_label not in NON_PINNING_APPS
+            and meta.label_lower not in NON_PINNING_MODELS
+        ):
             route.wrote = True
         return "default" if replica_configured() else None
 

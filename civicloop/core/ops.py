@@ -23,9 +23,11 @@ from civicloop.notify.services import MAX_ATTEMPTS
 
 
 def dead_letters() -> QuerySet[Notification]:
-    return Notification.objects.filter(
-        delivered_at__isnull=False, attempts__gte=MAX_ATTEMPTS
-    ).exclude(last_error="").order_by("-created_at")
+    return (
+        Notification.objects.filter(delivered_at__isnull=False, attempts__gte=MAX_ATTEMPTS)
+        .exclude(last_error="")
+        .order_by("-created_at")
+    )
 
 
 def dead_letters_requeue(*, ids: list[int]) -> int:

@@ -4,29 +4,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='PeriodicRun',
+            name="PeriodicRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('job', models.CharField(max_length=200)),
-                ('slot', models.DateTimeField(help_text='start of the period this run covers')),
-                ('worker', models.CharField(max_length=100)),
-                ('claimed_at', models.DateTimeField(auto_now_add=True)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('result', models.CharField(blank=True, max_length=200)),
-                ('error', models.CharField(blank=True, max_length=300)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("job", models.CharField(max_length=200)),
+                ("slot", models.DateTimeField(help_text="start of the period this run covers")),
+                ("worker", models.CharField(max_length=100)),
+                ("claimed_at", models.DateTimeField(auto_now_add=True)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("result", models.CharField(blank=True, max_length=200)),
+                ("error", models.CharField(blank=True, max_length=300)),
             ],
             options={
-                'indexes': [models.Index(fields=['claimed_at'], name='periodic_run_claimed')],
-                'constraints': [models.UniqueConstraint(fields=('job', 'slot'), name='periodic_run_once_per_slot')],
+                "indexes": [models.Index(fields=["claimed_at"], name="periodic_run_claimed")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("job", "slot"), name="periodic_run_once_per_slot")
+                ],
             },
         ),
     ]

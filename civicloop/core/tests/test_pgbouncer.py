@@ -25,7 +25,9 @@ from django.db import connection, connections, transaction
 
 from civicloop.network.models import Unit
 
-BOUNCER = shutil.which("pgbouncer") or ("/usr/sbin/pgbouncer" if Path("/usr/sbin/pgbouncer").exists() else None)
+BOUNCER = shutil.which("pgbouncer") or (
+    "/usr/sbin/pgbouncer" if Path("/usr/sbin/pgbouncer").exists() else None
+)
 ENABLED = bool(BOUNCER) and os.environ.get("DATABASE_URL", "").startswith("postgres")
 ALIAS = "bouncer"
 

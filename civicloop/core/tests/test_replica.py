@@ -33,7 +33,9 @@ REPLICA_URL = os.environ.get("CIVICLOOP_TEST_REPLICA_URL", "")
 ENABLED = bool(REPLICA_URL) and os.environ.get("DATABASE_URL", "").startswith("postgres")
 
 pytestmark = [
-    pytest.mark.skipif(not ENABLED, reason="needs PostgreSQL and a streaming standby (CIVICLOOP_TEST_REPLICA_URL)"),
+    pytest.mark.skipif(
+        not ENABLED, reason="needs PostgreSQL and a streaming standby (CIVICLOOP_TEST_REPLICA_URL)"
+    ),
     pytest.mark.django_db(transaction=True, databases=["default", REPLICA]),
 ]
 
