@@ -60,3 +60,26 @@ def test_the_health_page_reports_database_cache_and_no_replica(client: Any) -> N
     body = client.get(reverse("core:health")).json()
     assert body["status"] == "ok" and body["database"] == "ok" and body["cache"] == "ok"
     assert body["replica_lag"] is None
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_dead_letter_page_in_a_browser(personas: Any, desk: Any, monkeypatch: Any) -> None:
+    from civicloop.people import services as people
+    from conftest import PASSWORD
+
+    monkeypatch.setattr("civicloop.notify.services.channels", lambda: [BrokenChannel()])
+    [row] = notify_queue(recipients=[personas.resident], kind="order_update", title="您的点单已受理")
+    for _ in range(MAX_ATTEMPTS):
+        notify_deliver(notification=row)
+    admin = people.user_create(username="ops", password=PASSWORD, full_name="运维")
+    admin.is_superuser = True
+    admin.save()
+    desk.login("ops")
+    desk.go("/ops/outbox/")
+    assert "gateway down" in desk.page.locator("#dead").inner_text()
+    desk.shot("ops-outbox-dead")
+    desk.page.check("input[name=id]")
+    desk.page.click("text=重新发送所选通知")
+    desk.page.wait_for_load_state()
+    assert "已重新排队" in desk.page.content()
