@@ -32,6 +32,9 @@ browsers:
 
 lint: install
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/mypy
+	$(VENV)/bin/vulture
 
 check-migrations: install
 	$(PY) manage.py makemigrations --check --dry-run

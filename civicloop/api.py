@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from django.contrib.auth import authenticate
@@ -11,7 +10,7 @@ from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Schema
+from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
 from ninja.parser import Parser
@@ -19,6 +18,7 @@ from ninja.security import HttpBearer, django_auth
 
 from civicloop.core.crypto import token_digest
 from civicloop.core.exceptions import Conflict
+from civicloop.core.openapi import CivicAPI
 
 
 class TokenAuth(HttpBearer):
@@ -61,7 +61,7 @@ class TextParser(Parser):
         return data
 
 
-api = NinjaAPI(
+api = CivicAPI(
     title="CivicLoop API",
     version="1",
     description="文明实践志愿服务平台 API. Authenticate with `Authorization: Bearer <token>` from POST /api/auth/token.",
@@ -77,7 +77,10 @@ def _message(exc: ValidationError) -> str:
 
 @api.exception_handler(ValidationError)
 def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    return api.create_response(request, {"detail": _message(exc)}, status=400)
+    body: dict[str, Any] = {"detail": _message(exc)}
+    if hasattr(exc, "error_dict"):  # a form's field messages (workflow steps): say which field each is for
+        body["errors"] = {name: [str(m) for e in errs for m in e.messages] for name, errs in exc.error_dict.items()}
+    return api.create_response(request, body, status=400)
 
 
 @api.exception_handler(SchemaError)
@@ -158,33 +161,20 @@ class TokenOut(Schema):
 @api.post("/auth/token", auth=None, response=TokenOut, tags=["auth"])
 def issue_token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
     """Exchange a username (or mobile) and password for a bearer token; the lockout rules apply."""
-    from civicloop.people.models import ApiToken
+    from civicloop.people.services import api_token_issue
 
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
         raise HttpError(401, _("Wrong username or password."))
-    token = secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, token_hash=token_digest(token), name="api")
-    return {"token": token}
+    return {"token": api_token_issue(user=user, request=request)}
 
 
 def _mount() -> None:
-    from importlib import import_module
+    from civicloop.core.registry import civic_apps
 
-    for app in (
-        "network",
-        "people",
-        "records",
-        "notify",
-        "orders",
-        "matching",
-        "activities",
-        "needs",
-        "garden",
-        "brands",
-        "stats",
-    ):
-        api.add_router(f"/{app}", import_module(f"civicloop.{app}.api").router)
+    for app in civic_apps():
+        if app.api_prefix:
+            api.add_router(f"/{app.api_prefix}", app.api_router())
 
 
 _mount()

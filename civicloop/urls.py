@@ -6,6 +6,7 @@ from django.views.i18n import set_language
 
 from civicloop.api import api
 from civicloop.core import views as core_views
+from civicloop.core.registry import civic_apps
 from civicloop.people.forms import LoginForm
 
 admin.site.site_header = "文明实践志愿服务平台 · 后台"
@@ -22,18 +23,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("civicloop.core.urls")),
-    path("network/", include("civicloop.network.urls")),
-    path("people/", include("civicloop.people.urls")),
-    path("audit/", include("civicloop.audit.urls")),
-    path("records/", include("civicloop.records.urls")),
-    path("notify/", include("civicloop.notify.urls")),
-    path("orders/", include("civicloop.orders.urls")),
-    path("matching/", include("civicloop.matching.urls")),
-    path("activities/", include("civicloop.activities.urls")),
-    path("needs/", include("civicloop.needs.urls")),
-    path("garden/", include("civicloop.garden.urls")),
-    path("brands/", include("civicloop.brands.urls")),
-    path("stats/", include("civicloop.stats.urls")),
+    *(path(f"{app.url_prefix}/", include(app.urls_module())) for app in civic_apps() if app.url_prefix),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from civicloop.access import led_teams, path_in_scope
+from civicloop.access import path_in_scope
 
 if TYPE_CHECKING:
     from civicloop.orders.models import Order
-    from civicloop.people.models import Team, User
+    from civicloop.people.models import User
 
 DISPATCHABLE = ("submitted", "open")
 
@@ -22,8 +22,3 @@ def can_view_recommendations(user: User, order: Order) -> bool:
     except ImportError:  # the orders policy is not there: the DESIGN rule, failing closed
         return order.status in DISPATCHABLE and path_in_scope(user, order.unit_path)
     return "dispatch" in allowed_actions(user, order)
-
-
-def can_view_team_fit(user: User, team: Team) -> bool:
-    """A leader sees the hall sorted by fit for a team they lead."""
-    return led_teams(user).filter(pk=team.pk).exists()

@@ -20,12 +20,6 @@ def visible_rounds(user: User) -> QuerySet[NeedsRound]:
     return NeedsRound.objects.filter(access.scope_q(user))
 
 
-def visible_needs(user: User) -> QuerySet[Need]:
-    from civicloop.needs.models import Need
-
-    return Need.objects.filter(access.scope_q(user))
-
-
 def visible_surveys(user: User) -> QuerySet[Survey]:
     from civicloop.needs.models import Survey
 

@@ -23,46 +23,21 @@ if TYPE_CHECKING:
     from civicloop.people.models import Team
 
 S = Order.Status
+# The allowed moves, the state groups (HOLDING, LOAD...) and which predicate guards which step are declared in
+# `civicloop.orders.workflow`; it imports the predicates below, so this module reads it lazily.
 
-# action → (states it may start from, state it leads to); None = not a state change (a record on the timeline).
-TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
-    "publish": (frozenset({S.SUBMITTED}), S.OPEN),
-    "dispatch": (frozenset({S.SUBMITTED, S.OPEN}), S.DISPATCHED),
-    "reroute": (frozenset({S.SUBMITTED}), S.SUBMITTED),
-    "merge": (frozenset({S.SUBMITTED}), S.CANCELLED),
-    "reject": (frozenset({S.SUBMITTED}), S.REJECTED),
-    "withdraw": (frozenset({S.OPEN}), S.SUBMITTED),
-    "claim": (frozenset({S.OPEN}), S.ACCEPTED),
-    "accept": (frozenset({S.DISPATCHED}), S.ACCEPTED),
-    "decline": (frozenset({S.DISPATCHED}), S.SUBMITTED),
-    "release": (frozenset({S.ACCEPTED}), S.OPEN),
-    "check_in": (frozenset({S.ACCEPTED}), S.IN_SERVICE),
-    "report": (frozenset({S.IN_SERVICE}), S.SERVED),
-    "return": (frozenset({S.SERVED}), S.ACCEPTED),
-    "verify": (frozenset({S.SERVED}), S.CLOSED),
-    "cancel": (frozenset({S.SUBMITTED, S.OPEN, S.DISPATCHED, S.ACCEPTED}), S.CANCELLED),
-}
-# Records that do not move the state, and the states in which they may be written.
-RECORDS: dict[str, frozenset[str]] = {
-    "assign": frozenset({S.ACCEPTED, S.IN_SERVICE}),
-    "check_in": frozenset({S.IN_SERVICE}),  # later volunteers checking in once service started
-    "check_out": frozenset({S.IN_SERVICE}),
-    "rate": frozenset({S.SERVED, S.CLOSED}),
-    "whistle": frozenset({S.SUBMITTED, S.OPEN, S.DISPATCHED, S.ACCEPTED, S.IN_SERVICE, S.SERVED}),
-}
-STAFF_ACTIONS = (
-    "publish",
-    "dispatch",
-    "reroute",
-    "merge",
-    "reject",
-    "withdraw",
-    "return",
-    "verify",
-    "whistle",
-)
-HOLDING = frozenset({S.DISPATCHED, S.ACCEPTED, S.IN_SERVICE, S.SERVED, S.CLOSED})
-LOAD = (S.ACCEPTED, S.IN_SERVICE)
+
+def _wf() -> Any:
+    from civicloop.orders import workflow
+
+    return workflow
+
+
+def __getattr__(name: str) -> Any:
+    """`policy.RECORDS` and friends, still read by the services, come from the declaration."""
+    if name in ("TRANSITIONS", "RECORDS", "STAFF_ACTIONS", "HOLDING", "LOAD"):
+        return getattr(_wf(), name)
+    raise AttributeError(name)
 
 
 def team_leader_teams(user: Any) -> QuerySet[Team]:
@@ -113,7 +88,7 @@ def team_serves(team: Team, order: Order) -> bool:
 
 
 def team_load(team: Team) -> int:
-    return Order.objects.filter(team=team, status__in=LOAD).count()
+    return Order.objects.filter(team=team, status__in=_wf().LOAD).count()
 
 
 def team_has_capacity(team: Team) -> bool:
@@ -151,7 +126,7 @@ def visible_orders(user: Any) -> QuerySet[Order]:
     uid = _uid(user)
     if uid is None:
         return Order.objects.none()
-    q = access.scope_q(user) | Q(requester__user_id=uid) | Q(team__leader_id=uid, status__in=HOLDING)
+    q = access.scope_q(user) | Q(requester__user_id=uid) | Q(team__leader_id=uid, status__in=_wf().HOLDING)
     q |= Q(pk__in=Order.objects.filter(assignments__volunteer__user_id=uid).values("pk"))
     liaison = access.liaison_units(user)
     if liaison:
@@ -179,37 +154,41 @@ def can_see_order_details(user: Any, order: Order) -> bool:
         return False
     if is_order_staff(user, order) or is_requester(user, order):
         return True
-    if order.status in HOLDING and is_holding_leader(user, order):
+    if order.status in _wf().HOLDING and is_holding_leader(user, order):
         return True
     return assignment_of(user, order) is not None
 
 
+def may_claim(user: Any, order: Order) -> bool:
+    """The leader of a team that serves the order's unit and platform."""
+    return _uid(user) is not None and any(can_claim_with(user, order, t) for t in team_leader_teams(user))
+
+
+def is_assigned(user: Any, order: Order) -> bool:
+    return assignment_of(user, order) is not None
+
+
+def may_check_in(user: Any, order: Order) -> bool:
+    return is_holding_leader(user, order) or is_assigned(user, order)
+
+
+def is_requester_or_staff(user: Any, order: Order) -> bool:
+    return is_requester(user, order) or is_order_staff(user, order)
+
+
 def may(user: Any, action: str, order: Order, *, team: Team | None = None) -> bool:
-    """May this user take this action on this order, ignoring its state? (state is checked separately)"""
+    """May this user take this step on this order, ignoring its state? (the workflow declares who may)"""
     if _uid(user) is None:
         return False
-    if action in STAFF_ACTIONS:
-        return is_order_staff(user, order)
-    if action == "claim":
-        teams = [team] if team is not None else list(team_leader_teams(user))
-        return any(can_claim_with(user, order, t) for t in teams if t is not None)
-    if action in ("accept", "decline", "release", "assign", "report"):
-        return is_holding_leader(user, order)
-    if action == "check_in":
-        return is_holding_leader(user, order) or assignment_of(user, order) is not None
-    if action == "check_out":
-        return assignment_of(user, order) is not None
-    if action == "rate":
-        return is_requester(user, order)
-    if action == "cancel":
-        return is_requester(user, order) or is_order_staff(user, order)
-    return False
+    if action == "claim" and team is not None:
+        return can_claim_with(user, order, team)
+    step = _wf().ORDER.steps.get(action)
+    return step is not None and bool(step.allowed(user, order))
 
 
 def state_allows(action: str, order: Order) -> bool:
-    if action in TRANSITIONS and order.status in TRANSITIONS[action][0]:
-        return True
-    return action in RECORDS and order.status in RECORDS[action]
+    step = _wf().ORDER.steps.get(action)
+    return step is not None and order.status in step.sources
 
 
 def allowed_actions(user: Any, order: Order) -> set[str]:
@@ -217,8 +196,7 @@ def allowed_actions(user: Any, order: Order) -> set[str]:
     found: set[str] = set()
     if _uid(user) is None:
         return found
-    names = set(TRANSITIONS) | set(RECORDS)
-    for action in names:
+    for action in _wf().ACTIONS:
         if not state_allows(action, order) or not may(user, action, order):
             continue
         if action == "rate" and hasattr_rating(order):

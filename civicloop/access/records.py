@@ -55,11 +55,10 @@ def can_decide_makeup(user: User, claim: MakeupClaim) -> bool:
 
 def shop_items_for(volunteer: Volunteer) -> QuerySet[ShopItem]:
     """Goods a volunteer may redeem: the shops of their home unit and the units above it."""
-    from civicloop.network.models import Unit
     from civicloop.records.models import ShopItem
 
     home = volunteer.home_unit
-    paths = [home.path[:i] for i in range(Unit.steplen, len(home.path) + 1, Unit.steplen)]
+    paths = home.ancestor_paths()
     return ShopItem.objects.filter(unit_path__in=paths, is_active=True)
 
 

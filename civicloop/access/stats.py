@@ -16,7 +16,3 @@ def stats_home_unit(user: Any) -> Unit | None:
 
 def can_view_stats(user: Any, unit: Unit) -> bool:
     return access.in_scope(user, unit)
-
-
-def can_view_big_screen(user: Any, unit: Unit) -> bool:
-    return access.in_scope(user, unit)

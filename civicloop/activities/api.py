@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -13,9 +14,11 @@ from ninja.responses import Status
 from civicloop import access
 from civicloop.access import activities as policy
 from civicloop.activities import services
-from civicloop.activities.models import Activity
+from civicloop.activities.forms import ActivityForm, CancelForm, CloseForm
+from civicloop.activities.models import Activity, Signup
+from civicloop.core.forms import valid_or_400
 from civicloop.core.pagination import LimitOffset
-from civicloop.core.schemas import Id
+from civicloop.core.schemas import DecideIn, ErrorOut, Id, ReasonIn
 
 router = Router(tags=["activities"])
 
@@ -65,7 +68,7 @@ class SignupOut(Schema):
     signed_out_at: dt.datetime | None = None
 
 
-class TokenIn(Schema):
+class QrTokenIn(Schema):
     token: str
 
 
@@ -76,7 +79,7 @@ def list_open(request: HttpRequest):
     return policy.open_activities().select_related("unit").order_by("starts_at", "id")
 
 
-@router.get("/{pk}", response=ActivityDetailOut, auth=None)
+@router.get("/{int:pk}", response=ActivityDetailOut, auth=None)
 def detail(request: HttpRequest, pk: int):
     return get_object_or_404(
         policy.public_activities().select_related("unit").prefetch_related("roles"), pk=pk
@@ -94,7 +97,7 @@ def signup(request: HttpRequest, pk: int, payload: SignupIn):
 
 
 @router.post("/{pk}/sign-in", response=SignupOut)
-def sign_in(request: HttpRequest, pk: int, payload: TokenIn):
+def sign_in(request: HttpRequest, pk: int, payload: QrTokenIn):
     activity = get_object_or_404(Activity, pk=pk)
     volunteer = access.volunteer_of(request.user)
     access.require(request, volunteer is not None, action="activity_scan", obj=activity)
@@ -102,8 +105,250 @@ def sign_in(request: HttpRequest, pk: int, payload: TokenIn):
 
 
 @router.post("/{pk}/sign-out", response=SignupOut)
-def sign_out(request: HttpRequest, pk: int, payload: TokenIn):
+def sign_out(request: HttpRequest, pk: int, payload: QrTokenIn):
     activity = get_object_or_404(Activity, pk=pk)
     volunteer = access.volunteer_of(request.user)
     access.require(request, volunteer is not None, action="activity_scan", obj=activity)
     return services.signup_sign_out(activity=activity, volunteer=volunteer, token=payload.token)
+
+
+# --- organisers: the twins of the staff pages ------------------------------------------------------------------
+
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+class ActivityIn(Schema):
+    """As on the page: `roles` is one role a line, "name quota" (e.g. "讲解员 5")."""
+
+    unit: Id
+    team: Id | None = None
+    category: str
+    title: str
+    description: str = ""
+    place: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    roles: str
+    target_group: str = ""
+    expected_audience: int = 0
+    auto_accept: bool = True
+
+
+class ActivityPatch(Schema):
+    unit: Id | None = None
+    team: Id | None = None
+    category: str | None = None
+    title: str | None = None
+    description: str | None = None
+    place: str | None = None
+    starts_at: dt.datetime | None = None
+    ends_at: dt.datetime | None = None
+    roles: str | None = None
+    target_group: str | None = None
+    expected_audience: int | None = None
+    auto_accept: bool | None = None
+
+
+class PresentIn(Schema):
+    present: bool
+
+
+class CloseIn(Schema):
+    people_served: int
+    summary: str
+
+
+class CloseOut(Schema):
+    id: int
+    status: str
+    credited: int
+
+
+class StaffSignupOut(SignupOut):
+    volunteer_id: int
+    volunteer_name: str
+
+    @staticmethod
+    def resolve_volunteer_name(obj: Signup) -> str:
+        return obj.volunteer.masked_name if hasattr(obj.volunteer, "masked_name") else str(obj.volunteer)
+
+
+def _form_kwargs(user: Any) -> dict[str, Any]:
+    return {
+        "units": policy.creatable_units(user).order_by("path"),
+        "teams": access.visible_teams(user).filter(is_active=True).order_by("name"),
+    }
+
+
+def _managed(request: HttpRequest, pk: int, action: str) -> Activity:
+    activity = get_object_or_404(Activity.objects.select_related("unit", "team"), pk=pk)
+    access.require(request, policy.can_manage_activity(request.user, activity), action=action, obj=activity)
+    return activity
+
+
+def _form_data(payload: dict[str, Any]) -> dict[str, Any]:
+    data = {k: v for k, v in payload.items() if v is not None}
+    for key in ("starts_at", "ends_at"):
+        if isinstance(data.get(key), dt.datetime):
+            data[key] = data[key].isoformat()
+    if data.get("auto_accept") is False:
+        data.pop("auto_accept")  # an unchecked box is an absent field
+    return data
+
+
+def _organiser_ok(user: Any, data: dict[str, Any]) -> None:
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    unit, team = data["unit"], data["team"]
+    if not (access.in_scope(user, unit) or (team is not None and team.leader_id == user.pk)):
+        raise ValidationError({"team": [_("Choose the team you lead as the organiser.")]})
+
+
+@router.get("/managed", response={200: list[ActivityOut], **ERRORS}, summary="我管理的活动 · Activities I manage")
+@paginate(LimitOffset)
+def managed(request: HttpRequest, status: str | None = None) -> Any:
+    qs = policy.visible_activities(request.user).select_related("unit").order_by("-starts_at", "-pk")
+    return qs.filter(status=status) if status else qs
+
+
+@router.post("/", response={201: ActivityDetailOut, **ERRORS}, summary="新建活动 · Create an activity (draft)")
+def create(request: HttpRequest, payload: ActivityIn) -> Any:
+    access.require(request, policy.can_create_activity(request.user), action="activity_create")
+    data = valid_or_400(ActivityForm(_form_data(payload.dict()), **_form_kwargs(request.user)))
+    _organiser_ok(request.user, data)
+    activity = services.activity_create(actor=request.user, **data)
+    return Status(201, activity)
+
+
+@router.patch("/{int:pk}", response={200: ActivityDetailOut, **ERRORS}, summary="修改活动 · Change an activity")
+def update(request: HttpRequest, pk: Id, payload: ActivityPatch) -> Any:
+    activity = _managed(request, pk, "activity_edit")
+    current = {
+        "unit": activity.unit_id,
+        "team": activity.team_id,
+        "category": activity.category,
+        "title": activity.title,
+        "description": activity.description,
+        "place": activity.place,
+        "starts_at": activity.starts_at,
+        "ends_at": activity.ends_at,
+        "roles": ActivityForm.roles_text(activity),
+        "target_group": activity.target_group,
+        "expected_audience": activity.expected_audience,
+        "auto_accept": activity.auto_accept,
+    }
+    merged = {**current, **payload.dict(exclude_unset=True)}
+    data = valid_or_400(ActivityForm(_form_data(merged), **_form_kwargs(request.user)))
+    roles = data.pop("roles")
+    return services.activity_update(activity=activity, actor=request.user, roles=roles, **data)
+
+
+@router.post("/{pk}/publish", response={200: ActivityDetailOut, **ERRORS}, summary="发布活动 · Publish")
+def publish(request: HttpRequest, pk: Id) -> Any:
+    activity = _managed(request, pk, "activity_publish")
+    services.activity_publish(activity=activity, actor=request.user)
+    return activity
+
+
+@router.post("/{pk}/cancel", response={200: ActivityDetailOut, **ERRORS}, summary="取消活动 · Cancel, with a reason")
+def cancel(request: HttpRequest, pk: Id, payload: ReasonIn) -> Any:
+    activity = _managed(request, pk, "activity_cancel")
+    data = valid_or_400(CancelForm(payload.dict()))
+    services.activity_cancel(activity=activity, actor=request.user, reason=data["reason"])
+    return activity
+
+
+@router.get(
+    "/{pk}/signups", response={200: list[StaffSignupOut], **ERRORS}, summary="报名名单 · Sign-ups (organisers)"
+)
+@paginate(LimitOffset)
+def signups(request: HttpRequest, pk: int) -> Any:  # not Id: @paginate hides this module's names from ninja
+    from civicloop.activities import selectors
+
+    activity = _managed(request, pk, "activity_view")
+    return selectors.signups_for(activity)
+
+
+def _signup_for_organiser(request: HttpRequest, pk: int, action: str) -> Signup:
+    signup = get_object_or_404(Signup.objects.select_related("activity__team", "volunteer"), pk=pk)
+    access.require(request, policy.can_decide_signup(request.user, signup), action=action, obj=signup)
+    return signup
+
+
+@router.post(
+    "/signups/{pk}/decide", response={200: SignupOut, **ERRORS}, summary="审核报名 · Approve or decline a sign-up"
+)
+def decide(request: HttpRequest, pk: Id, payload: DecideIn) -> Any:
+    signup = _signup_for_organiser(request, pk, "signup_decide")
+    services.signup_decide(signup=signup, approve=payload.approve, actor=request.user)
+    signup.refresh_from_db()
+    return signup
+
+
+@router.post(
+    "/signups/{pk}/roll-call", response={200: SignupOut, **ERRORS}, summary="点名 · Mark present or absent"
+)
+def roll_call(request: HttpRequest, pk: Id, payload: PresentIn) -> Any:
+    signup = _signup_for_organiser(request, pk, "roll_call")
+    services.signup_roll_call(signup=signup, present=payload.present, actor=request.user)
+    signup.refresh_from_db()
+    return signup
+
+
+@router.post(
+    "/signups/{pk}/withdraw", response={200: SignupOut, **ERRORS}, summary="取消报名 · Withdraw my sign-up"
+)
+def withdraw(request: HttpRequest, pk: Id) -> Any:
+    signup = get_object_or_404(Signup.objects.select_related("activity", "volunteer"), pk=pk)
+    access.require(request, policy.can_withdraw_signup(request.user, signup), action="signup_withdraw", obj=signup)
+    services.signup_withdraw(signup=signup, actor=request.user)
+    signup.refresh_from_db()
+    return signup
+
+
+@router.get("/mine", response={200: list[SignupOut], **ERRORS}, summary="我的报名 · My sign-ups")
+@paginate(LimitOffset)
+def mine(request: HttpRequest) -> Any:
+    return policy.my_signups(request.user).order_by("-pk")
+
+
+@router.post(
+    "/{pk}/close", response={200: CloseOut, **ERRORS}, summary="结束活动并记录时长 · Close and credit hours"
+)
+def close(request: HttpRequest, pk: Id, payload: CloseIn) -> Any:
+    activity = _managed(request, pk, "activity_close")
+    data = valid_or_400(CloseForm(payload.dict()))
+    rows = services.activity_close(
+        activity=activity,
+        actor=request.user,
+        people_served=data["people_served"],
+        summary=data["summary"],
+        photos=[],
+    )
+    activity.refresh_from_db()
+    return {"id": activity.pk, "status": activity.status, "credited": len(rows)}
+
+
+class QrOut(Schema):
+    kind: str
+    token: str
+    url: str
+
+
+@router.get(
+    "/{pk}/qr/{kind}", response={200: QrOut, **ERRORS}, summary="签到二维码 · The current sign-in/out QR code"
+)
+def qr(request: HttpRequest, pk: Id, kind: str) -> Any:
+    """What the organiser's console shows: the code turns every minute; volunteers send its token to sign-in or
+    sign-out."""
+    from django.core.exceptions import ValidationError
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    if kind not in ("in", "out"):
+        raise ValidationError(_("The code is for signing in (in) or out (out)."))
+    activity = _managed(request, pk, "activity_console")
+    token = services.qr_token(activity.pk, kind)
+    url = request.build_absolute_uri(reverse("activities:scan", args=[activity.pk, kind, token]))
+    return {"kind": kind, "token": token, "url": url}

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.choices import FocusGroup, Platform
 from civicloop.core.fields import PathField
+from civicloop.core.models import WorkflowEvent
 from civicloop.core.validators import validate_latitude, validate_longitude
 
 
@@ -47,6 +48,7 @@ class Activity(models.Model):
     )
     expected_audience = models.PositiveIntegerField(_("expected audience"), default=0)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField(default=0)  # moved only by the workflow engine
     auto_accept = models.BooleanField(_("accept sign-ups automatically"), default=True)
     people_served = models.PositiveIntegerField(_("people served"), default=0)
     summary = models.TextField(_("activity summary"), blank=True)
@@ -148,3 +150,12 @@ class ActivityPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.caption or f"photo {self.pk}"
+
+
+class ActivityEvent(WorkflowEvent):
+    """One row per step of a activity's workflow: its timeline."""
+
+    subject = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(WorkflowEvent.Meta):
+        pass

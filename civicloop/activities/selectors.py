@@ -57,3 +57,24 @@ def month_grid(qs: QuerySet[Activity], year: int, month: int) -> list[list[dict[
 
 def signups_for(activity: Activity) -> QuerySet[Signup]:
     return activity.signups.select_related("volunteer__user", "role").order_by("status", "id")
+
+
+def in_subtree(pk: int | None, path: str) -> Activity | None:
+    """The activity with this id under the unit path, for other apps linking to it (e.g. a need met by it)."""
+    return Activity.objects.filter(pk=pk, unit_path__startswith=path).first() if pk else None
+
+
+def approved_for(volunteer: Any) -> QuerySet[Activity]:
+    """Activities the volunteer's sign-up was approved for."""
+    ids = Signup.objects.filter(volunteer=volunteer, status=Signup.Status.APPROVED).values("activity_id")
+    return Activity.objects.filter(pk__in=ids)
+
+
+def attended(volunteer: Any, *, ended_since: dt.datetime) -> QuerySet[Activity]:
+    """Activities the volunteer was approved for that took place (published or finished) since the given time:
+    the ones make-up hours may be declared for."""
+    return approved_for(volunteer).filter(
+        ends_at__lte=timezone.now(),
+        ends_at__gte=ended_since,
+        status__in=[Activity.Status.PUBLISHED, Activity.Status.CLOSED],
+    ).order_by("-starts_at")

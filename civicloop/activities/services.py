@@ -23,10 +23,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicloop.activities.models import Activity, ActivityPhoto, ActivityRole, Signup
+from civicloop.activities.workflow import ACTIVITY
 from civicloop.audit.services import audit_record
 from civicloop.core.choices import FocusGroup, Platform
 from civicloop.core.exceptions import Conflict
-from civicloop.stats.services import track
 
 QR_WINDOW_SECONDS = 60
 SIGN_IN_EARLY = dt.timedelta(minutes=60)
@@ -145,7 +145,7 @@ def activity_create(
         created_by=actor,
     )
     ActivityRole.objects.bulk_create([ActivityRole(activity=activity, name=n, quota=q) for n, q in roles])
-    audit_record(action="activity_create", actor=actor, unit=unit, obj=activity)
+    ACTIVITY.begin(activity, actor=actor, step="create")  # first timeline row and the audit row
     return activity
 
 
@@ -191,18 +191,18 @@ def activity_update(
     return activity
 
 
-def _move(activity: Activity, frm: tuple[str, ...], to: str, **extra: Any) -> None:
-    if not Activity.objects.filter(pk=activity.pk, status__in=frm).update(status=to, **extra):
+def _step(activity: Activity, step: str, actor: Any, *, note: str = "", **changes: Any) -> None:
+    """Run a declared step (activities/workflow.py); the caller checked the actor and the input."""
+    if activity.status not in ACTIVITY.steps[step].sources:
         raise Conflict(_("This activity is no longer in a state that allows this."))
-    activity.refresh_from_db()
+    ACTIVITY.apply(step, activity, actor=actor, cleaned={}, note=note, changes=changes, skip_actor_check=True)
 
 
 @transaction.atomic
 def activity_publish(*, activity: Activity, actor: Any) -> Activity:
     if activity.ends_at <= timezone.now():
         raise ValidationError(_("This activity is already over; change its time before publishing."))
-    _move(activity, (Activity.Status.DRAFT,), Activity.Status.PUBLISHED, published_at=timezone.now())
-    audit_record(action="activity_publish", actor=actor, unit=activity.unit, obj=activity)
+    _step(activity, "publish", actor)
     return activity
 
 
@@ -210,8 +210,7 @@ def activity_publish(*, activity: Activity, actor: Any) -> Activity:
 def activity_cancel(*, activity: Activity, actor: Any, reason: str) -> Activity:
     if not reason.strip():
         raise ValidationError(_("Give a reason for cancelling."))
-    _move(activity, (Activity.Status.DRAFT, Activity.Status.PUBLISHED), Activity.Status.CANCELLED)
-    audit_record(action="activity_cancel", actor=actor, unit=activity.unit, obj=activity, detail=reason)
+    _step(activity, "cancel", actor, note=reason.strip()[:300])
     return activity
 
 
@@ -388,15 +387,7 @@ def activity_close(
         raise ValidationError(_("Write a short summary of the activity."))
     if activity.starts_at > timezone.now():
         raise ValidationError(_("An activity can be closed only after it has started."))
-    with track("activity", activity):
-        _move(
-            activity,
-            (Activity.Status.PUBLISHED,),
-            Activity.Status.CLOSED,
-            closed_at=timezone.now(),
-            people_served=people_served,
-            summary=summary.strip(),
-        )
+    _step(activity, "close", actor, people_served=people_served, summary=summary.strip())
     rows = []
     signups = Signup.objects.filter(
         activity=activity, status=Signup.Status.APPROVED, signed_in_at__isnull=False
@@ -420,11 +411,4 @@ def activity_close(
             )
     for photo in photos or []:
         ActivityPhoto.objects.create(activity=activity, image=photo)
-    audit_record(
-        action="activity_close",
-        actor=actor,
-        unit=activity.unit,
-        obj=activity,
-        detail=f"{len(rows)} volunteers credited",
-    )
     return rows

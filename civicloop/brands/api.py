@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
+from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.pagination import paginate
+from ninja.responses import Status
 
 from civicloop import access
 from civicloop.access import brands as policy
-from civicloop.brands import selectors
+from civicloop.brands import selectors, services
+from civicloop.brands.forms import ProjectForm
+from civicloop.brands.models import BrandProject
+from civicloop.core.forms import valid_or_400
 from civicloop.core.pagination import Pages
+from civicloop.core.schemas import ErrorOut, Id
 
 router = Router(tags=["brands"])
 
@@ -61,3 +67,75 @@ def compliance(request: HttpRequest) -> Any:
         ],
         "gaps": data["gaps"],
     }
+
+
+# --- the twins of the registry's pages --------------------------------------------------------------------
+
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+class ProjectIn(Schema):
+    name: str
+    owner_unit: Id
+    category: str
+    industry: str = ""
+    status: str = "active"
+    description: str = ""
+    teams: list[Id] = []
+
+
+class ProjectPatch(Schema):
+    name: str | None = None
+    category: str | None = None
+    industry: str | None = None
+    status: str | None = None
+    description: str | None = None
+    teams: list[Id] | None = None
+
+
+def _data(values: dict[str, Any]) -> QueryDict:
+    data = QueryDict(mutable=True)
+    for key, value in values.items():
+        if isinstance(value, list):
+            data.setlist(key, [str(v) for v in value])
+        elif value is not None:
+            data[key] = str(value)
+    return data
+
+
+def _brand_form(request: HttpRequest, values: dict[str, Any], *, edit: bool = False) -> ProjectForm:
+    return ProjectForm(
+        _data(values),
+        units=policy.owner_units(request.user),
+        teams=access.visible_teams(request.user).filter(is_active=True),
+        edit=edit,
+        initial={"owner_unit": values.get("owner_unit")},  # a disabled field reads its initial value
+    )
+
+
+@router.post("/projects", response={201: ProjectOut, **ERRORS}, summary="登记品牌项目 · Register a brand project")
+def create_project(request: HttpRequest, payload: ProjectIn) -> Any:
+    access.require(request, access.is_staff(request.user), action="brand_create")
+    d = valid_or_400(_brand_form(request, payload.dict()))
+    access.require(request, policy.can_create_project(request.user, d["owner_unit"]), action="brand_create")
+    return Status(201, services.brand_create(actor=request.user, **d))
+
+
+@router.patch("/projects/{pk}", response={200: ProjectOut, **ERRORS}, summary="修改品牌项目 · Change a project")
+def update_project(request: HttpRequest, pk: Id, payload: ProjectPatch) -> Any:
+    project = get_object_or_404(BrandProject.objects.select_related("owner_unit"), pk=pk)
+    access.require(request, policy.can_edit_project(request.user, project), action="brand_edit", obj=project)
+    current = {
+        "name": project.name,
+        "owner_unit": project.owner_unit_id,
+        "industry": project.industry,
+        "category": project.category,
+        "status": project.status,
+        "description": project.description,
+        "teams": list(project.teams.values_list("pk", flat=True)),
+    }
+    d = valid_or_400(_brand_form(request, {**current, **payload.dict(exclude_unset=True)}, edit=True))
+    d.pop("owner_unit", None)
+    return services.brand_update(
+        project=project, actor=request.user, activities=project.activities.all(), orders=project.orders.all(), **d
+    )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.choices import Platform
 from civicloop.core.fields import PathField
+from civicloop.core.models import WorkflowEvent
 from civicloop.network.models import Unit
 
 
@@ -36,6 +37,7 @@ class BrandProject(models.Model):
         "orders.Order", blank=True, related_name="brand_projects", verbose_name=_("orders")
     )
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.ACTIVE)
+    version = models.PositiveIntegerField(default=0)  # moved only by the workflow engine
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -51,3 +53,12 @@ class BrandProject(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class BrandProjectEvent(WorkflowEvent):
+    """One row per step of a brandproject's workflow: its timeline."""
+
+    subject = models.ForeignKey(BrandProject, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(WorkflowEvent.Meta):
+        pass

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from civicloop.audit.services import audit_record
 from civicloop.brands.models import BrandProject
+from civicloop.brands.workflow import PROJECT, step_between
 from civicloop.core.choices import Platform
 from civicloop.network.models import Unit
 
@@ -85,13 +86,13 @@ def brand_create(
         industry=industry,
         category=category,
         description=(description or "").strip(),
-        status=status,
+        status=status,  # the initial state, chosen on the form
         created_by=actor,
     )
     project.teams.set(teams)
     project.activities.set(activities)
     project.orders.set(orders)
-    audit_record(action="brand_create", actor=actor, unit=owner_unit, obj=project)
+    PROJECT.begin(project, actor=actor, step="create")
     return project
 
 
@@ -120,9 +121,12 @@ def brand_update(
     teams = _in_area(project.owner_unit, teams, _("teams"))
     activities = _in_area(project.owner_unit, activities, _("activities"))
     orders = _in_area(project.owner_unit, orders, _("orders"))
-    project.name, project.category, project.industry, project.status = name, category, industry, status
+    project.name, project.category, project.industry = name, category, industry
     project.description = (description or "").strip()
-    project.save()
+    project.save(update_fields=["name", "category", "industry", "description"])
+    step = step_between(project.status, status)
+    if step is not None:  # the status moves only through the declared step
+        PROJECT.apply(step, project, actor=actor, cleaned={}, skip_actor_check=True)
     project.teams.set(teams)
     project.activities.set(activities)
     project.orders.set(orders)

@@ -14,6 +14,20 @@ class Platform(models.TextChoices):
     HEALTH = "health", _("Health & sport")
     MEDIA = "media", _("Media")
 
+    @property
+    def letter(self) -> str:
+        """The platform's one-character name (讲 教 科 文 卫 媒), the same in every language: tiles, short tags."""
+        return PLATFORM_LETTERS[self.value]
+
+    @property
+    def short_label(self) -> str:
+        """The label without its letter: "讲（理论宣讲）" → "理论宣讲" (the tile shows the letter apart, big)."""
+        text = str(self.label)
+        return text.split("（", 1)[1].rstrip("）") if "（" in text else text
+
+
+PLATFORM_LETTERS = {"lecture": "讲", "education": "教", "science": "科", "culture": "文", "health": "卫", "media": "媒"}
+
 
 class FocusGroup(models.TextChoices):
     EMPTY_NEST_ELDERLY = "empty_nest_elderly", _("Empty-nest elderly")

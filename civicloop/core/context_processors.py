@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from civicloop import access
+from civicloop.core.registry import nav_templates
 
 
 def roles(request: HttpRequest) -> dict[str, Any]:
@@ -14,4 +15,5 @@ def roles(request: HttpRequest) -> dict[str, Any]:
     return {
         "user_roles": SimpleLazyObject(lambda: access.roles(user)) if user.is_authenticated else [],
         "SITE_NAME": settings.CIVICLOOP["SITE_NAME"],
+        "nav_templates": nav_templates(),
     }

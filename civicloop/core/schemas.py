@@ -4,9 +4,37 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from ninja import Field
+from ninja import Field, Schema
 
 # Row ids are 64-bit on SQLite and PostgreSQL; a larger number fails inside the database driver (a 500), so the
 # schema refuses it first (400, translated by the schema error handler in `civicloop.api`).
 MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+class ErrorOut(Schema):
+    """Every error answer: a translated message, and for input errors the messages per field."""
+
+    detail: str
+    errors: dict[str, list[str]] | None = None
+
+
+class StepOut(Schema):
+    """The answer of a workflow step: the object's state after the move."""
+
+    id: int
+    status: str
+    status_label: str
+    version: int
+
+
+class ReasonIn(Schema):
+    """A step that needs a reason (reject, cancel, reverse...)."""
+
+    reason: str
+
+
+class DecideIn(Schema):
+    """Approve (true) or refuse (false)."""
+
+    approve: bool

@@ -1,6 +1,14 @@
-from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from civicloop.core import registry
 
 
-class GardenConfig(AppConfig):
+class GardenConfig(registry.CivicApp):
     name = "civicloop.garden"
     label = "garden"
+    verbose_name = _("Learning garden")
+    url_prefix = "garden"
+    api_prefix = "garden"
+    nav_template = "garden/_nav.html"
+    nav_order = 80
+    demo_order = 50

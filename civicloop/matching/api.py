@@ -10,7 +10,7 @@ from ninja.errors import HttpError
 from civicloop import access
 from civicloop.access.matching import can_view_recommendations
 from civicloop.matching import selectors
-from civicloop.orders.models import Order
+from civicloop.orders.selectors import order_detail
 
 router = Router(tags=["matching"])
 
@@ -44,7 +44,7 @@ class TeamMatchOut(Schema):
 @router.get("/orders/{number}/teams", response=list[TeamMatchOut])
 def order_teams(request: HttpRequest, number: str, limit: int = 10) -> list[dict]:
     """Teams ranked for an order, best first, with the score parts and the explanation shown to dispatchers."""
-    order = Order.objects.select_related("unit").filter(number=number).first()
+    order = order_detail(number)
     if order is None:
         raise HttpError(404, _("This order does not exist."))
     access.require(request, can_view_recommendations(request.user, order), action="matching.view", obj=order)

@@ -41,11 +41,6 @@ def ring_cells(lat: float, lng: float, r_from: int, r_to: int) -> list[int]:
     return cells
 
 
-def ring_km(r: int) -> float:
-    """Distance that ring r is guaranteed to cover in every direction."""
-    return r * DLAT * 111.2
-
-
 def distance_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lng2 - lng1)

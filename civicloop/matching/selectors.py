@@ -17,23 +17,24 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
 
+from civicloop.core.choices import PLATFORM_LETTERS
 from civicloop.matching import geo
 from civicloop.matching.models import AutoDispatch, TeamIndex
+from civicloop.network.models import Unit
+from civicloop.orders.workflow import LOAD
 from civicloop.people.models import Team, TeamMember
 
 if TYPE_CHECKING:
     from civicloop.orders.models import Order
     from civicloop.people.models import Volunteer
 
-STEPLEN = 4
 RINGS = ((0, 1), (2, 3), (4, 6), (7, 12), (13, 25))
 FALLBACK_LIMIT = 200
 SERVED_DIRECT = 300  # up to this many serving teams are read directly; more go through the grid
-OPEN_LOAD = ("accepted", "in_service")
+OPEN_LOAD = LOAD  # the states that count against a team's capacity
 W_DISTANCE, W_CATEGORY, W_CAPACITY, W_AVAILABILITY, W_RATING, W_RESPONSE = 0.30, 0.20, 0.15, 0.10, 0.15, 0.10
 WEIGHTS = {
     "distance": W_DISTANCE,
@@ -48,14 +49,6 @@ RATING_PRIOR, RATING_PRIOR_WEIGHT = 4.0, 3
 DISTANCE_SCALE_KM = 5.0
 RESPONSE_SCALE_MIN = 240.0
 
-PLATFORM_SHORT = {
-    "lecture": pgettext_lazy("platform short", "Talks"),
-    "education": pgettext_lazy("platform short", "Edu"),
-    "science": pgettext_lazy("platform short", "Sci"),
-    "culture": pgettext_lazy("platform short", "Cult"),
-    "health": pgettext_lazy("platform short", "Health"),
-    "media": pgettext_lazy("platform short", "Media"),
-}
 
 
 @dataclass(frozen=True)
@@ -172,11 +165,7 @@ def demand_of(order: Order, *, exclude_team_ids: Iterable[int] = ()) -> Demand:
 
 
 def ancestor_paths(path: str) -> list[str]:
-    return [path[:i] for i in range(STEPLEN, len(path) + 1, STEPLEN)]
-
-
-def _served_team_ids(path: str) -> QuerySet:
-    return Team.served_units.through.objects.filter(unit__path__in=ancestor_paths(path)).values("team_id")
+    return Unit.paths_above(path)
 
 
 # --- candidates ------------------------------------------------------------------------------------------------
@@ -226,17 +215,6 @@ def _by_ids(team_ids: Sequence[int]) -> list[Candidate]:
             [True, *chunk],
         )
     return found
-
-
-def _served_sql(paths: list[str]) -> tuple[str, list[str]]:
-    through = Team.served_units.through._meta.db_table
-    unit = connection.ops.quote_name("network_unit")
-    marks = ", ".join(["%s"] * len(paths))
-    sql = (
-        f"SELECT su.team_id FROM {connection.ops.quote_name(through)} su JOIN {unit} u ON u.id = su.unit_id "
-        f"WHERE u.path IN ({marks})"
-    )
-    return sql, paths
 
 
 def _by_rings(demand: Demand, served: set[int], want: int) -> list[Candidate]:
@@ -307,11 +285,11 @@ def _score(
     available: bool | None = None
     if demand.wanted_mask and c.avail_mask:
         available = bool(demand.wanted_mask & c.avail_mask)
-    rated = bool(c.rating_count) and c.rating_avg is not None
+    avg = c.rating_avg
+    rated = bool(c.rating_count) and avg is not None
     bayes = (
-        (c.rating_avg * c.rating_count + RATING_PRIOR * RATING_PRIOR_WEIGHT)
-        / (c.rating_count + RATING_PRIOR_WEIGHT)
-        if rated
+        (avg * c.rating_count + RATING_PRIOR * RATING_PRIOR_WEIGHT) / (c.rating_count + RATING_PRIOR_WEIGHT)
+        if avg is not None and rated
         else RATING_PRIOR
     )
     parts = {
@@ -331,7 +309,7 @@ def _match(demand: Demand, team: Team, c: Candidate, load: int) -> TeamMatch:
     rating = c.rating_avg if c.rating_count and c.rating_avg is not None else None
     bits = [
         _("%(km).1f km") % {"km": dist} if dist is not None else _("distance unknown"),
-        str(PLATFORM_SHORT.get(demand.category, demand.category)) if fit else _("other platform"),
+        PLATFORM_LETTERS.get(demand.category, demand.category) if fit else _("other platform"),
         _("full (%(n)d open)") % {"n": load} if load >= c.capacity else _("%(n)d open") % {"n": load},
         f"★{rating:.1f}" if rating is not None else _("no ratings yet"),
     ]
@@ -501,7 +479,7 @@ def recommend_volunteers(order: Order, team: Team, *, limit: int = 20) -> list[V
         }
         bits = [
             _("%(km).1f km") % {"km": dist} if dist is not None else _("distance unknown"),
-            str(PLATFORM_SHORT.get(demand.category, demand.category)) if fit else _("other platform"),
+            PLATFORM_LETTERS.get(demand.category, demand.category) if fit else _("other platform"),
         ]
         if skilled:
             bits.append(_("skills match"))
@@ -550,7 +528,7 @@ def order_fit_for_team(team: Team, orders: Sequence[Order]) -> dict[int, OrderFi
         )
         bits = [
             _("%(km).1f km") % {"km": dist} if dist is not None else _("distance unknown"),
-            str(PLATFORM_SHORT.get(order.category, order.category)) if fit else _("other platform"),
+            PLATFORM_LETTERS.get(order.category, order.category) if fit else _("other platform"),
         ]
         if available is not None:
             bits.append(_("free then") if available else _("busy then"))
@@ -562,7 +540,3 @@ def sort_by_fit(team: Team, orders: Sequence[Order]) -> list[tuple[Order, OrderF
     """The hall's "best fit first" ordering for a team: a page of orders, re-ordered in memory."""
     fits = order_fit_for_team(team, orders)
     return sorted(((o, fits[o.pk]) for o in orders), key=lambda p: (-p[1].score, p[0].pk))
-
-
-def auto_dispatch_tried(order: Order) -> list[AutoDispatch]:
-    return list(AutoDispatch.objects.filter(order=order).select_related("team").order_by("created_at"))

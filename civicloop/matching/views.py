@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from civicloop import access
 from civicloop.access.matching import can_view_recommendations
 from civicloop.matching import selectors
-from civicloop.orders.models import Order
+from civicloop.orders.selectors import order_detail
 
 PANEL_LIMIT = 10
 
@@ -18,7 +18,7 @@ PANEL_LIMIT = 10
 @login_required
 @require_GET
 def order_teams(request: HttpRequest, number: str) -> HttpResponse:
-    order = Order.objects.select_related("unit").filter(number=number).first()
+    order = order_detail(number)
     if order is None:
         raise Http404
     access.require(request, can_view_recommendations(request.user, order), action="matching.view", obj=order)

@@ -1,6 +1,14 @@
-from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from civicloop.core import registry
 
 
-class NeedsConfig(AppConfig):
+class NeedsConfig(registry.CivicApp):
     name = "civicloop.needs"
     label = "needs"
+    verbose_name = _("Needs")
+    url_prefix = "needs"
+    api_prefix = "needs"
+    nav_template = "needs/_nav.html"
+    nav_order = 70
+    demo_order = 40

@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 
 from civicloop.core.choices import FocusGroup, Platform
 from civicloop.core.fields import PathField
+from civicloop.core.models import WorkflowEvent
 from civicloop.network.models import Unit
 
 
@@ -34,6 +35,7 @@ class NeedsRound(models.Model):
     target_groups = models.JSONField(_("target groups"), default=list, blank=True)
     scope_note = models.CharField(_("scope"), max_length=200, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    version = models.PositiveIntegerField(default=0)  # moved only by the workflow engine
     drafted_from = models.ForeignKey(
         "self",
         null=True,
@@ -159,6 +161,7 @@ class Survey(models.Model):
     title = models.CharField(_("title"), max_length=120)
     intro = models.TextField(_("introduction"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField(default=0)  # moved only by the workflow engine
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     paper_distributed = models.PositiveIntegerField(_("paper copies handed out"), default=0)
     created_by = models.ForeignKey(
@@ -241,3 +244,21 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"answer #{self.pk}"
+
+
+class NeedsRoundEvent(WorkflowEvent):
+    """One row per step of a needsround's workflow: its timeline."""
+
+    subject = models.ForeignKey(NeedsRound, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(WorkflowEvent.Meta):
+        pass
+
+
+class SurveyEvent(WorkflowEvent):
+    """One row per step of a survey's workflow: its timeline."""
+
+    subject = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(WorkflowEvent.Meta):
+        pass

@@ -205,8 +205,8 @@ def needs_analysis(unit: Unit, start: dt.date, end: dt.date) -> dict[str, Any]:
     return {
         "total": total,
         "by_status": {s: by_status.get(s, 0) for s in Need.Status.values},
-        "by_category": _labelled(cat, dict(Platform.choices), _("Not categorised")),
-        "by_focus_group": _labelled(grp, dict(FocusGroup.choices), _("No focus group")),
+        "by_category": _labelled(cat, {k: str(v) for k, v in Platform.choices}, _("Not categorised")),
+        "by_focus_group": _labelled(grp, {k: str(v) for k, v in FocusGroup.choices}, _("No focus group")),
         "by_unit": by_unit,
         "by_month": by_month,
         "keywords": top_keywords(texts, limit=20),
@@ -269,3 +269,32 @@ def surveys_with_counts(qs: QuerySet[Survey]) -> QuerySet[Survey]:
         )
         .annotate(distributed=F("paper_distributed") + F("online"))
     )
+
+
+def order_in_round(number: str, rnd: NeedsRound) -> Any:
+    """The order a need is linked to, by its number, inside the round's area (ValidationError otherwise)."""
+    if not number:
+        return None
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from civicloop.orders import selectors as orders
+
+    order = orders.in_subtree(number.strip(), rnd.unit_path)
+    if order is None:
+        raise ValidationError(_("No order with this number in the round's area."))
+    return order
+
+
+def activity_in_round(pk: int | None, rnd: NeedsRound) -> Any:
+    if not pk:
+        return None
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from civicloop.activities import selectors as activities
+
+    activity = activities.in_subtree(pk, rnd.unit_path)
+    if activity is None:
+        raise ValidationError(_("No activity with this number in the round's area."))
+    return activity

@@ -15,6 +15,7 @@ from civicloop.audit.services import audit_record
 from civicloop.core.choices import FocusGroup, Platform
 from civicloop.core.exceptions import Conflict
 from civicloop.needs.models import Answer, Need, NeedsRound, Question, Response, Survey
+from civicloop.needs.workflow import ROUND, SURVEY
 from civicloop.network.models import Unit
 from civicloop.stats.services import contribution_of, counters_add_row, counters_follow
 
@@ -76,7 +77,7 @@ def round_open(
         created_by=actor,
         drafted_from=drafted_from,
     )
-    audit_record(action="needs_round_open", actor=actor, unit=unit, obj=rnd)
+    ROUND.begin(rnd, actor=actor, step="open")
     return rnd
 
 
@@ -86,13 +87,9 @@ def round_close(*, round: NeedsRound, actor: Any, today: dt.date | None = None) 
 
     The flip is a conditional update, so two staff closing at once cannot both draft a next round.
     """
-    now = timezone.now()
-    flipped = NeedsRound.objects.filter(pk=round.pk, status=NeedsRound.Status.OPEN).update(
-        status=NeedsRound.Status.CLOSED, closed_at=now, closed_by=actor
-    )
-    if not flipped:
+    if round.status != NeedsRound.Status.OPEN:
         raise Conflict(_("This needs round has already been closed."))
-    round.refresh_from_db()
+    ROUND.apply("close", round, actor=actor, cleaned={}, skip_actor_check=True)
     today = today or timezone.localdate()
     length = max((round.ends_on - round.starts_on).days, 0)
     starts = max(round.ends_on + dt.timedelta(days=1), today)
@@ -126,12 +123,9 @@ def round_close(*, round: NeedsRound, actor: Any, today: dt.date | None = None) 
     Need.objects.bulk_create(carried)
     for need in carried:
         counters_add_row("need", need)
-    audit_record(
-        action="needs_round_close",
-        actor=actor,
-        unit=round.unit,
-        obj=round,
-        detail=f"next={nxt.pk} carried={len(carried)}",
+    ROUND.begin(
+        nxt, actor=actor, step="draft", note=_("Drafted from %(title)s: %(n)d needs carried over")
+        % {"title": round.title, "n": len(carried)}
     )
     return nxt
 
@@ -303,7 +297,7 @@ def survey_create(
         round=round,
         created_by=actor,
     )
-    audit_record(action="survey_create", actor=actor, unit=unit, obj=survey)
+    SURVEY.begin(survey, actor=actor, step="create")
     return survey
 
 
@@ -322,7 +316,7 @@ def _parse_options(kind: str, options: list[str] | str) -> list[str]:
 
 @transaction.atomic
 def question_add(
-    *, survey: Survey, kind: str, text: str, required: bool, options: list[str] | str = (), actor: Any
+    *, survey: Survey, kind: str, text: str, required: bool, options: list[str] | str = "", actor: Any
 ) -> Question:
     if survey.status != Survey.Status.DRAFT:
         raise Conflict(_("Questions can only be changed while the questionnaire is a draft."))
@@ -359,18 +353,15 @@ def survey_publish(*, survey: Survey, actor: Any) -> Survey:
         raise Conflict(_("Only a draft questionnaire can be opened."))
     if not survey.questions.exists():
         raise ValidationError(_("Add at least one question before opening the questionnaire."))
-    Survey.objects.filter(pk=survey.pk).update(status=Survey.Status.OPEN)
-    survey.status = Survey.Status.OPEN
-    audit_record(action="survey_open", actor=actor, unit=survey.unit, obj=survey)
+    SURVEY.apply("open", survey, actor=actor, cleaned={}, skip_actor_check=True)
     return survey
 
 
 @transaction.atomic
 def survey_close(*, survey: Survey, actor: Any) -> Survey:
-    if not Survey.objects.filter(pk=survey.pk, status=Survey.Status.OPEN).update(status=Survey.Status.CLOSED):
+    if survey.status != Survey.Status.OPEN:
         raise Conflict(_("This questionnaire is not open."))
-    survey.status = Survey.Status.CLOSED
-    audit_record(action="survey_close", actor=actor, unit=survey.unit, obj=survey)
+    SURVEY.apply("close", survey, actor=actor, cleaned={}, skip_actor_check=True)
     return survey
 
 

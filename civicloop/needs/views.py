@@ -274,26 +274,8 @@ def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _order_by_number(number: str, rnd: NeedsRound) -> Any:
-    if not number:
-        return None
-    from civicloop.orders.models import Order
-
-    order = Order.objects.filter(number=number.strip(), unit_path__startswith=rnd.unit_path).first()
-    if order is None:
-        raise ValidationError(_("No order with this number in the round's area."))
-    return order
-
-
-def _activity_by_id(pk: int | None, rnd: NeedsRound) -> Any:
-    if not pk:
-        return None
-    from civicloop.activities.models import Activity
-
-    activity = Activity.objects.filter(pk=pk, unit_path__startswith=rnd.unit_path).first()
-    if activity is None:
-        raise ValidationError(_("No activity with this number in the round's area."))
-    return activity
+_order_by_number = selectors.order_in_round
+_activity_by_id = selectors.activity_in_round
 
 
 # --- questionnaires ------------------------------------------------------------------------------------------

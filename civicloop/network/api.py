@@ -149,3 +149,64 @@ def create_child(request: HttpRequest, unit_id: int, payload: UnitIn) -> Status:
         **data,
     )
     return Status(201, _rows_out(request.user, [child])[0])
+
+
+# --- roles in a unit (the twins of the unit page's grant and revoke forms) -------------------------------------
+
+
+class GrantIn(Schema):
+    username: str
+    role: str
+    title: str = ""
+
+
+class MembershipOut(Schema):
+    id: int
+    unit_id: int
+    user_id: int
+    username: str
+    role: str
+    title: str
+
+    @staticmethod
+    def resolve_username(obj: Any) -> str:
+        return obj.user.username
+
+
+def _errors() -> dict[int, Any]:
+    from civicloop.core.schemas import ErrorOut
+
+    return {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+
+@router.post(
+    "/units/{unit_id}/memberships",
+    response={201: MembershipOut, **_errors()},
+    summary="授予角色 · Grant a role in a unit",
+)
+def grant_role(request: HttpRequest, unit_id: int, payload: GrantIn) -> Any:
+    from civicloop.core.forms import valid_or_400
+    from civicloop.network.forms import GrantForm
+
+    unit = get_object_or_404(Unit, pk=unit_id)
+    access.require(request, policy.can_manage_roles(request.user, unit), action="role_grant", obj=unit)
+    d = valid_or_400(GrantForm(payload.dict()))
+    person = selectors.account_by_username(d["username"])
+    if person is None:
+        raise ValidationError({"username": [_("No account has this username.")]})
+    membership = services.membership_grant(user=person, unit=unit, role=d["role"], title=d["title"], actor=request.user)
+    return Status(201, membership)
+
+
+@router.delete(
+    "/memberships/{membership_id}", response={204: None, **_errors()}, summary="撤销角色 · Revoke a role"
+)
+def revoke_role(request: HttpRequest, membership_id: int) -> Any:
+    from civicloop.network.models import Membership
+
+    membership = get_object_or_404(Membership.objects.select_related("unit", "user"), pk=membership_id)
+    access.require(
+        request, policy.can_revoke_membership(request.user, membership), action="role_revoke", obj=membership
+    )
+    services.membership_revoke(membership=membership, actor=request.user)
+    return Status(204, None)

@@ -1,8 +1,13 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from civicloop.core import registry
 
-class NetworkConfig(AppConfig):
+
+class NetworkConfig(registry.CivicApp):
     name = "civicloop.network"
     label = "network"
     verbose_name = _("Practice network")
+    url_prefix = "network"
+    api_prefix = "network"
+    nav_template = "network/_nav.html"
+    nav_order = 10

@@ -56,6 +56,16 @@ class Unit(MP_Node):
     def is_practice(self) -> bool:
         return self.kind == self.Kind.PRACTICE
 
+    @classmethod
+    def paths_above(cls, path: str, *, include_self: bool = True) -> list[str]:
+        """The paths of the units above a unit path, root first (and the path itself unless told not to)."""
+        end = len(path) + (1 if include_self else 0)
+        return [path[:i] for i in range(cls.steplen, end, cls.steplen)]
+
+    def ancestor_paths(self, *, include_self: bool = True) -> list[str]:
+        """This unit's ancestors' paths, root first (and its own unless told not to): one `path__in` lookup."""
+        return self.paths_above(self.path, include_self=include_self)
+
     def subtree_q(self, field: str = "path") -> models.Q:
         """Q for rows whose unit path lies in this unit's subtree (this unit included)."""
         return models.Q(**{f"{field}__startswith": self.path})

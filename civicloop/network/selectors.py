@@ -92,7 +92,7 @@ def unit_children(user: Any, unit: Unit) -> QuerySet[Unit]:
 
 def unit_ancestors(user: Any, unit: Unit) -> QuerySet[Unit]:
     """The units above this one that the user may also open, root first (for the breadcrumb)."""
-    paths = [unit.path[:i] for i in range(Unit.steplen, len(unit.path), Unit.steplen)]
+    paths = unit.ancestor_paths(include_self=False)
     return access.visible_units(user).filter(path__in=paths).order_by("path")
 
 

@@ -1,6 +1,20 @@
-from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from civicloop.core import registry
 
 
-class NotifyConfig(AppConfig):
+class NotifyConfig(registry.CivicApp):
     name = "civicloop.notify"
     label = "notify"
+    verbose_name = _("Notifications")
+    url_prefix = "notify"
+    api_prefix = "notify"
+    nav_template = "notify/_nav.html"
+    nav_order = 40
+
+    def ready(self) -> None:
+        super().ready()
+        from civicloop.core.workflow import register_hooks
+        from civicloop.notify.services import notify_queue
+
+        register_hooks(notify=notify_queue)

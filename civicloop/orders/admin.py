@@ -1,23 +1,25 @@
-"""Admin: read-only views of orders and their history (every change goes through the services)."""
+"""Admin: read-only, scoped views of orders, whistles and deadlines (every change goes through the services:
+the workflow for orders, `unit_deadlines_set` for deadlines)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 
+from civicloop import access
+from civicloop.access import orders as policy
+from civicloop.core.admin import ReadOnlyAdmin, ScopedAdmin
 from civicloop.orders.models import Order, OrderEvent, UnitDeadlines, Whistle
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request: Any) -> bool:
-        return False
+class ReadOnly(ReadOnlyAdmin, ScopedAdmin):
+    pass
 
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
 
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
+def _deadlines_in_scope(user: Any) -> QuerySet[UnitDeadlines]:
+    return UnitDeadlines.objects.filter(unit__in=access.visible_units(user))
 
 
 class EventInline(admin.TabularInline):
@@ -30,6 +32,7 @@ class EventInline(admin.TabularInline):
 
 @admin.register(Order)
 class OrderAdmin(ReadOnly):
+    scope = staticmethod(policy.visible_orders)
     list_display = ("number", "title", "category", "status", "unit", "team", "escalation_level", "created_at")
     list_filter = ("status", "category", "channel")
     search_fields = ("number", "title")
@@ -40,12 +43,14 @@ class OrderAdmin(ReadOnly):
 
 @admin.register(Whistle)
 class WhistleAdmin(ReadOnly):
+    scope = staticmethod(policy.whistles_for)
     list_display = ("order", "reason", "from_unit", "to_unit", "automatic", "answered_at", "created_at")
     list_select_related = ("order", "from_unit", "to_unit")
 
 
 @admin.register(UnitDeadlines)
-class UnitDeadlinesAdmin(admin.ModelAdmin):
+class UnitDeadlinesAdmin(ReadOnly):
+    scope = staticmethod(_deadlines_in_scope)
     list_display = (
         "unit",
         "review_hours",

@@ -22,7 +22,7 @@ from civicloop import access
 from civicloop.access import orders as policy
 from civicloop.core.choices import Platform
 from civicloop.core.pagination import Pages
-from civicloop.core.schemas import MAX_ID, Id
+from civicloop.core.schemas import MAX_ID, Id, ReasonIn
 from civicloop.network.models import Unit
 from civicloop.orders import selectors, services
 from civicloop.orders.models import Order, Whistle
@@ -378,10 +378,6 @@ def order_detail(request: HttpRequest, number: str) -> Any:
 
 class NoteIn(Schema):
     note: str = ""
-
-
-class ReasonIn(Schema):
-    reason: str
 
 
 class OptionalReasonIn(Schema):

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 def dispatch_teams(order: Order) -> QuerySet[Team]:
     """Active teams that serve the order's unit (or an ancestor of it) and its platform."""
-    paths = [order.unit_path[:i] for i in range(Unit.steplen, len(order.unit_path) + 1, Unit.steplen)]
+    paths = Unit.paths_above(order.unit_path)
     candidates = Team.objects.filter(is_active=True, served_units__path__in=paths).distinct()[:500]
     fits = [t.pk for t in candidates if order.category in (t.categories or [])]
     return Team.objects.filter(pk__in=fits).order_by("name")

@@ -12,6 +12,7 @@ from django.utils import timezone
 from civicloop import access
 from civicloop.access import orders as policy
 from civicloop.orders.models import Order, OrderEvent, Whistle
+from civicloop.orders.workflow import DEADLINES, LIVE_STATES, TEAM_TASKS, VOLUNTEER_TASKS
 
 S = Order.Status
 LIST_RELATED = ("unit", "requester", "team", "escalated_to")
@@ -58,21 +59,17 @@ def staff_queue(
 
 
 def overdue_q(now: dt.datetime) -> Q:
-    return (
-        Q(status=S.SUBMITTED, review_due__lt=now)
-        | Q(status__in=(S.OPEN, S.DISPATCHED), claim_due__lt=now)
-        | Q(status__in=(S.ACCEPTED, S.IN_SERVICE), complete_due__lt=now)
-    )
+    q = Q(pk__in=[])
+    for field, states in DEADLINES.items():
+        q |= Q(status__in=states, **{f"{field}__lt": now})
+    return q
 
 
 def current_due(order: Order) -> dt.datetime | None:
     """The deadline that applies to the order in its current state."""
-    if order.status == S.SUBMITTED:
-        return order.review_due
-    if order.status in (S.OPEN, S.DISPATCHED):
-        return order.claim_due
-    if order.status in (S.ACCEPTED, S.IN_SERVICE):
-        return order.complete_due
+    for field, states in DEADLINES.items():
+        if order.status in states:
+            return getattr(order, field)
     return None
 
 
@@ -105,14 +102,14 @@ def resident_orders(resident: Any) -> QuerySet[Order]:
 
 def team_tasks(team: Any) -> QuerySet[Order]:
     return _list(
-        Order.objects.filter(team=team, status__in=(S.DISPATCHED, S.ACCEPTED, S.IN_SERVICE, S.SERVED))
+        Order.objects.filter(team=team, status__in=TEAM_TASKS)
     ).order_by("complete_due", "-created_at")
 
 
 def volunteer_tasks(volunteer: Any) -> QuerySet[Order]:
     return _list(
         Order.objects.filter(
-            assignments__volunteer=volunteer, status__in=(S.ACCEPTED, S.IN_SERVICE, S.SERVED)
+            assignments__volunteer=volunteer, status__in=VOLUNTEER_TASKS
         )
     ).order_by("wanted_from", "-created_at")
 
@@ -138,8 +135,7 @@ def similar_open_orders(
     """Open orders of the same platform from the same resident or unit whose title shares words with this one."""
     from civicloop.people.models import Resident
 
-    live = (S.SUBMITTED, S.OPEN, S.DISPATCHED, S.ACCEPTED, S.IN_SERVICE)
-    qs = Order.objects.filter(status__in=live, category=category)
+    qs = Order.objects.filter(status__in=LIVE_STATES, category=category)
     if isinstance(resident_or_unit, Resident):
         qs = qs.filter(Q(requester=resident_or_unit) | Q(unit_id=resident_or_unit.unit_id))
     else:
@@ -182,3 +178,8 @@ def visible_order_list(
     if category:
         qs = qs.filter(category=category)
     return _list(qs).order_by("-created_at")
+
+
+def in_subtree(number: str, path: str) -> Order | None:
+    """The order with this number under the unit path, for other apps linking to it (e.g. a need met by it)."""
+    return Order.objects.filter(number=number.strip(), unit_path__startswith=path).first() if number else None

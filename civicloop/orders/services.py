@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 
 from civicloop import access
 from civicloop.access import orders as policy
-from civicloop.audit.services import audit_record
 from civicloop.core.choices import FocusGroup, Platform
 from civicloop.core.exceptions import Conflict
 from civicloop.network.models import Membership, Unit
@@ -40,6 +39,7 @@ from civicloop.orders.models import (
     UnitDeadlines,
     Whistle,
 )
+from civicloop.orders.workflow import DEADLINES, ORDER
 from civicloop.people.models import Team
 from civicloop.stats.services import contribution_of, counters_add_row, counters_follow
 
@@ -79,7 +79,7 @@ def _text(value: Any, label: str, *, required: bool = True, max_length: int = MA
 
 def deadlines_for(unit: Unit) -> dict[str, Any]:
     """Deadline hours of the unit, else of its nearest ancestor that has its own, else the defaults."""
-    paths = [unit.path[:i] for i in range(unit.steplen, len(unit.path) + 1, unit.steplen)]
+    paths = unit.ancestor_paths()
     row = (
         UnitDeadlines.objects.filter(unit__path__in=paths)
         .select_related("unit")
@@ -139,23 +139,10 @@ def _event(
     automatic: bool = False,
     unit: Unit | None = None,
 ) -> OrderEvent:
-    audit_record(
-        action=f"orders.{action}",
-        actor=actor if getattr(actor, "pk", None) else None,
-        unit=unit or order.unit,
-        obj=order,
-        detail=f"{order.number} {from_status}→{to_status}",
-    )
-    return OrderEvent.objects.create(
-        order=order,
-        from_status=from_status,
-        to_status=to_status,
-        action=action,
-        actor=actor if getattr(actor, "pk", None) else None,
-        unit=unit or order.unit,
-        note=note,
-        automatic=automatic,
-    )
+    """A timeline entry outside a state change: the first one ("submit") or a declared record step."""
+    if action == "submit":
+        return ORDER.begin(order, actor=actor, step="submit", note=note)
+    return _record(order, action=action, actor=actor, note=note, automatic=automatic, unit=unit)
 
 
 def _move(
@@ -168,51 +155,25 @@ def _move(
     changes: dict[str, Any] | None = None,
     taken_message: str | None = None,
 ) -> OrderEvent:
-    """The one place that writes `status`: allowed-moves check, conditional update, one event."""
-    sources, target = policy.TRANSITIONS[action]
-    if order.status not in sources:
+    """Run the declared step (orders/workflow.py): state check, conditional update on (status, version), one
+    event, audit row and counters. The caller has checked the actor and the input already."""
+    step = ORDER.steps[action]
+    if order.status not in step.moves_from():
         raise _state_conflict(order)
-    changes = dict(changes or {})
-    from_status = order.status
-    counted = contribution_of("order", order)
-    now = timezone.now()
-    if target == S.CLOSED:
-        changes["closed_at"] = now
-    updated = Order.objects.filter(pk=order.pk, status=from_status, version=order.version).update(
-        status=target, version=F("version") + 1, updated_at=now, **changes
+    return ORDER.apply(
+        action, order, actor=actor, cleaned={}, note=note, automatic=automatic, changes=changes,
+        skip_actor_check=True,
     )
-    if updated != 1:
-        raise Conflict(taken_message or _("Someone else changed this order just now. Reload and try again."))
-    for field, value in changes.items():
-        setattr(order, field, value)
-    order.status = target
-    order.version += 1
-    order.updated_at = now
-    event = _event(
-        order,
-        action=action,
-        actor=actor,
-        from_status=from_status,
-        to_status=target,
-        note=note,
-        automatic=automatic,
-    )
-    counters_follow("order", order, counted)
-    return event
 
 
-def _record(order: Order, *, action: str, actor: Any, note: str = "", automatic: bool = False) -> OrderEvent:
-    """A timeline entry that does not move the state."""
-    if action in policy.RECORDS and order.status not in policy.RECORDS[action]:
+def _record(
+    order: Order, *, action: str, actor: Any, note: str = "", automatic: bool = False, unit: Unit | None = None
+) -> OrderEvent:
+    """A timeline entry that does not move the state (a declared step, in a state where it only records)."""
+    if order.status not in ORDER.steps[action].records_from():
         raise _state_conflict(order)
-    return _event(
-        order,
-        action=action,
-        actor=actor,
-        from_status=order.status,
-        to_status=order.status,
-        note=note,
-        automatic=automatic,
+    return ORDER.apply(
+        action, order, actor=actor, cleaned={}, note=note, automatic=automatic, unit=unit, skip_actor_check=True
     )
 
 
@@ -380,7 +341,7 @@ def order_publish(*, actor: Any, order: Order) -> Order:
     )
     from civicloop.people.models import User
 
-    paths = [order.unit_path[:i] for i in range(Unit.steplen, len(order.unit_path) + 1, Unit.steplen)]
+    paths = Unit.paths_above(order.unit_path)
     teams = (
         Team.objects.filter(is_active=True, leader__isnull=False, served_units__path__in=paths)
         .distinct()
@@ -992,9 +953,9 @@ def whistle_answer(*, actor: Any, whistle: Whistle, answer: str) -> Whistle:
 # --- periodic jobs (idempotent) ------------------------------------------------------------------------------
 
 OVERDUE = (
-    (Whistle.Reason.REVIEW, "review_due", (S.SUBMITTED,)),
-    (Whistle.Reason.CLAIM, "claim_due", (S.OPEN, S.DISPATCHED)),
-    (Whistle.Reason.COMPLETE, "complete_due", (S.ACCEPTED, S.IN_SERVICE)),
+    (Whistle.Reason.REVIEW, "review_due", DEADLINES["review_due"]),
+    (Whistle.Reason.CLAIM, "claim_due", DEADLINES["claim_due"]),
+    (Whistle.Reason.COMPLETE, "complete_due", DEADLINES["complete_due"]),
 )
 
 
@@ -1090,3 +1051,54 @@ def orders_auto_rate(limit: int = 500) -> int:
         except IntegrityError:
             continue
     return done
+
+
+# --- a unit's deadlines and auto-dispatch (DESIGN §2; the page comes with the network pages) -----------------
+
+MAX_DEADLINE_HOURS = 24 * 365
+
+
+@transaction.atomic
+def unit_deadlines_set(
+    *,
+    actor: Any,
+    unit: Unit,
+    review_hours: int,
+    claim_hours: int,
+    complete_hours: int,
+    auto_dispatch: bool = False,
+    auto_dispatch_hours: int = 24,
+) -> UnitDeadlines:
+    """Set a unit's own order deadlines (its subtree inherits them) and whether open orders are dispatched
+    automatically after `auto_dispatch_hours` unclaimed. Staff of the unit or above only; audited."""
+    from civicloop.audit.services import audit_record
+
+    if not access.in_scope(actor, unit):
+        raise _denied()
+    hours: dict[str, int] = {}
+    for name, value in (
+        ("review_hours", review_hours),
+        ("claim_hours", claim_hours),
+        ("complete_hours", complete_hours),
+        ("auto_dispatch_hours", auto_dispatch_hours),
+    ):
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise ValidationError({name: [_("Enter a whole number of hours.")]}) from None
+        if not 1 <= number <= MAX_DEADLINE_HOURS:
+            raise ValidationError(
+                {name: [_("Hours must be between 1 and %(n)d.") % {"n": MAX_DEADLINE_HOURS}]}
+            )
+        hours[name] = number
+    row, _created = UnitDeadlines.objects.update_or_create(
+        unit=unit, defaults={**hours, "auto_dispatch": bool(auto_dispatch)}
+    )
+    audit_record(
+        action="orders.deadlines_set",
+        actor=actor,
+        unit=unit,
+        obj=row,
+        detail=" ".join(f"{k}={v}" for k, v in hours.items()) + f" auto={bool(auto_dispatch)}",
+    )
+    return row

@@ -21,10 +21,3 @@ def auto_rate() -> int:
     from civicloop.orders.services import orders_auto_rate
 
     return orders_auto_rate()
-
-
-@task()
-def auto_dispatch() -> int:
-    from civicloop.orders.services import orders_auto_dispatch
-
-    return orders_auto_dispatch()

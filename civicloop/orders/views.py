@@ -32,32 +32,15 @@ from civicloop.matching.selectors import sort_by_fit
 from civicloop.orders import forms as f
 from civicloop.orders import page_selectors, selectors, services
 from civicloop.orders.models import Order, OrderAssignment, OrderPhoto, Whistle
+from civicloop.orders.workflow import QUEUE_TABS, STATUS_BADGES
 from civicloop.people import services as people_services
 
 PAGE_SIZE = 20
-PLATFORM_CHARS = {
-    "lecture": "讲",
-    "education": "教",
-    "science": "科",
-    "culture": "文",
-    "health": "卫",
-    "media": "媒",
-}
-STATUS_BADGES = {
-    "submitted": "badge-blue",
-    "open": "badge-gold",
-    "dispatched": "badge-gold",
-    "accepted": "badge-blue",
-    "in_service": "badge-blue",
-    "served": "badge-gold",
-    "closed": "badge-green",
-    "rejected": "badge-red",
-    "cancelled": "",
-}
+PLATFORM_CHARS = {p.value: p.letter for p in Platform}  # the letter lives on the Platform choice
 
 
 def _short(label: Any) -> str:
-    """ "讲（理论宣讲）" → "理论宣讲": the tile shows the character apart, big."""
+    """ "讲（理论宣讲）" → "理论宣讲": the tile shows the character apart, big (see Platform.short_label)."""
     text = str(label)
     return text.split("（", 1)[1].rstrip("）") if "（" in text else text
 
@@ -220,17 +203,6 @@ def order_enter(request: HttpRequest) -> HttpResponse:
     return render(request, "orders/enter.html", {"form": form, "q": q}, status=400 if form.errors else 200)
 
 
-QUEUE_TABS = [
-    "submitted",
-    "open",
-    "dispatched",
-    "accepted",
-    "in_service",
-    "served",
-    "closed",
-    "rejected",
-    "cancelled",
-]
 
 
 @login_required
@@ -327,10 +299,10 @@ def whistle_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def whistle_answer(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    access.require(request, access.is_staff(user) or access.is_liaison(user), action="whistle_answer")
+    access.require(request, access.is_staff(user) or access.is_liaison(user), action="orders.whistle_answer")
     whistle = selectors.whistle_queue(user).filter(pk=pk).first()
     if whistle is None:
-        raise access.deny(request, action="whistle_answer", obj=Whistle(pk=pk))
+        raise access.deny(request, action="orders.whistle_answer", obj=Whistle(pk=pk))
     form = f.AnswerForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Write an answer."))
@@ -674,10 +646,10 @@ def order_action(request: HttpRequest, number: str, action: str) -> HttpResponse
     if action == "claim":
         # The hall shows orders a leader cannot open yet; the claim service decides, by team and unit.
         teams = page_selectors.leader_teams(request.user)
-        access.require(request, bool(teams), action="order_claim", obj=order)
+        access.require(request, bool(teams), action="orders.claim", obj=order)
     else:
         access.require(
-            request, order_access.can_view_order(request.user, order), action=f"order_{action}", obj=order
+            request, order_access.can_view_order(request.user, order), action=f"orders.{action}", obj=order
         )
     default_next = reverse("orders:detail", args=[order.number])
     if action == "claim":
@@ -699,7 +671,7 @@ def order_action(request: HttpRequest, number: str, action: str) -> HttpResponse
                     request, "orders/_claim_result.html", {"order": order, "ok": False, "text": error}
                 )
             if isinstance(exc, PermissionDenied):
-                raise access.deny(request, action=f"order_{action}", obj=order, message=error) from exc
+                raise access.deny(request, action=f"orders.{action}", obj=order, message=error) from exc
             messages.error(request, error)
             return redirect(_safe_next(request, default_next))
     if error:

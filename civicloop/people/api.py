@@ -6,6 +6,7 @@ Same rules and messages as the pages: every endpoint asks the access package; li
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -235,3 +236,169 @@ def teams(request: HttpRequest, q: str = "", page: int = 1) -> dict:
         for t in page_obj
     ]
     return _page(page_obj, items)
+
+
+# --- the twins of the registration and "my data" pages --------------------------------------------------------
+# Registration validates with the pages' own forms (same messages); lists and choices as JSON arrays.
+
+
+def _errors() -> dict[int, Any]:
+    from civicloop.core.schemas import ErrorOut
+
+    return {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+def _form_data(payload: dict[str, Any]) -> Any:
+    from django.http import QueryDict
+
+    data = QueryDict(mutable=True)
+    for key, value in payload.items():
+        if value is None or value is False:
+            continue  # an unchecked box, an empty optional field
+        if isinstance(value, list):
+            data.setlist(key, [str(v) for v in value])
+        else:
+            data[key] = value.isoformat() if isinstance(value, dt.date) else str(value)
+    return data
+
+
+class ResidentRegisterIn(Schema):
+    username: str
+    password: str
+    name: str
+    phone: str
+    unit: int
+    address: str = ""
+    birth_date: dt.date | None = None
+    focus_groups: list[str] = []
+    consent: bool = False
+    guardian_name: str = ""
+    guardian_phone: str = ""
+    guardian_consent: bool = False
+
+
+class VolunteerFieldsIn(Schema):
+    unit: int
+    types: list[str] = []
+    categories: list[str] = []
+    skills: str = ""
+    id_number: str = ""
+    availability: list[str] = []
+    consent: bool = False
+
+
+class VolunteerRegisterIn(VolunteerFieldsIn):
+    username: str
+    password: str
+    name: str
+    phone: str
+
+
+class NewVolunteerOut(Schema):
+    id: int
+    number: str
+    home_unit_id: int
+
+
+class EraseIn(Schema):
+    confirm: bool = False
+
+
+class UnmaskOut(Schema):
+    id: int
+    id_number: str
+
+
+@router.post(
+    "/register/resident",
+    auth=None,
+    response={201: ResidentOut, **_errors()},
+    summary="群众注册 · Register as a resident",
+)
+def register_resident(request: HttpRequest, payload: ResidentRegisterIn) -> Any:
+    """A new account with its resident profile; then POST /api/auth/token to sign in."""
+    from ninja.responses import Status
+
+    from civicloop.core.forms import valid_or_400
+    from civicloop.people.forms import ResidentRegisterForm
+
+    d = valid_or_400(ResidentRegisterForm(_form_data(payload.dict()), units=selectors.registration_units()))
+    resident = services.resident_register(**d)
+    return Status(201, _resident_out(resident))
+
+
+@router.post(
+    "/register/volunteer",
+    auth=None,
+    response={201: NewVolunteerOut, **_errors()},
+    summary="志愿者注册 · Register as a volunteer (new account)",
+)
+def register_volunteer(request: HttpRequest, payload: VolunteerRegisterIn) -> Any:
+    from ninja.responses import Status
+
+    from civicloop.core.forms import valid_or_400
+    from civicloop.people.forms import VolunteerRegisterForm
+
+    d = valid_or_400(VolunteerRegisterForm(_form_data(payload.dict()), units=selectors.registration_units()))
+    d["home_unit"] = d.pop("unit")
+    return Status(201, services.volunteer_register(user=None, **d))
+
+
+@router.post(
+    "/me/volunteer",
+    response={201: NewVolunteerOut, **_errors()},
+    summary="成为志愿者 · Become a volunteer with this account",
+)
+def become_volunteer(request: HttpRequest, payload: VolunteerFieldsIn) -> Any:
+    from ninja.responses import Status
+
+    from civicloop.core.exceptions import Conflict
+    from civicloop.core.forms import valid_or_400
+    from civicloop.people.forms import BecomeVolunteerForm
+
+    if access.volunteer_of(request.user) is not None:
+        raise Conflict(_("You are already registered as a volunteer."))
+    d = valid_or_400(BecomeVolunteerForm(_form_data(payload.dict()), units=selectors.registration_units()))
+    d["home_unit"] = d.pop("unit")
+    return Status(201, services.volunteer_register(user=request.user, **d))
+
+
+def _own_resident(request: HttpRequest, action: str) -> Resident:
+    resident = access.resident_of(request.user)
+    access.require(request, resident is not None, action=action)
+    return resident  # type: ignore[return-value]
+
+
+@router.get("/me/export", response={200: dict, **_errors()}, summary="导出我的数据 · Export my personal data")
+def export_my_data(request: HttpRequest) -> Any:
+    resident = _own_resident(request, "resident_export")
+    return services.resident_export(resident=resident, actor=request.user, request=request)
+
+
+@router.post("/me/erase", response={204: None, **_errors()}, summary="删除我的数据 · Erase my personal data")
+def erase_my_data(request: HttpRequest, payload: EraseIn) -> Any:
+    from ninja.responses import Status
+
+    from civicloop.core.forms import valid_or_400
+    from civicloop.people.forms import EraseForm
+
+    resident = _own_resident(request, "resident_erase")
+    valid_or_400(EraseForm(_form_data(payload.dict())))
+    services.resident_erase(resident=resident, actor=request.user)
+    return Status(204, None)
+
+
+@router.post(
+    "/residents/{resident_id}/unmask",
+    response={200: UnmaskOut, **_errors()},
+    summary="查看完整身份证号 · Reveal a resident's ID number (audited)",
+)
+def unmask_resident(request: HttpRequest, resident_id: int) -> Any:
+    resident = Resident.objects.filter(pk=resident_id, erased_at__isnull=True).first() if 0 < resident_id < 2**63 else None
+    if resident is None:
+        from django.http import Http404
+
+        raise Http404
+    access.require(request, access.can_unmask_resident(request.user, resident), action="unmask_id", obj=resident)
+    id_number = services.resident_unmask_id(resident=resident, actor=request.user, request=request)
+    return {"id": resident.pk, "id_number": id_number}

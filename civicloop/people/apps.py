@@ -1,11 +1,17 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from civicloop.core import registry
 
-class PeopleConfig(AppConfig):
+
+class PeopleConfig(registry.CivicApp):
     name = "civicloop.people"
     label = "people"
     verbose_name = _("People")
+    url_prefix = "people"
+    api_prefix = "people"
+    nav_template = "people/_nav.html"
+    nav_order = 20
 
     def ready(self) -> None:
+        super().ready()
         from civicloop.audit import receivers  # noqa: F401  (login audit hooks)

@@ -77,14 +77,14 @@ def paginate(queryset: QuerySet, page: str | int | None, per_page: int = PAGE_SI
 
 def stations_grouped(units: QuerySet[Unit]) -> list[tuple[str, list[tuple[int, str]]]]:
     """Stations (and points) grouped under the institute above them, for a <select> with optgroups."""
-    units = list(units.order_by("path"))
+    rows = list(units.order_by("path"))
     step = Unit.steplen
-    institute_paths = {u.path[: step * 2] for u in units if len(u.path) >= step * 2}
+    institute_paths = {u.path[: step * 2] for u in rows if len(u.path) >= step * 2}
     names = dict(
         Unit.objects.filter(path__in=institute_paths, level=Unit.Level.INSTITUTE).values_list("path", "name")
     )
     groups: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for unit in units:
+    for unit in rows:
         groups[names.get(unit.path[: step * 2], "")].append((unit.pk, unit.name))
     return list(groups.items())
 

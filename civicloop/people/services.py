@@ -275,7 +275,7 @@ def resident_export(*, resident: Resident, actor: User, request: HttpRequest | N
         "mobile": resident.phone,
         "id_number": resident.id_number,
         "address": resident.address,
-        "birth_date": resident.birth_date.isoformat() if resident.birth_date else None,
+        "birth_date": str(resident.birth_date) if resident.birth_date else None,
         "focus_groups": list(resident.focus_groups or []),
         "station": resident.unit.name,
         "guardian_name": resident.guardian_name,
@@ -348,7 +348,7 @@ def volunteer_register(
     ids = _id_fields(id_number)
     if ids["id_hash"] and Volunteer.objects.filter(id_hash=ids["id_hash"]).exists():
         raise ValidationError(_("A volunteer with this ID number is already registered."))
-    prefix = settings.CIVICLOOP["DISTRICT_PREFIX"]
+    prefix = str(settings.CIVICLOOP["DISTRICT_PREFIX"])
     for _attempt in range(3):  # two registrations may race for the same next number
         try:
             with transaction.atomic():
@@ -414,3 +414,21 @@ def team_create(
 def team_add_member(*, team: Team, volunteer: Volunteer) -> TeamMember:
     member, _created = TeamMember.objects.get_or_create(team=team, volunteer=volunteer)
     return member
+
+
+# --- API tokens ------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def api_token_issue(*, user: User, request: HttpRequest | None = None, name: str = "api") -> str:
+    """A new bearer token for an authenticated user: only its digest is stored; the issue is audited (never the
+    token itself). Returns the token, shown to the caller once."""
+    import secrets
+
+    from civicloop.core.crypto import token_digest
+    from civicloop.people.models import ApiToken
+
+    token = secrets.token_urlsafe(32)
+    ApiToken.objects.create(user=user, token_hash=token_digest(token), name=name[:50])
+    audit_record(action="people.token_issue", actor=user, request=request, obj=user, detail=name[:50])
+    return token

@@ -1,8 +1,14 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from civicloop.core import registry
 
-class RecordsConfig(AppConfig):
+
+class RecordsConfig(registry.CivicApp):
     name = "civicloop.records"
     label = "records"
     verbose_name = _("Service records")
+    url_prefix = "records"
+    api_prefix = "records"
+    nav_template = "records/_nav.html"
+    nav_order = 60
+    demo_order = 30

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.choices import Platform
 from civicloop.core.fields import PathField
+from civicloop.core.models import WorkflowEvent
 
 
 class ServiceRecord(models.Model):
@@ -77,6 +78,7 @@ class MakeupClaim(models.Model):
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=2)
     note = models.CharField(_("what you did"), max_length=200)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    version = models.PositiveIntegerField(default=0)  # moved only by the workflow engine
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -198,6 +200,7 @@ class Redemption(models.Model):
     quantity = models.PositiveIntegerField(_("quantity"), default=1)
     points = models.PositiveIntegerField(_("points"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    version = models.PositiveIntegerField(default=0)  # moved only by the workflow engine
     handed_out_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -209,3 +212,21 @@ class Redemption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} x{self.quantity} by {self.volunteer_id}"
+
+
+class MakeupClaimEvent(WorkflowEvent):
+    """One row per step of a makeupclaim's workflow: its timeline."""
+
+    subject = models.ForeignKey(MakeupClaim, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(WorkflowEvent.Meta):
+        pass
+
+
+class RedemptionEvent(WorkflowEvent):
+    """One row per step of a redemption's workflow: its timeline."""
+
+    subject = models.ForeignKey(Redemption, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(WorkflowEvent.Meta):
+        pass

@@ -22,7 +22,8 @@ def hours_value(raw: Any) -> Decimal:
 
 
 def star_thresholds() -> tuple[int, ...]:
-    return tuple(settings.CIVICLOOP.get("STAR_THRESHOLDS", DEFAULT_STAR_THRESHOLDS))
+    values: Any = settings.CIVICLOOP.get("STAR_THRESHOLDS", DEFAULT_STAR_THRESHOLDS)
+    return tuple(int(v) for v in values)
 
 
 def stars_for(hours: Decimal | float | int | None) -> int:
@@ -109,14 +110,15 @@ def points_entries(volunteer: Any) -> QuerySet[PointsEntry]:
 
 def ranking(records: QuerySet[ServiceRecord], limit: int = 50) -> list[dict[str, Any]]:
     """Volunteers by hours over the given (already scoped) records, with names and stars."""
-    rows = list(
-        records.values(
+    rows: list[dict[str, Any]] = [
+        dict(r)
+        for r in records.values(
             "volunteer_id", "volunteer__number", "volunteer__user__full_name", "volunteer__user__username"
         )
         .annotate(hours=Sum("hours"), n=Count("id"))
         .filter(hours__gt=Decimal("0.005"))
         .order_by("-hours", "volunteer_id")[:limit]
-    )
+    ]
     totals = totals_for([r["volunteer_id"] for r in rows])
     for r in rows:
         r["name"] = r["volunteer__user__full_name"] or r["volunteer__user__username"]
@@ -127,6 +129,7 @@ def ranking(records: QuerySet[ServiceRecord], limit: int = 50) -> list[dict[str,
 
 def hours_grouped(records: QuerySet[ServiceRecord], by: str) -> list[dict[str, Any]]:
     """Hours per volunteer, team or unit, for exports."""
+    rows: Any
     if by == "volunteer":
         rows = (
             records.values("volunteer__number", "volunteer__user__full_name", "volunteer__home_unit__name")

@@ -32,6 +32,7 @@ from civicloop.records.models import (
     ServiceRecordDocument,
     ShopItem,
 )
+from civicloop.records.workflow import MAKEUP, REDEMPTION
 from civicloop.stats.services import counters_add_row
 
 
@@ -184,20 +185,15 @@ def makeup_declare(*, volunteer: Any, activity: Any, hours: Any, note: str) -> M
         hours=hours,
         note=note.strip()[:200],
     )
-    audit_record(action="makeup_declare", actor=volunteer.user, unit=activity.unit, obj=claim)
+    MAKEUP.begin(claim, actor=volunteer.user, step="declare", note=claim.note)
     return claim
 
 
 @transaction.atomic
 def makeup_decide(*, claim: MakeupClaim, approve: bool, actor: Any) -> MakeupClaim:
-    updated = MakeupClaim.objects.filter(pk=claim.pk, status=MakeupClaim.Status.PENDING).update(
-        status=MakeupClaim.Status.APPROVED if approve else MakeupClaim.Status.REJECTED,
-        decided_by=actor,
-        decided_at=timezone.now(),
-    )
-    if not updated:
+    if claim.status != MakeupClaim.Status.PENDING:
         raise Conflict(_("This declaration has already been decided."))
-    claim.refresh_from_db()
+    MAKEUP.apply("approve" if approve else "reject", claim, actor=actor, cleaned={}, skip_actor_check=True)
     if approve:
         activity = claim.activity
         record = record_credit(
@@ -213,7 +209,6 @@ def makeup_decide(*, claim: MakeupClaim, approve: bool, actor: Any) -> MakeupCla
         )
         MakeupClaim.objects.filter(pk=claim.pk).update(record=record)
         claim.record = record
-    audit_record(action="makeup_approve" if approve else "makeup_reject", actor=actor, obj=claim)
     return claim
 
 
@@ -309,18 +304,15 @@ def redemption_create(*, volunteer: Any, item: ShopItem, quantity: int = 1) -> R
         redemption=redemption,
         reason=item.name,
     )
-    audit_record(action="redeem", actor=volunteer.user, unit=item.unit, obj=redemption)
+    REDEMPTION.begin(redemption, actor=volunteer.user, step="redeem")
     return redemption
 
 
 @transaction.atomic
 def redemption_hand_out(*, redemption: Redemption, actor: Any) -> Redemption:
-    if not Redemption.objects.filter(pk=redemption.pk, status=Redemption.Status.PENDING).update(
-        status=Redemption.Status.HANDED_OUT, handed_out_by=actor, handed_out_at=timezone.now()
-    ):
+    if redemption.status != Redemption.Status.PENDING:
         raise Conflict(_("This redemption has already been handed out."))
-    redemption.refresh_from_db()
-    audit_record(action="redemption_hand_out", actor=actor, obj=redemption)
+    REDEMPTION.apply("hand_out", redemption, actor=actor, cleaned={}, skip_actor_check=True)
     return redemption
 
 

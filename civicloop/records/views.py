@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from civicloop import access
 from civicloop.access import records as policy
-from civicloop.activities.models import Activity, Signup
+from civicloop.activities import selectors as activity_selectors
 from civicloop.audit.services import audit_record
 from civicloop.core.exceptions import Conflict
 from civicloop.core.forms import parse_id
@@ -136,18 +136,10 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
 def makeup_new(request: HttpRequest) -> HttpResponse:
     volunteer = _my_volunteer(request, "makeup_declare")
     since = timezone.now() - dt.timedelta(days=90)
-    activity_ids = Signup.objects.filter(volunteer=volunteer, status=Signup.Status.APPROVED).values(
-        "activity_id"
-    )
-    activities = Activity.objects.filter(
-        pk__in=activity_ids,
-        ends_at__lte=timezone.now(),
-        ends_at__gte=since,
-        status__in=["published", "closed"],
-    ).order_by("-starts_at")[:50]
+    activities = activity_selectors.attended(volunteer, ended_since=since)[:50]
     if request.method == "POST":
         chosen = _int(request.POST.get("activity"))
-        activity = Activity.objects.filter(pk__in=activity_ids, pk=chosen).first() if chosen else None
+        activity = activity_selectors.approved_for(volunteer).filter(pk=chosen).first() if chosen else None
         try:
             if activity is None:
                 raise ValidationError(_("Choose an activity you signed up for."))
@@ -377,3 +369,33 @@ def export(request: HttpRequest) -> HttpResponse:
         f'attachment; filename="hours-by-{by}-{timezone.localdate():%Y%m%d}.xlsx"'
     )
     return response
+
+
+# --- one declaration, one page: a make-up declaration's and a redemption's timeline -----------------------
+
+
+def _own(request: HttpRequest, volunteer_id: int) -> bool:
+    volunteer = access.volunteer_of(request.user)
+    return volunteer is not None and volunteer.pk == volunteer_id
+
+
+@login_required
+def makeup_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The declaration, its state and its timeline: to the volunteer who declared it and those who decide."""
+    claim = get_object_or_404(MakeupClaim.objects.select_related("activity__unit", "volunteer__user"), pk=pk)
+    visible = _own(request, claim.volunteer_id) or policy.visible_makeup_claims(request.user).filter(pk=pk).exists()
+    access.require(request, visible, action="records.makeup.view", obj=claim)
+    can_decide = claim.status == MakeupClaim.Status.PENDING and policy.can_decide_makeup(request.user, claim)
+    return render(request, "records/makeup_detail.html", {"claim": claim, "can_decide": can_decide})
+
+
+@login_required
+def redemption_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The redemption, its state and its timeline: to the volunteer who redeemed and the shop's staff."""
+    redemption = get_object_or_404(Redemption.objects.select_related("item__unit", "volunteer__user"), pk=pk)
+    visible = _own(request, redemption.volunteer_id) or policy.can_hand_out(request.user, redemption)
+    access.require(request, visible, action="records.redemption.view", obj=redemption)
+    can_hand_out = redemption.status == Redemption.Status.PENDING and policy.can_hand_out(request.user, redemption)
+    return render(
+        request, "records/redemption_detail.html", {"redemption": redemption, "can_hand_out": can_hand_out}
+    )

@@ -18,6 +18,8 @@ class PeriodForm(forms.Form):
     def clean(self) -> dict:
         data = super().clean()
         start, end = data.get("start"), data.get("end")
+        if any(d is not None and not 2000 <= d.year <= 2100 for d in (start, end)):
+            raise ValidationError(_("Choose dates between the years 2000 and 2100."))
         if start and end and start > end:
             raise ValidationError(_("The start date must not be after the end date."))
         if (start and end) and (end - start).days > 3660:

@@ -13,10 +13,9 @@ from django.db.models.functions import TruncMonth
 
 from civicloop.core.choices import Platform
 from civicloop.network.models import Unit
+from civicloop.orders.workflow import OPEN_STATES
 from civicloop.stats.models import DailyCount
 from civicloop.stats.services import ALL, BUCKETS, MONTHLY
-
-OPEN_STATES = ("submitted", "open", "dispatched", "accepted", "in_service", "served")
 
 
 @dataclass

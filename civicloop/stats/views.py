@@ -77,7 +77,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "ancestors": [
             u
             for u in Unit.objects.filter(
-                path__in=[unit.path[:i] for i in range(Unit.steplen, len(unit.path), Unit.steplen)]
+                path__in=unit.ancestor_paths(include_self=False)
             )
             if policy.can_view_stats(request.user, u)
         ],

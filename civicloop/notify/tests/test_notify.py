@@ -105,3 +105,18 @@ def test_inbox_api(personas: Any, client: Any, django_capture_on_commit_callback
     assert client.get("/api/notify/unread").json() == {"unread": 0}
     client.force_login(personas.outsider)
     assert client.get("/api/notify/inbox").json()["count"] == 0
+
+
+def test_one_persons_inbox_is_nobody_elses(
+    personas: Any, client: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        notify_queue(recipients=[personas.resident], kind="test", title="只给张三")
+    client.force_login(personas.outsider)
+    assert client.get("/api/notify/inbox").json()["items"] == []
+    assert client.get("/api/notify/unread").json() == {"unread": 0}
+    client.post("/api/notify/read", {}, content_type="application/json")  # marks only the caller's own
+    client.force_login(personas.resident)
+    assert client.get("/api/notify/unread").json() == {"unread": 1}
+    client.logout()
+    assert client.get("/api/notify/inbox").status_code in (401, 403)

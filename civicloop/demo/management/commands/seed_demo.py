@@ -6,7 +6,6 @@ that has a `demo` module adds its story in order: `seed(rng=..., today=..., scal
 
 from __future__ import annotations
 
-import importlib
 import random
 from typing import Any
 
@@ -14,7 +13,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-APP_SEEDERS = ("orders", "activities", "records", "needs", "garden", "brands", "matching", "stats")
+from civicloop.core.registry import demo_apps
 
 
 class Command(BaseCommand):
@@ -49,14 +48,8 @@ class Command(BaseCommand):
         else:
             with transaction.atomic():
                 kundulun.seed_base(rng=rng, today=today)
-                for app in APP_SEEDERS:
-                    try:
-                        module = importlib.import_module(f"civicloop.{app}.demo")
-                    except ModuleNotFoundError as exc:
-                        if exc.name != f"civicloop.{app}.demo":
-                            raise
-                        continue
-                    module.seed(rng=rng, today=today, scale=0)
+                for app in demo_apps():
+                    app.demo_module().seed(rng=rng, today=today, scale=0)
             self.stdout.write(self.style.SUCCESS("Kundulun demo data loaded."))
         if scale or volunteers:
             kundulun.seed_scale(
