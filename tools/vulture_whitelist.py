@@ -211,3 +211,17 @@ genuine  # unused variable (civicloop/records/api.py:129), a schema field or a n
 issuing_unit_name  # unused variable (civicloop/records/api.py:133), a schema field or a name read by the framework
 median_claim_minutes  # unused variable (civicloop/stats/api.py:58), a schema field or a name read by the framework
 median_complete_minutes  # unused variable (civicloop/stats/api.py:59), a schema field or a name read by the framework
+process_view  # Django middleware hook (civicloop/core/db_router.py)
+claimed_at  # periodic ledger columns, read by the drill and operators (civicloop/core/models.py)
+started_at
+finished_at
+periodic_prune  # a periodic job, named in settings.PERIODIC_JOBS
+DATABASE_ROUTERS  # Django settings (civicloop/settings.py)
+RQ_QUEUES
+SESSION_ENGINE
+ReplicaRouter  # settings.DATABASE_ROUTERS; Django calls its methods
+db_for_read
+db_for_write
+allow_relation
+allow_migrate
+ReplicaRoutingMiddleware  # settings.MIDDLEWARE

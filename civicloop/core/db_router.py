@@ -56,12 +56,12 @@ class ReplicaRouter:
     """Returns None (Django's default choice) whenever the replica is not in play, so a single-database
     deployment behaves exactly as without the router."""
 
-    def db_for_read(self, model: type, **hints: Any) -> str | None:
+    def db_for_read(self, model: type, **_hints: Any) -> str | None:
         if model._meta.app_label not in PRIMARY_ONLY_APPS and reading_replica():
             return REPLICA
         return "default" if replica_configured() else None
 
-    def db_for_write(self, model: type, **hints: Any) -> str | None:
+    def db_for_write(self, model: type, **_hints: Any) -> str | None:
         route = _route.get()
         meta = model._meta
         if (
@@ -72,10 +72,10 @@ class ReplicaRouter:
             route.wrote = True
         return "default" if replica_configured() else None
 
-    def allow_relation(self, obj1: Any, obj2: Any, **hints: Any) -> bool | None:
+    def allow_relation(self, _obj1: Any, _obj2: Any, **_hints: Any) -> bool | None:
         return True if replica_configured() else None  # one database, two copies of it
 
-    def allow_migrate(self, db: str, app_label: str, **hints: Any) -> bool | None:
+    def allow_migrate(self, db: str, app_label: str, **_hints: Any) -> bool | None:
         return False if db == REPLICA else None  # the replica replays the primary's migrations
 
 
@@ -103,7 +103,7 @@ class ReplicaRoutingMiddleware:
             )
         return response
 
-    def process_view(self, request: HttpRequest, view: Any, args: Any, kwargs: Any) -> None:
+    def process_view(self, request: HttpRequest, _view: Any, _args: Any, _kwargs: Any) -> None:
         route = _route.get()
         if route is None or not replica_configured():
             return

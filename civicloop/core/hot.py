@@ -70,17 +70,3 @@ def hot_invalidate(paths: Iterable[str]) -> None:
             log.warning("could not invalidate the stats cache")
 
     transaction.on_commit(bump)
-
-
-def cached_figures(unit: Any, start: Any, end: Any) -> Any:
-    from civicloop.stats import selectors
-
-    return hot_cached(unit.path, ("figures", start, end), lambda: selectors.figures(unit, start, end))
-
-
-def cached_by_child(unit: Any, start: Any, end: Any, metrics: tuple[str, ...]) -> Any:
-    from civicloop.stats import selectors
-
-    return hot_cached(
-        unit.path, ("by_child", start, end, *metrics), lambda: selectors.by_child(unit, start, end, metrics)
-    )

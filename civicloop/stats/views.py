@@ -15,7 +15,7 @@ from civicloop.access import stats as policy
 from civicloop.audit.services import audit_record
 from civicloop.core.choices import FocusGroup
 from civicloop.core.forms import parse_id
-from civicloop.core.hot import cached_by_child, cached_figures
+from civicloop.core.hot import hot_cached
 from civicloop.network.models import Unit
 from civicloop.orders.models import Order
 from civicloop.stats import charts, report, selectors
@@ -23,6 +23,17 @@ from civicloop.stats.forms import PeriodForm
 from civicloop.stats.summary import summary_sentence
 
 CHILD_METRICS = ("activities", "served", "hours", "orders", "orders_closed")
+
+
+def cached_figures(unit: Unit, start: dt.date, end: dt.date) -> selectors.Figures:
+    """The headline figures, from Redis until the unit's counters change (civicloop.core.hot)."""
+    return hot_cached(unit.path, ("figures", start, end), lambda: selectors.figures(unit, start, end))
+
+
+def cached_by_child(unit: Unit, start: dt.date, end: dt.date, metrics: tuple[str, ...]) -> list[dict]:
+    return hot_cached(
+        unit.path, ("by_child", start, end, *metrics), lambda: selectors.by_child(unit, start, end, metrics)
+    )
 
 
 def _labelled(counts: dict, choices: type, none_label: str | None = None) -> list[tuple[str, int]]:
