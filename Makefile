@@ -61,7 +61,19 @@ worker: install
 	$(PY) manage.py worker
 
 bench: install
-	$(PY) -m bench.run
+	@if [ "$(CLUSTER)" = 1 ]; then eval "$$(bash tools/cluster/cluster.sh env)" && $(PY) tools/cluster/bench.py; \
+	else $(PY) -m bench.run; fi
 
 clean:
 	rm -rf $(VENV) node_modules var staticfiles test-artifacts
+
+# --- province deployment on one machine (issue 18; docs/SCALE.md) ------------------------------------------------
+.PHONY: cluster cluster-stop cluster-drill
+cluster:
+	bash tools/cluster/cluster.sh start
+
+cluster-stop:
+	bash tools/cluster/cluster.sh stop
+
+cluster-drill:
+	@eval "$$(bash tools/cluster/cluster.sh env)" && $(PY) tools/cluster/drill.py

@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "civicloop.core.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and auth, so every query of the request is routed (see civicloop.core.db_router).
+    "civicloop.core.db_router.ReplicaRoutingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "civicloop.core.middleware.LanguageMiddleware",
     "civicloop.core.middleware.NulCharacterMiddleware",
@@ -149,6 +151,41 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# A streaming hot standby for read-only pages (PostgreSQL only). Without it every query goes to `default`.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL and DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    # Test databases are made on the primary; the standby receives them by replication.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+# Behind pgbouncer in transaction mode (DATABASE_TRANSACTION_POOLING=1) a connection's server changes between
+# transactions, so nothing may outlive one: no server-side cursors (.iterator() would lose its cursor) and no
+# prepared statements (psycopg prepares a query after 5 runs; prepare_threshold=None turns that off).
+# The servers' timezone must be UTC so Django never issues a session-level SET TIME ZONE.
+if env_bool("DATABASE_TRANSACTION_POOLING", False):
+    for _db in DATABASES.values():
+        if _db["ENGINE"] != "django.db.backends.sqlite3":
+            _db["DISABLE_SERVER_SIDE_CURSORS"] = True
+            _db.setdefault("OPTIONS", {})["prepare_threshold"] = None
+REPLICA_READS = "replica" in DATABASES
+DATABASE_ROUTERS = ["civicloop.core.db_router.ReplicaRouter"]
+# Pages whose reads may be a few seconds stale: dashboards, big screen, reports, public pages, exports.
+REPLICA_READ_VIEWS = frozenset(
+    {
+        "stats:dashboard",
+        "stats:report",
+        "stats:screen",
+        "stats:public",
+        "records:export",
+        "needs:analysis",
+        "needs:survey_results",
+        "brands:compliance",
+    }
+)
+REPLICA_READ_PATHS = ("/api/stats/",)
+# After a write, its author reads the primary for this long (read-your-writes across the redirect).
+REPLICA_STICKY_SECONDS = int(os.environ.get("REPLICA_STICKY_SECONDS", 15))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.User"
@@ -259,8 +296,36 @@ STORAGES = {
 }
 
 
-# --- background tasks ---------------------------------------------------------------------------------------
+# --- background tasks, cache and sessions ------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# With REDIS_URL (several app servers and workers): the task queue is RQ on Redis, the cache is Redis and
+# sessions are cached there in front of the database (cached_db, so a Redis restart signs nobody out).
+# Without it nothing changes: the database queue, a per-process memory cache and database sessions.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    from urllib.parse import urlsplit, urlunsplit
+
+    _redis = urlsplit(REDIS_URL)
+    # The cache gets its own Redis database (the next number), so clearing the cache never flushes the queue.
+    _queue_db = int((_redis.path or "/0").strip("/") or 0)
+    REDIS_CACHE_URL = os.environ.get(
+        "REDIS_CACHE_URL", urlunsplit(_redis._replace(path=f"/{_queue_db + 1}"))
+    )
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_CACHE_URL,
+            "KEY_PREFIX": "civicloop",
+            "TIMEOUT": 300,
+            "OPTIONS": {"socket_timeout": 2, "socket_connect_timeout": 2},
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Dashboard figures cached per unit until its counters change (civicloop.core.hot); only on a shared cache.
+STATS_CACHE_SECONDS = int(os.environ.get("STATS_CACHE_SECONDS", 300 if REDIS_URL else 0))
 
 # --- mail (notification channel) ----------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(
@@ -335,6 +400,7 @@ PERIODIC_JOBS: list[tuple[str, int]] = [
     ("civicloop.notify.services.notify_deliver_pending", 10),
     ("civicloop.stats.services.counters_fold", 30),
     ("civicloop.audit.services.audit_retain", 86400),
+    ("civicloop.core.periodic.periodic_prune", 86400),
 ]
 # Audit rows are kept this many days (never fewer than 184: six months, 网络安全法 §21).
 AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", 365))

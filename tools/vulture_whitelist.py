@@ -261,3 +261,17 @@ whistles_escalate_overdue  # unused function (civicloop/orders/whistle_workflow.
 confirmed_at  # unused attribute (civicloop/people/details.py:225), read by the framework or named in settings
 confirmed_at  # unused variable (civicloop/people/models.py:361), read by the framework or named in settings
 orders_in_hand  # unused variable (civicloop/people/team_api.py:64), read by the framework or named in settings
+process_view  # Django middleware hook (civicloop/core/db_router.py)
+claimed_at  # periodic ledger columns, read by the drill and operators (civicloop/core/models.py)
+started_at
+finished_at
+periodic_prune  # a periodic job, named in settings.PERIODIC_JOBS
+DATABASE_ROUTERS  # Django settings (civicloop/settings.py)
+RQ_QUEUES
+SESSION_ENGINE
+ReplicaRouter  # settings.DATABASE_ROUTERS; Django calls its methods
+db_for_read
+db_for_write
+allow_relation
+allow_migrate
+ReplicaRoutingMiddleware  # settings.MIDDLEWARE

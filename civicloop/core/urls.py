@@ -1,8 +1,9 @@
 from django.urls import path
 
-from civicloop.core import views
+from civicloop.core import health, views
 
 app_name = "core"
 urlpatterns = [
     path("liaison/", views.liaison_home, name="liaison_home"),
+    path("health/", health.health, name="health"),
 ]

@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.db.models import F, OuterRef, Subquery, Sum
 from django.utils import timezone
 
+from civicloop.core.hot import hot_invalidate
 from civicloop.stats.models import Counter as CounterView
 from civicloop.stats.models import CounterDelta, DailyCount
 
@@ -260,6 +261,8 @@ def counters_apply(delta: Contribution) -> None:
             sorted(rolled_up(delta).items()) if v]  # fmt: skip
     if rows:
         CounterDelta.objects.bulk_create(rows, batch_size=500)
+        # the dashboard reads folded rows plus this tail at once: cached figures of these units are stale now
+        hot_invalidate(r.unit_path for r in rows)
 
 
 def _upsert(rows: list[tuple[Key, int]]) -> None:
@@ -467,6 +470,7 @@ def counters_rebuild() -> int:
     """Replace every counter by a full recount (after an import, or to repair). Returns the number of rows."""
     fresh = counters_recount()
     CounterDelta.objects.all().delete()
+    hot_invalidate(path for (_m, path, _d, _dim) in fresh)
     DailyCount.objects.all().delete()
     DailyCount.objects.bulk_create(
         (DailyCount(metric=m, unit_path=p, day=d, dim=dim, value=v) for (m, p, d, dim), v in fresh.items()),

@@ -15,6 +15,7 @@ from civicloop.access import stats as policy
 from civicloop.audit.services import audit_record
 from civicloop.core.choices import FocusGroup
 from civicloop.core.forms import parse_id
+from civicloop.core.hot import hot_cached
 from civicloop.network.models import Unit
 from civicloop.orders.models import Order
 from civicloop.stats import charts, selectors
@@ -22,6 +23,17 @@ from civicloop.stats.forms import PeriodForm
 from civicloop.stats.summary import summary_sentence
 
 CHILD_METRICS = ("activities", "served", "hours", "orders", "orders_closed")
+
+
+def cached_figures(unit: Unit, start: dt.date, end: dt.date) -> selectors.Figures:
+    """The headline figures, from Redis until the unit's counters change (civicloop.core.hot)."""
+    return hot_cached(unit.path, ("figures", start, end), lambda: selectors.figures(unit, start, end))
+
+
+def cached_by_child(unit: Unit, start: dt.date, end: dt.date, metrics: tuple[str, ...]) -> list[dict]:
+    return hot_cached(
+        unit.path, ("by_child", start, end, *metrics), lambda: selectors.by_child(unit, start, end, metrics)
+    )
 
 
 def _labelled(counts: dict, choices: type, none_label: str | None = None) -> list[tuple[str, int]]:
@@ -65,10 +77,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     unit = _unit_for(request)
     form = PeriodForm(request.GET or None)
     start, end = form.period()
-    figures = selectors.figures(unit, start, end)
+    figures = cached_figures(unit, start, end)
     labels = selectors.category_labels()
     by_category = selectors.by_dim(unit, start, end, "orders")
-    children = selectors.by_child(unit, start, end, CHILD_METRICS)
+    children = cached_by_child(unit, start, end, CHILD_METRICS)
     for row in children:
         row["hours"] = row["hours"] / 100
     context = {
@@ -132,7 +144,7 @@ def _screen_context(unit: Unit) -> dict:
 
     today = timezone.localdate()
     start = dt.date(today.year, 1, 1)
-    figures = selectors.figures(unit, start, today)
+    figures = cached_figures(unit, start, today)
     # The practice network two levels down (institutes and their stations), not departments or organisations.
     network = list(
         Unit.objects.filter(
@@ -199,8 +211,8 @@ def public(request: HttpRequest) -> HttpResponse:
         {
             "unit": unit,
             "root": root,
-            "f": selectors.figures(unit, start, today),
-            "district": selectors.figures(root, start, today) if unit != root else None,
+            "f": cached_figures(unit, start, today),
+            "district": cached_figures(root, start, today) if unit != root else None,
             "stations": stations,
             "year": today.year,
         },

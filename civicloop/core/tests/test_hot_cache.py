@@ -1,0 +1,86 @@
+"""Dashboard figures cached in Redis and invalidated by the counters (civicloop.core.hot)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+
+def _redis_url() -> str | None:
+    # One Redis database per xdist worker, so parallel runs never share cached figures.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    url = f"redis://127.0.0.1:6379/{13 - int(worker.lstrip('gw') or 0) % 4}"
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except Exception:
+        return None
+    return url
+
+
+@pytest.fixture
+def redis_cache(settings: Any) -> None:
+    url = _redis_url()
+    if url is None:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+    settings.STATS_CACHE_SECONDS = 60
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _dailycount_queries(ctx: CaptureQueriesContext) -> int:
+    return sum("stats_dailycount" in q["sql"] for q in ctx.captured_queries)
+
+
+@pytest.mark.django_db
+def test_dashboard_figures_come_from_the_cache_until_a_counter_changes(
+    client: Any, personas: Any, redis_cache: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    client.force_login(personas.office)
+    url = reverse("stats:dashboard")
+    with CaptureQueriesContext(connection) as first:
+        assert client.get(url).context["f"].orders == 0
+    with CaptureQueriesContext(connection) as second:
+        assert client.get(url).context["f"].orders == 0
+    # Headline figures and the table by child unit are read once, then served from Redis.
+    assert _dailycount_queries(second) < _dailycount_queries(first)
+
+    resident = client.__class__()
+    resident.force_login(personas.resident)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = resident.post(
+            reverse("orders:new"),
+            {
+                "category": "health",
+                "title": "帮我母亲量血压",
+                "day": (timezone.localdate() + dt.timedelta(days=1)).isoformat(),
+                "day_part": "pm",
+                "beneficiaries": 2,
+                "address": "万和阳光社区3栋2单元501",
+            },
+        )
+    assert response.status_code == 302
+    # The order moved the district's counters, so the next dashboard shows it at once.
+    assert client.get(url).context["f"].orders == 1
+
+
+@pytest.mark.django_db
+def test_without_a_shared_cache_every_dashboard_read_is_fresh(client: Any, personas: Any) -> None:
+    client.force_login(personas.office)
+    url = reverse("stats:dashboard")
+    with CaptureQueriesContext(connection) as first:
+        client.get(url)
+    with CaptureQueriesContext(connection) as second:
+        client.get(url)
+    assert _dailycount_queries(second) == _dailycount_queries(first)
