@@ -686,6 +686,7 @@ def vote_cast(*, entry: Entry, voter: Any, ip: str | None = None, device: str = 
     conditional update on the person's tally row, so simultaneous votes cannot pass the cap)."""
     if not getattr(voter, "is_authenticated", False):
         raise PermissionDenied(_("Sign in to vote."))
+    entry = Entry.objects.select_related("call").get(pk=entry.pk)  # the stored state, not a stale copy
     call = entry.call
     now = timezone.now()
     if call.status != "voting" or entry.status != "eligible":

@@ -112,3 +112,38 @@ def _private_media(settings: Any, tmp_path: Any) -> None:
             "OPTIONS": {"location": tmp_path / "private"},
         },
     }
+
+
+def nomination_data(**kw: Any) -> dict[str, Any]:
+    return {
+        "title": "楼道里的热心人",
+        "body": "王阿姨十年如一日为楼里的空巢老人买菜送药，下雪天第一个出门扫雪，邻居们都很感动。",
+        "nominee_name": "王桂兰",
+        "nominee_phone": "13904721234",
+        "nominee_consent": "on",
+        **kw,
+    }
+
+
+def voting_call(personas: Any, n: int = 3, **kw: Any) -> tuple[Any, list[Any]]:
+    """A nomination call in its voting period with `n` admitted candidates."""
+    from civicloop.contests.workflow import ENTRY
+
+    kw.setdefault("votes_per_day", 2)
+    kw.setdefault("award_plan", {"merit": 2})
+    call = make_call(personas, "nomination", **kw)
+    entries = []
+    for i in range(n):
+        e = services.entry_save(
+            call=call, actor=personas.resident, data=nomination_data(title=f"好人好事{i}"), unit=personas.station
+        )
+        ENTRY.run("submit", e, actor=personas.resident)
+        ENTRY.run("admit", e, actor=personas.station_staff)
+        entries.append(e)
+    CALL.run("close", call, actor=personas.station_staff)
+    CALL.run("start_review", call, actor=personas.station_staff)
+    CALL.run("open_voting", call, actor=personas.station_staff)
+    call.refresh_from_db()
+    for e in entries:
+        e.refresh_from_db()
+    return call, entries
