@@ -70,7 +70,7 @@ def test_one_vote_per_candidate_per_day_cap_and_close(personas):
 
 @pytest.mark.django_db
 def test_ip_rate_limit_and_burst_discount_is_audited(personas):
-    call, (a, b, c) = voting_call(personas, ip_votes_per_hour=5, votes_per_day=3)
+    call, (a, b, _c) = voting_call(personas, ip_votes_per_hour=5, votes_per_day=3)
     people = _people(7)
     for person in people[:5]:
         services.vote_cast(entry=a, voter=person, ip="10.9.9.9", device="dev-1")
