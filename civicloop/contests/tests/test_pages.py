@@ -53,7 +53,7 @@ def test_submit_on_the_page_warns_refuses_and_gives_receipt(personas, essay_call
     # bad postcode: the field message, nothing written
     before = Entry.objects.count()
     r = c.post(f"/contests/c/{essay_call.pk}/enter/", {**essay_data(author_postcode="99"), "submit": "1"})
-    assert r.status_code == 200 and "邮政编码" in r.content.decode() or "postcode" in r.content.decode()
+    assert (r.status_code == 200 and "邮政编码" in r.content.decode()) or "postcode" in r.content.decode()
     assert Entry.objects.count() == before
 
 
