@@ -104,6 +104,7 @@ class Entry(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="contest_entries"
     )
     source = models.CharField(_("source"), max_length=8, choices=Source.choices, default=Source.ONLINE)
+    message_id = models.CharField(max_length=250, blank=True, db_index=True)  # e-mail entries: never filed twice
     title = models.CharField(_("title"), max_length=120)
     category = models.CharField(_("category"), max_length=40, blank=True)
     body = models.TextField(_("text"), blank=True)

@@ -197,7 +197,8 @@ def entry_problems(entry: Entry) -> list[str]:
             problems.append(_("Please give %(what)s.") % {"what": labels[code]})
     if not entry.title.strip():
         problems.append(_("Give the entry a title."))
-    if call.categories and entry.category not in call.categories:
+    # a category is optional (e-mailed entries rarely name one); one that is given must be the call's
+    if call.categories and entry.category and entry.category not in call.categories:
         problems.append(_("Choose a category."))
     if call.kind == Call.Kind.ESSAY:
         if entry.length == 0 and not entry.attachments.exists():
