@@ -87,7 +87,7 @@ def messages_in(path: Path) -> Iterator[bytes]:
             yield f.read_bytes()
     else:
         box = mailbox.mbox(str(path), create=False)
-        for key in box.keys():
+        for key in box.iterkeys():
             yield box.get_bytes(key)
 
 

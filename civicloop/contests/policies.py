@@ -176,3 +176,19 @@ def nomination_units(call: Call) -> QuerySet:
 
 def can_manage_call_entry(user: Any, entry: Entry) -> bool:
     return can_manage_call(user, entry.call)
+
+
+def visible_mail(user: Any) -> QuerySet:
+    """Queued e-mails: those of calls the user manages; the office also sees the ones no call recognised."""
+    from civicloop.contests.models import MailItem
+
+    q = access.scope_q(user, "call__unit_path")
+    if access.is_office(user):
+        q |= Q(call__isnull=True)
+    return MailItem.objects.filter(q)
+
+
+def can_handle_mail(user: Any, item: Any) -> bool:
+    if item.call_id is None:
+        return access.is_office(user)
+    return can_manage_call(user, item.call)

@@ -746,3 +746,16 @@ def votes_discount(
 def staff_only(user: Any) -> None:
     if not access.is_staff(user):
         raise PermissionDenied(_("You do not have permission to do this."))
+
+
+def mail_item_handle(*, item: Any, actor: Any) -> Any:
+    """A person has dealt with a queued e-mail (entered it on the paper form, completed its draft, or set it aside)."""
+    if not policies.can_handle_mail(actor, item):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    with transaction.atomic(durable=True):
+        from civicloop.contests.models import MailItem
+
+        if MailItem.objects.filter(pk=item.pk, handled_at__isnull=True).update(handled_at=timezone.now()) != 1:
+            raise Conflict(_("Someone else dealt with this message just now."))
+        audit_record(action="contests.mail.handle", actor=actor, obj=item)
+    return item

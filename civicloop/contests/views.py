@@ -583,3 +583,26 @@ def judge_entry(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
         "judge": judge, "entry": entry, "form": form, "mine": mine, "reason_form": ReasonForm(),
         "caption": strip_credit(entry.caption), "rubric": judge.call.rubric,
     })
+
+
+# --- the e-mail queue -----------------------------------------------------------------------------------
+
+
+@login_required
+def mail_queue(request: HttpRequest) -> HttpResponse:
+    access.require(request, access.is_staff(request.user), action="contest_mail_queue")
+    items = policies.visible_mail(request.user).filter(handled_at__isnull=True).select_related("call", "entry")
+    return render(request, "contests/mail_queue.html", {"page": page_of(request, items.order_by("pk"), PER_PAGE)})
+
+
+@login_required
+@require_POST
+def mail_handled(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(policies.visible_mail(request.user), pk=pk)
+    try:
+        services.mail_item_handle(item=item, actor=request.user)
+    except Conflict as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, _("Marked as dealt with."))
+    return redirect("contests:mail_queue")

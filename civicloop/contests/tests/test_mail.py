@@ -110,3 +110,30 @@ def test_import_files_good_queues_rest_never_crashes(personas, essay_call, photo
     assert Entry.objects.filter(source="email").count() == 6
     assert MailItem.objects.count() == 5
 
+
+
+def test_queue_page_scoped(personas, essay_call, tmp_path):
+    from django.test import Client
+
+    box = mailbox.Maildir(str(tmp_path / "mail"))
+    box.add(message(f"{MARKER} 投稿", f"作者：王小明\n{ESSAY}", "half1"))
+    box.add(message("你好", "广告内容", "spam1"))
+    call_command("contests_import_mail", str(tmp_path / "mail"))
+
+    def page(user):
+        c = Client()
+        c.force_login(user)
+        return c, c.get("/contests/mail/")
+
+    c, station = page(personas.station_staff)
+    assert station.status_code == 200 and "王小明" not in station.content.decode()
+    assert station.content.decode().count("mail/") >= 1
+    assert len(station.context["page"].object_list) == 1  # its call's message, not the unrecognised one
+    assert len(page(personas.office)[1].context["page"].object_list) == 2
+    assert len(page(personas.sibling)[1].context["page"].object_list) == 0
+    assert page(personas.resident)[1].status_code == 403
+    item = MailItem.objects.get(call=essay_call)
+    s, _r = page(personas.sibling)
+    assert s.post(f"/contests/mail/{item.pk}/handled/").status_code == 404
+    c.post(f"/contests/mail/{item.pk}/handled/")
+    assert MailItem.objects.get(pk=item.pk).handled_at is not None
