@@ -195,7 +195,7 @@ def import_message(raw: bytes, *, calls: list[Call]) -> tuple[str, Any]:
     except (ValidationError, Conflict) as exc:
         messages = exc.messages if isinstance(exc, ValidationError) else [exc.message]
         return "queued", _queue(raw, "; ".join(messages), msg, call)
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         Entry.objects.filter(pk=entry.pk).update(message_id=message_id)
         entry.message_id = message_id
         for name, text in texts:
@@ -211,7 +211,8 @@ def import_message(raw: bytes, *, calls: list[Call]) -> tuple[str, Any]:
     from civicloop.contests.workflow import ENTRY
 
     try:
-        ENTRY.run("submit", entry, actor=None, skip_actor_check=True)
+        with transaction.atomic():  # not WF.run: the import may itself run inside a transaction (the demo)
+            ENTRY.apply("submit", entry, actor=None, skip_actor_check=True)
     except (ValidationError, Conflict) as exc:
         messages = exc.messages if isinstance(exc, ValidationError) else [exc.message]
         return "queued", _queue(raw, "; ".join(messages), msg, call, entry)

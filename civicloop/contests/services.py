@@ -107,7 +107,7 @@ def call_create(
     plan = {k: int(v) for k, v in (award_plan or {}).items() if k in AWARD_ORDER and int(v) > 0}
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         call = Call(
             organiser=organiser,
             unit_path=organiser.path,
@@ -304,7 +304,7 @@ def entry_save(
         raise ValidationError({"title": [_("Give the entry a title.")]})
     if call.limit_chars and "body" in values and count_zi(values["body"]) > call.limit_chars * 3:
         raise ValidationError({"body": [_("The text is far too long to keep.")]})
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         if entry is None:
             entry = Entry(
                 call=call,
@@ -337,7 +337,7 @@ def dhash(image: Any) -> str:
     from PIL import Image
 
     small = image.convert("L").resize((9, 8), Image.Resampling.LANCZOS)
-    px = list(small.getdata())
+    px = list(small.tobytes())  # one byte per pixel in mode "L"
     bits = 0
     for row in range(8):
         for col in range(8):
@@ -408,7 +408,7 @@ def judge_assign(*, call: Call, stage: str, user: Any, actor: Any) -> Judge:
     if call.is_nomination:
         raise Conflict(_("Nominations are decided by the station review and the public vote, not by judges."))
     try:
-        with transaction.atomic(durable=True):
+        with transaction.atomic():
             judge = Judge.objects.create(call=call, stage=stage, user=user)
             audit_record(action="contests.judge.assign", actor=actor, unit=call.organiser, obj=judge)
     except IntegrityError as exc:
@@ -420,7 +420,7 @@ def judge_declare(*, judge: Judge, actor: Any, conflicts: str) -> Judge:
     """The conflict-of-interest declaration a judge signs before seeing entries."""
     if judge.user_id != getattr(actor, "pk", None):
         raise PermissionDenied(_("You do not have permission to do this."))
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         judge.conflicts = "\n".join(line.strip()[:100] for line in (conflicts or "").splitlines() if line.strip())
         judge.declared_at = timezone.now()
         judge.save(update_fields=["conflicts", "declared_at"])
@@ -440,7 +440,7 @@ def judge_recuse(*, judge: Judge, entry: Entry, actor: Any, reason: str) -> Recu
     if judge.scores.filter(entry=entry).exists():
         raise Conflict(_("You have already scored this entry."))
     try:
-        with transaction.atomic(durable=True):
+        with transaction.atomic():
             recusal = Recusal.objects.create(judge=judge, entry=entry, reason=reason)
             audit_record(action="contests.judge.recuse", actor=actor, unit=judge.call.organiser, obj=recusal)
     except IntegrityError as exc:
@@ -475,7 +475,7 @@ def score_submit(*, entry: Entry, actor: Any, values: dict[str, Any], comment: s
     assert judge is not None
     cleaned, total = score_total(entry.call, values)
     try:
-        with transaction.atomic(durable=True):
+        with transaction.atomic():
             score = Score.objects.create(
                 entry=entry, judge=judge, stage=stage, values=cleaned, total=total, comment=(comment or "")[:2000]
             )
@@ -592,7 +592,7 @@ def round_advance(*, call: Call, actor: Any, stage: str, top: int | None = None,
 
     if not policies.can_manage_call(actor, call):
         raise PermissionDenied(_("You do not have permission to do this."))
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         if stage == "first":
             chosen = list(call.entries.filter(status="eligible"))
         elif stage == "second":
@@ -619,7 +619,7 @@ def objection_raise(*, entry: Entry, actor: Any, text: str) -> Objection:
     text = (text or "").strip()
     if len(text) < 5:
         raise ValidationError({"text": [_("Say what is wrong in a few words.")]})
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         objection = Objection.objects.create(entry=entry, raised_by=actor, text=text[:4000])
         audit_record(action="contests.objection.raise", actor=actor, unit=entry.call.organiser, obj=objection)
         from civicloop.notify.services import notify_queue
@@ -645,7 +645,7 @@ def objection_answer(*, objection: Objection, actor: Any, answer: str, upheld: b
     answer = (answer or "").strip()
     if not answer:
         raise ValidationError({"answer": [_("Write the answer.")]})
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         updated = Objection.objects.filter(pk=objection.pk, answered_at__isnull=True).update(
             answer=answer[:4000], upheld=upheld, answered_at=timezone.now()
         )
@@ -669,7 +669,7 @@ def unit_award_grant(*, call: Call, actor: Any, organisation: str, reason: str =
     if not organisation:
         raise ValidationError({"organisation": [_("Name the unit.")]})
     try:
-        with transaction.atomic(durable=True):
+        with transaction.atomic():
             award = UnitAward.objects.create(call=call, organisation=organisation, reason=reason[:200], created_by=actor)
             audit_record(action="contests.unit_award", actor=actor, unit=call.organiser, obj=award)
     except IntegrityError as exc:
@@ -695,7 +695,7 @@ def vote_cast(*, entry: Entry, voter: Any, ip: str | None = None, device: str = 
     day = timezone.localdate(now)
     hour_ago = now - dt.timedelta(hours=1)
     try:
-        with transaction.atomic(durable=True):
+        with transaction.atomic():
             recent = Vote.objects.filter(call=call, created_at__gte=hour_ago)
             if ip and recent.filter(ip=ip).count() >= call.ip_votes_per_hour:
                 raise ValidationError(_("Too many votes from this network in the last hour. Please try later."))
@@ -732,7 +732,7 @@ def votes_discount(
         raise ValidationError({"end": [_("The end must come after the start.")]})
     if call.status not in ("voting", "reviewing"):
         raise Conflict(_("Votes can only be discounted before the results are announced."))
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         qs = Vote.objects.filter(call=call, discounted=False, created_at__gte=start, created_at__lt=end)
         qs = qs.filter(ip=ip) if ip else qs.filter(device=device)
         count = qs.update(discounted=True, discount_reason=reason[:200])
@@ -752,7 +752,7 @@ def mail_item_handle(*, item: Any, actor: Any) -> Any:
     """A person has dealt with a queued e-mail (entered it on the paper form, completed its draft, or set it aside)."""
     if not policies.can_handle_mail(actor, item):
         raise PermissionDenied(_("You do not have permission to do this."))
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         from civicloop.contests.models import MailItem
 
         if MailItem.objects.filter(pk=item.pk, handled_at__isnull=True).update(handled_at=timezone.now()) != 1:
