@@ -47,6 +47,8 @@ def make_call(personas: Any, kind: str, **kw: Any) -> Any:
             limit_chars=3000,
             categories=["文明城市", "文明社区"],
         )
+    if kind == "photo":
+        values.update(required_fields=["name", "phone"])
     values.update(kw)
     call = services.call_create(**values)
     CALL.run("publish", call, actor=personas.station_staff)

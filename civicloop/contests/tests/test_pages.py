@@ -93,7 +93,8 @@ def test_photo_entry_keeps_original_private_reads_exif_checks_caption_flags_look
     assert entry.status == "draft" and "摄" in _msgs(r)  # the caption check names what is missing
     assert entry.camera == "Canon EOS 80D" and entry.taken_at.year == 2020
     assert entry.phash and entry.web_photo and entry.photo
-    r = c.post(f"/contests/e/{entry.pk}/edit/", {"title": "春耕", "caption": CAPTION, "submit": "1"}, follow=True)
+    r = c.post(f"/contests/e/{entry.pk}/edit/", {"title": "春耕", "caption": CAPTION, "submit": "1",
+                                              "author_name": "刘浩军", "author_phone": "13905961234"}, follow=True)
     entry.refresh_from_db()
     assert entry.status == "submitted", _msgs(r)
     # the web copy has no EXIF; the original is only for the author and reviewers
