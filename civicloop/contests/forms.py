@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from civicloop.contests import policies
 from civicloop.contests.models import Call, Judge
@@ -24,7 +25,7 @@ AUTHOR_LABELS = {
 class CallForm(forms.Form):
     organiser = forms.ModelChoiceField(label=_("Organiser"), queryset=None)
     title = forms.CharField(label=_("Title"), max_length=120)
-    kind = forms.ChoiceField(label=_("Kind"), choices=Call.Kind.choices)
+    kind = forms.ChoiceField(label=pgettext_lazy("contests", "Kind"), choices=Call.Kind.choices)
     sponsor = forms.CharField(label=_("Sponsor"), max_length=120, required=False)
     theme = forms.CharField(label=_("Theme"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     eligibility = forms.CharField(label=_("Who may enter"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
@@ -126,7 +127,7 @@ class ScoreForm(forms.Form):
                 label=f"{crit['label']} ({crit['weight']}%)", min_value=0, max_value=100,
                 widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
             )
-        self.fields["comment"] = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}),
+        self.fields["comment"] = forms.CharField(label=pgettext_lazy("contests", "Comment"), widget=forms.Textarea(attrs={"rows": 3}),
                                                  required=False, max_length=2000)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from civicloop.core.fields import EncryptedTextField, PathField
 from civicloop.core.models import WorkflowEvent
@@ -86,7 +87,7 @@ class CallEvent(WorkflowEvent):
 
 class Entry(models.Model):
     class Source(models.TextChoices):
-        ONLINE = "online", _("Online")
+        ONLINE = "online", pgettext_lazy("contests", "Online")
         EMAIL = "email", _("E-mail")
         PAPER = "paper", _("Paper (entered by staff)")
 

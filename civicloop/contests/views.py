@@ -150,7 +150,8 @@ def _entry_form_page(request: HttpRequest, call: Call, entry: Entry | None, sour
             warning = services.length_warning(call, entry.length)
             if warning:
                 messages.warning(request, warning)
-            if call.kind == Call.Kind.PHOTO and entry.caption and caption_problems(entry.caption):
+            if (call.kind == Call.Kind.PHOTO and entry.caption and caption_problems(entry.caption)
+                    and "submit" not in request.POST):  # on submit the refusal already names what is missing
                 messages.warning(request, services.caption_message(caption_problems(entry.caption)))
             if entry.similar_to_id:
                 messages.warning(request, _("This photo looks very like another entry of this call."))

@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from civicloop.contests import policies
 from civicloop.contests.models import Call, CallEvent, Entry, EntryEvent
@@ -181,8 +181,8 @@ ENTRY = Workflow(
     label=gettext_lazy("Entry"),
     states=[
         State("draft", gettext_lazy("Draft"), badge="blue", kind=HELD),
-        State("submitted", gettext_lazy("Submitted"), badge="gold"),
-        State("withdrawn", gettext_lazy("Withdrawn"), badge="grey", kind=TERMINAL),
+        State("submitted", pgettext_lazy("contests", "Submitted"), badge="gold"),
+        State("withdrawn", pgettext_lazy("contests", "Withdrawn"), badge="grey", kind=TERMINAL),
         State("eligible", gettext_lazy("Eligible"), badge="blue", kind=HELD),
         State("ineligible", gettext_lazy("Not eligible"), badge="red", kind=TERMINAL),
         State("first_round", gettext_lazy("First round"), badge="gold", kind=HELD),
