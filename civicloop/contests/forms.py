@@ -173,6 +173,6 @@ class AnswerForm(forms.Form):
 class DiscountForm(forms.Form):
     ip = forms.GenericIPAddressField(label=_("IP address"), required=False)
     device = forms.CharField(label=_("Device"), max_length=64, required=False)
-    start = forms.DateTimeField(label=_("From"), widget=DT)
-    end = forms.DateTimeField(label=_("Until"), widget=DT)
+    start = forms.DateTimeField(label=pgettext_lazy("contests", "From"), widget=DT)
+    end = forms.DateTimeField(label=pgettext_lazy("contests", "Until"), widget=DT)
     reason = forms.CharField(label=_("Reason"), max_length=200)

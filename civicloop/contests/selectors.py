@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -46,7 +47,8 @@ def judging_progress(call: Call) -> list[dict[str, Any]]:
         state = next(s for s, st in STAGE_OF_STATE.items() if st == stage)
         judges = list(call.judges.filter(stage=stage).select_related("user").prefetch_related("recusals"))
         entries = list(call.entries.filter(status=state))
-        done = Score.objects.filter(entry__call=call, stage=stage)
+        # scores of the entries now in this stage (those moved on to the next stage count there)
+        done = Score.objects.filter(entry__in=[e.pk for e in entries], stage=stage)
         per_judge = dict(done.values_list("judge_id").annotate(n=Count("pk")).values_list("judge_id", "n"))
         expected = 0
         people = []
@@ -71,7 +73,8 @@ def vote_bursts(call: Call, *, threshold: int = 20) -> list[dict[str, Any]]:
         )
         for r in rows:
             found.append({"kind": key, "ip": r[key] if key == "ip" else "", "device": r[key] if key == "device" else "",
-                          "minute": r["minute"], "votes": r["votes"]})
+                          "minute": r["minute"], "until": r["minute"] + dt.timedelta(minutes=1),
+                          "votes": r["votes"]})
     # a burst seen by IP and by device is the same burst: keep the IP row
     seen = {(r["minute"], r["votes"]) for r in found if r["kind"] == "ip"}
     return [r for r in found if r["kind"] == "ip" or (r["minute"], r["votes"]) not in seen]

@@ -473,7 +473,9 @@ def unit_award(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def votes_page(request: HttpRequest, pk: int) -> HttpResponse:
     call = _get_managed_call(request, pk, "contest_votes")
-    form = DiscountForm(request.POST or None)
+    # a burst's "discount" link fills the form in (the staff member still gives the reason)
+    initial = {k: request.GET.get(k, "") for k in ("ip", "device", "start", "end")}
+    form = DiscountForm(request.POST or None, initial=initial)
     if request.method == "POST":
         access.require(request, policies.can_discount_votes(request.user, call), action="contest_votes_discount",
                        obj=call)

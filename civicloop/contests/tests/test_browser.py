@@ -168,3 +168,53 @@ def test_desk_judge_scores_blind_and_organiser_publishes(personas, desk):
     text = desk.page.inner_text("body")
     assert "一等奖" in text and "张三的稿件" in text
     desk.shot("contests-results-desk")
+
+
+def test_screens_of_the_demo_pages(personas, make_browser):
+    """Every page once, on the demo story: phone for the public, desk for staff."""
+    import datetime as dt
+    import random
+
+    from civicloop.contests import demo
+    from civicloop.contests.models import Call, MailItem
+
+    demo.seed(rng=random.Random(2019), today=dt.date.today(), scale=0)
+    MailItem.objects.create(subject="你好", problem="未找到任何征集活动的标注字样。", raw=b"x",
+                            message_id="<x@example.com>")
+    essay, photo, good = (Call.objects.get(kind=k) for k in ("essay", "photo", "nomination"))
+    phone = make_browser(390, 844)
+    phone.go("/contests/")
+    phone.shot("contests-list-phone")
+    phone.go(f"/contests/c/{photo.pk}/poster/")
+    assert phone.page.locator(".qr svg").count() == 1
+    phone.shot("contests-poster-phone")
+    phone.go(f"/contests/c/{photo.pk}/results/")
+    assert "刘浩军" not in phone.page.inner_text("body") and "一等奖" in phone.page.inner_text("body")
+    phone.shot("contests-photo-results-phone")
+    printed = photo.entries.get(title="春耕春管")
+    phone.go(f"/contests/verify/{printed.certificate_code}/")
+    assert "此证书真实有效" in phone.page.inner_text("body")
+    phone.shot("contests-verify-phone")
+    phone.go(f"/contests/c/{good.pk}/")
+    phone.shot("contests-good-deeds-voting-phone")
+    desk = make_browser(1280, 800)
+    desk.login("office")
+    for name, path in (
+        ("manage-list", "/contests/manage/"),
+        ("call-new", "/contests/manage/new/"),
+        ("essay-manage", f"/contests/c/{essay.pk}/manage/"),
+        ("mail-queue", "/contests/mail/"),
+        ("good-deeds-votes", f"/contests/c/{good.pk}/votes/?threshold=15"),
+    ):
+        response = desk.go(path)
+        assert response.status == 200, path
+        desk.shot(f"contests-{name}-desk")
+    assert "10.99.0.7" in desk.page.inner_text("body")
+    # the station discounts the burst with a reason, from the burst's own link
+    desk.page.click("td a:has-text('剔除')")
+    assert desk.page.input_value("[name=ip]") == "10.99.0.7"
+    desk.page.fill("[name=reason]", "同一地址一分钟内 20 个新账号集中点赞")
+    desk.page.click("form.form button[type=submit]")
+    desk.page.wait_for_load_state()
+    assert "已剔除 20 个点赞" in desk.page.inner_text("body")
+    desk.shot("contests-good-deeds-discounted-desk")
