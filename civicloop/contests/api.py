@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
+from ninja.responses import Status
 
 from civicloop import access
 from civicloop.contests import policies, selectors, services
@@ -200,7 +201,7 @@ def create_call(request: HttpRequest, payload: CallIn) -> Any:
     data = payload.model_dump()
     data.pop("organiser_id")
     call = services.call_create(organiser=unit, actor=request.user, **data)
-    return 201, call
+    return Status(201, call)
 
 
 CALL.add_api_steps(router, "/calls", call_lookup)
@@ -224,7 +225,7 @@ def create_entry(request: HttpRequest, id: Id, payload: EntryIn, paper: bool = F
     unit = _unit(data.pop("unit_id", None))
     source = Entry.Source.PAPER if paper else Entry.Source.ONLINE
     entry = services.entry_save(call=call, actor=request.user, data=data, source=source, unit=unit)
-    return 201, entry_out(entry, request.user)
+    return Status(201, entry_out(entry, request.user))
 
 
 def _unit(unit_id: int | None) -> Any:
@@ -307,7 +308,7 @@ def add_judge(request: HttpRequest, id: Id, payload: JudgeIn) -> Any:
     user = get_user_model().objects.filter(username=payload.username, is_active=True).first()
     if user is None:
         raise ValidationError({"username": [_("There is no account with this user name.")]})
-    return 201, services.judge_assign(call=call, stage=payload.stage, user=user, actor=request.user)
+    return Status(201, services.judge_assign(call=call, stage=payload.stage, user=user, actor=request.user))
 
 
 def _my_judge(request: HttpRequest, id: int) -> Judge:
@@ -330,14 +331,14 @@ def recuse(request: HttpRequest, id: Id, payload: RecuseIn) -> Any:
     judge = _my_judge(request, id)
     entry = get_object_or_404(Entry, pk=payload.entry_id, call=judge.call)
     services.judge_recuse(judge=judge, entry=entry, actor=request.user, reason=payload.reason)
-    return 201, {"entry_id": entry.pk}
+    return Status(201, {"entry_id": entry.pk})
 
 
 @router.post("/entries/{id}/scores", response={201: ScoreOut})
 def score(request: HttpRequest, id: Id, payload: ScoreIn) -> Any:
     entry = entry_lookup(request, id)
     s = services.score_submit(entry=entry, actor=request.user, values=payload.values, comment=payload.comment)
-    return 201, {"id": s.pk, "entry_id": entry.pk, "stage": s.stage, "total": float(s.total)}
+    return Status(201, {"id": s.pk, "entry_id": entry.pk, "stage": s.stage, "total": float(s.total)})
 
 
 @router.post("/calls/{id}/advance", response=dict)
@@ -417,7 +418,7 @@ class UnitAwardIn(Schema):
 def object_to(request: HttpRequest, id: Id, payload: TextIn) -> Any:
     entry = entry_lookup(request, id)
     o = services.objection_raise(entry=entry, actor=request.user, text=payload.text)
-    return 201, {"id": o.pk}
+    return Status(201, {"id": o.pk})
 
 
 @router.post("/objections/{id}/answer", response=dict)
@@ -435,7 +436,7 @@ def unit_award(request: HttpRequest, id: Id, payload: UnitAwardIn) -> Any:
     call = managed_call(request, id, "contest_unit_award")
     award = services.unit_award_grant(call=call, actor=request.user, organisation=payload.organisation,
                                       reason=payload.reason)
-    return 201, {"id": award.pk, "organisation": award.organisation}
+    return Status(201, {"id": award.pk, "organisation": award.organisation})
 
 
 # --- votes ----------------------------------------------------------------------------------------------
@@ -467,7 +468,7 @@ def vote(request: HttpRequest, id: Id) -> Any:
 
     entry = entry_lookup(request, id)
     v = services.vote_cast(entry=entry, voter=request.user, ip=_ip(request), device=_device(request))
-    return 201, {"entry_id": entry.pk, "day": v.day}
+    return Status(201, {"entry_id": entry.pk, "day": v.day})
 
 
 @router.get("/calls/{id}/bursts", response=list[BurstOut])
@@ -482,3 +483,29 @@ def discount(request: HttpRequest, id: Id, payload: DiscountIn) -> Any:
     n = services.votes_discount(call=call, actor=request.user, reason=payload.reason, start=payload.start,
                                 end=payload.end, ip=payload.ip, device=payload.device)
     return {"discounted": n}
+
+
+# --- the e-mail queue -----------------------------------------------------------------------------------
+
+
+class MailOut(Schema):
+    id: int
+    call_id: int | None
+    entry_id: int | None
+    subject: str
+    problem: str
+    created_at: dt.datetime
+
+
+@router.get("/mail", response=list[MailOut])
+@paginate(Pages, page_size=50)
+def mail_queue(request: HttpRequest) -> Any:
+    access.require(request, access.is_staff(request.user), action="contest_mail_queue")
+    return policies.visible_mail(request.user).filter(handled_at__isnull=True).order_by("pk")
+
+
+@router.post("/mail/{id}/handled", response=dict)
+def mail_handled(request: HttpRequest, id: Id) -> Any:
+    item = get_object_or_404(policies.visible_mail(request.user), pk=id)
+    services.mail_item_handle(item=item, actor=request.user)
+    return {"id": item.pk, "handled": True}

@@ -137,3 +137,20 @@ def test_queue_page_scoped(personas, essay_call, tmp_path):
     assert s.post(f"/contests/mail/{item.pk}/handled/").status_code == 404
     c.post(f"/contests/mail/{item.pk}/handled/")
     assert MailItem.objects.get(pk=item.pk).handled_at is not None
+
+
+def test_queue_api_twin(personas, essay_call, tmp_path):
+    from django.test import Client
+
+    box = mailbox.Maildir(str(tmp_path / "mail"))
+    box.add(message(f"{MARKER} 投稿", f"作者：王小明\n{ESSAY}", "half1"))
+    call_command("contests_import_mail", str(tmp_path / "mail"))
+    item = MailItem.objects.get()
+    staff, sibling = Client(), Client()
+    staff.force_login(personas.station_staff)
+    sibling.force_login(personas.sibling)
+    assert staff.get("/api/contests/mail").json()["count"] == 1
+    assert sibling.get("/api/contests/mail").json()["count"] == 0
+    assert sibling.post(f"/api/contests/mail/{item.pk}/handled", content_type="application/json").status_code == 404
+    assert staff.post(f"/api/contests/mail/{item.pk}/handled", content_type="application/json").status_code == 200
+    assert staff.post(f"/api/contests/mail/{item.pk}/handled", content_type="application/json").status_code == 409
