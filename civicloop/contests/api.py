@@ -509,3 +509,50 @@ def mail_handled(request: HttpRequest, id: Id) -> Any:
     item = get_object_or_404(policies.visible_mail(request.user), pk=id)
     services.mail_item_handle(item=item, actor=request.user)
     return {"id": item.pk, "handled": True}
+
+
+# --- certificates ---------------------------------------------------------------------------------------
+
+
+class VerifyOut(Schema):
+    code: str
+    name: str
+    title: str
+    call: str
+    award: str
+    organiser: str
+
+
+@router.get("/certificates/{code}", response=VerifyOut, auth=None)
+def verify_certificate(request: HttpRequest, code: str) -> Any:
+    """Public twin of the verification page: the same masked facts the certificate shows."""
+    entry = (
+        Entry.objects.select_related("call__organiser")
+        .filter(certificate_code=code[:24].upper(), status="awarded")
+        .first()
+    )
+    if entry is None:
+        raise Http404
+    return {"code": entry.certificate_code, "name": mask_name(entry.author_name or entry.nominee_name),
+            "title": entry.title, "call": entry.call.title, "award": str(entry.get_award_display()),
+            "organiser": entry.call.organiser.name}
+
+
+@router.get("/entries/{id}/certificate", response={200: None})
+def certificate_pdf(request: HttpRequest, id: Id) -> Any:
+    from django.http import HttpResponse
+    from django.urls import reverse
+
+    from civicloop.contests import pdf
+
+    entry = entry_lookup(request, id)
+    access.require(
+        request,
+        policies.can_see_author(request.user, entry) and entry.status == "awarded" and bool(entry.certificate_code),
+        action="contest_certificate",
+        obj=entry,
+    )
+    url = request.build_absolute_uri(reverse("contests:verify", args=[entry.certificate_code]))
+    response = HttpResponse(pdf.certificate(entry, url), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="certificate-{entry.certificate_code}.pdf"'
+    return response

@@ -230,5 +230,9 @@ def test_results_certificate_and_verification(personas):
     assert ok.status_code == 200 and "林*文" in ok.content.decode()
     assert Client().get("/contests/verify/NOPE/").status_code == 404
     assert Client().get(f"/api/contests/calls/{call.pk}/results").json()[0]["award"] == "first"
+    assert Client().get(f"/api/contests/certificates/{e1.certificate_code}").json()["name"] == "林*文"
+    assert Client().get("/api/contests/certificates/NOPE").status_code == 404
+    assert _client(personas.resident).get(f"/api/contests/entries/{e1.pk}/certificate").content.startswith(b"%PDF")
+    assert _client(personas.sibling).get(f"/api/contests/entries/{e1.pk}/certificate").status_code == 403
     xlsx = staff.get(f"/contests/c/{call.pk}/export.xlsx")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
