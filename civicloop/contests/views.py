@@ -197,8 +197,14 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _entry_form_page(request, entry.call, entry, entry.source)
 
 
-@login_required
 def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Public for entries on the public list (candidates, results); otherwise for those who may see it."""
+    if not request.user.is_authenticated:
+        entry = get_object_or_404(Entry.objects.select_related("call__organiser", "unit"), pk=pk)
+        if not policies.entry_is_public(entry):
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
     entry = _get_entry(request, pk)
     user = request.user
     call = entry.call

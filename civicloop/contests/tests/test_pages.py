@@ -78,6 +78,7 @@ def test_entry_pages_private_to_author_and_reviewers(personas, essay_call):
     assert _client(personas.resident).get(f"/contests/e/{entry.pk}/").status_code == 200
     staff_page = _client(personas.station_staff).get(f"/contests/e/{entry.pk}/").content.decode()
     assert "13905961234" in staff_page
+    assert Client().get(f"/contests/e/{entry.pk}/").status_code == 302  # to the sign-in page
     for user in (personas.sibling, personas.outsider, personas.volunteer):
         assert _client(user).get(f"/contests/e/{entry.pk}/").status_code == 404
         assert _client(user).post(f"/contests/e/{entry.pk}/step/admit/").status_code == 404
@@ -221,6 +222,8 @@ def test_results_certificate_and_verification(personas):
     assert call.status == "published"
     e1.refresh_from_db()
     assert e1.status == "awarded" and e1.award == "first"
+    public = Client().get(f"/contests/e/{e1.pk}/")
+    assert public.status_code == 200 and "13905961234" not in public.content.decode()
     page = Client().get(f"/contests/c/{call.pk}/results/").content.decode()
     assert e1.title in page and "林*文" in page
     pdf = _client(personas.resident).get(f"/contests/e/{e1.pk}/certificate.pdf")
