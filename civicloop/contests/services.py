@@ -104,7 +104,7 @@ def call_create(
         errors["required_fields"] = [_("Unknown author field.")]
     if guideline_chars and limit_chars and limit_chars < guideline_chars:
         errors["limit_chars"] = [_("The hard limit cannot be below the guideline.")]
-    plan = {k: int(v) for k, v in (award_plan or {}).items() if k in AWARD_ORDER and int(v) > 0}
+    plan = {k: min(int(v), 1000) for k, v in (award_plan or {}).items() if k in AWARD_ORDER and int(v) > 0}
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -728,6 +728,13 @@ def votes_discount(
         raise ValidationError({"reason": [_("Please give a reason.")]})
     if not ip and not device:
         raise ValidationError({"ip": [_("Name the IP address or the device of the burst.")]})
+    if ip:
+        from django.core.validators import validate_ipv46_address
+
+        try:
+            validate_ipv46_address(ip)
+        except ValidationError as exc:
+            raise ValidationError({"ip": exc.messages}) from exc
     if end <= start:
         raise ValidationError({"end": [_("The end must come after the start.")]})
     if call.status not in ("voting", "reviewing"):

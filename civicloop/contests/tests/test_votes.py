@@ -86,6 +86,9 @@ def test_ip_rate_limit_and_burst_discount_is_audited(personas):
     with pytest.raises(ValidationError):
         services.votes_discount(call=call, actor=personas.station_staff, reason="", ip="10.9.9.9",
                                 start=start, end=start + dt.timedelta(minutes=1))
+    with pytest.raises(ValidationError):
+        services.votes_discount(call=call, actor=personas.station_staff, reason="刷票", ip="not-an-ip",
+                                start=start, end=start + dt.timedelta(minutes=1))
     n = services.votes_discount(call=call, actor=personas.station_staff, reason="同一网络一分钟内集中点赞",
                                 ip="10.9.9.9", start=start, end=start + dt.timedelta(minutes=1))
     assert n == 5
