@@ -239,3 +239,13 @@ def test_results_certificate_and_verification(personas):
     assert _client(personas.sibling).get(f"/api/contests/entries/{e1.pk}/certificate").status_code == 403
     xlsx = staff.get(f"/contests/c/{call.pk}/export.xlsx")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+
+def test_staff_enter_a_paper_entry(personas, essay_call):
+    assert _client(personas.sibling).get(f"/contests/c/{essay_call.pk}/paper/").status_code == 403
+    assert _client(personas.resident).get(f"/contests/c/{essay_call.pk}/paper/").status_code == 403
+    r = _client(personas.station_staff).post(f"/contests/c/{essay_call.pk}/paper/", {**essay_data(), "submit": "1"},
+                                             follow=True)
+    entry = Entry.objects.get(source="paper")
+    assert entry.status == "submitted" and entry.author is None and entry.number in _msgs(r)
+    assert entry.created_by == personas.station_staff
