@@ -766,3 +766,19 @@ def mail_item_handle(*, item: Any, actor: Any) -> Any:
             raise Conflict(_("Someone else dealt with this message just now."))
         audit_record(action="contests.mail.handle", actor=actor, obj=item)
     return item
+
+
+def calls_close_due() -> int:
+    """Periodic job (for settings.PERIODIC_JOBS): close the open calls whose closing time has passed, as the
+    platform (the call's `close` step is a system step). Entries are refused after the close by the time check
+    anyway; this moves the call's state so its pages and queues follow."""
+    from civicloop.contests.workflow import CALL
+
+    closed = 0
+    for call in Call.objects.filter(status="open", closes_at__lte=timezone.now()).order_by("pk")[:500]:
+        try:
+            CALL.run("close", call, actor=None)
+        except Conflict:  # someone closed it just now
+            continue
+        closed += 1
+    return closed

@@ -193,3 +193,19 @@ def test_conflict_declaration_and_recusal(personas, essay_call):
     assert not policies.can_view_entry(stranger, entry)
     with pytest.raises(PermissionDenied):
         _score(entry, stranger, 80)
+
+
+def test_periodic_close_of_due_calls(personas):
+    due = make_call(personas, "essay")
+    later = make_call(personas, "essay")
+    from unittest import mock
+
+    with mock.patch("django.utils.timezone.now", return_value=due.closes_at + dt.timedelta(minutes=1)):
+        from civicloop.contests.models import Call
+
+        Call.objects.filter(pk=later.pk).update(closes_at=due.closes_at + dt.timedelta(days=1))
+        assert services.calls_close_due() == 1
+    due.refresh_from_db()
+    later.refresh_from_db()
+    assert (due.status, later.status) == ("closed", "open")
+    assert due.events.get(step="close").automatic
