@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "civicloop.brands",
     "civicloop.stats",
     "civicloop.open311",
+    "civicloop.contests",
     "civicloop.demo",
 ]
 
