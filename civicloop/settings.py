@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "civicloop.garden",
     "civicloop.brands",
     "civicloop.stats",
+    "civicloop.campaigns",
     "civicloop.demo",
 ]
 
@@ -253,6 +254,7 @@ PERIODIC_JOBS: list[tuple[str, int]] = [
     ("civicloop.matching.services.team_index_refresh", 600),
     ("civicloop.orders.services.orders_auto_rate", 3600),
     ("civicloop.notify.services.notify_deliver_pending", 10),
+    ("civicloop.campaigns.services.campaigns_escalate_overdue", 600),
 ]
 # Notification channels besides the in-app inbox; add "civicloop.notify.channels.LoggingSmsChannel" for the SMS stub.
 NOTIFY_CHANNELS = env_list("NOTIFY_CHANNELS", "civicloop.notify.channels.EmailChannel")
