@@ -25,7 +25,7 @@ def columns() -> list[tuple[str, str]]:
     return [
         ("rank", _("Rank")),
         ("name", _("Unit")),
-        ("score", _("Score")),
+        ("score", _("Assessment score")),
         ("registered", _("Problems registered")),
         ("rate_on_time", _("Rectified on time")),
         ("rate_rework", _("Returned for rework")),

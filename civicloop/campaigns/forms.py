@@ -100,7 +100,7 @@ class RectifyForm(forms.Form):
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
     )
-    note = forms.CharField(label=_("What was done"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("Work done"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
     def clean_photo(self) -> Any:
         return check_photo(self.cleaned_data.get("photo"))
@@ -117,7 +117,7 @@ class ExtendForm(forms.Form):
 
 class TaskReportForm(forms.Form):
     progress = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
-    note = forms.CharField(label=_("What was done"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("Work done"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     photo = forms.ImageField(
         label=_("Evidence photo"),
         required=False,

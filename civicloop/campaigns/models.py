@@ -75,8 +75,8 @@ class Action(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        verbose_name = _("action")
-        verbose_name_plural = _("actions")
+        verbose_name = _("campaign action")
+        verbose_name_plural = _("campaign actions")
         ordering = ["campaign", "position", "pk"]
 
     def __str__(self) -> str:
@@ -142,7 +142,7 @@ class TaskReport(models.Model):
     unit = models.ForeignKey("network.Unit", on_delete=models.PROTECT, related_name="+")
     author = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     progress = models.PositiveSmallIntegerField(_("progress (%)"))
-    note = models.TextField(_("what was done"))
+    note = models.TextField(_("work done"))
     photo = models.ImageField(_("evidence photo"), upload_to="campaigns/tasks/%Y/%m/", storage=private_storage, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -157,7 +157,7 @@ class Liaison(models.Model):
     """包联: a leader (an office account) in charge of an area or unit for the campaign."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="liaisons")
-    leader = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+", verbose_name=_("leader"))
+    leader = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+", verbose_name=_("leader in charge"))
     unit = models.ForeignKey("network.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("area or unit"))
     unit_path = PathField(max_length=255, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)

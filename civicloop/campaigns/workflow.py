@@ -211,7 +211,7 @@ PROBLEM = Workflow(
     label=_("Campaign problem"),
     states=[
         State("reported", _("Reported, awaiting acceptance"), badge="blue"),
-        State("registered", _("Registered"), badge="blue"),
+        State("registered", _("Registered, awaiting assignment"), badge="blue"),
         State("assigned", _("Assigned for rectification"), badge="gold", kind=HELD),
         State("rectified", _("Rectified, awaiting check"), badge="gold"),
         State("closed", _("Closed after check"), badge="green", kind=TERMINAL),
