@@ -28,6 +28,7 @@ from civicloop.campaigns.models import (
     ProblemPhoto,
     StandardItem,
     Task,
+    UnitDay,
 )
 from civicloop.campaigns.workflow import EXPOSURE, PROBLEM, TASK
 from civicloop.core.exceptions import Conflict
@@ -67,16 +68,28 @@ def _date(raw: str | None) -> dt.date | None:
         return None
 
 
-def period_of(request: HttpRequest) -> tuple[dt.date, dt.date, str]:
+def _default_month(campaign: Campaign | None) -> dt.date:
+    """This month; for a campaign of another year, its last month with figures."""
+    today = timezone.localdate()
+    if campaign is None or campaign.year == today.year:
+        return today.replace(day=1)
+    last = (
+        UnitDay.objects.filter(campaign=campaign, path=campaign.unit_path, day__year=campaign.year)
+        .order_by("-day").values_list("day", flat=True).first()
+    )
+    return (last or dt.date(campaign.year, 12, 1)).replace(day=1)
+
+
+def period_of(request: HttpRequest, campaign: Campaign | None = None) -> tuple[dt.date, dt.date, str]:
     """?month=YYYY-MM (default this month), or ?start=&end=; returns (start, end, month string)."""
     month = request.GET.get("month", "")
     start, end = _date(request.GET.get("start")), _date(request.GET.get("end"))
     if start and end and start <= end and (end - start).days <= 366 * 3:
         return start, end, ""
     try:
-        first = dt.datetime.strptime(month, "%Y-%m").date() if month else timezone.localdate().replace(day=1)
+        first = dt.datetime.strptime(month, "%Y-%m").date() if month else _default_month(campaign)
     except ValueError:
-        first = timezone.localdate().replace(day=1)
+        first = _default_month(campaign)
     s, e = selectors.month_range(first)
     return s, e, first.strftime("%Y-%m")
 
@@ -235,7 +248,7 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
     if unit_id:
         chosen = access.visible_units(request.user).filter(pk=unit_id, path__startswith=campaign.unit_path).first()
         root = chosen or root
-    start, end, month = period_of(request)
+    start, end, month = period_of(request, campaign)
     manage = policy.can_manage_campaign(request.user, campaign)
     weights_form = WeightsForm(initial=campaign.score_weights())
     if request.method == "POST" and manage:
