@@ -28,7 +28,7 @@ def columns() -> list[tuple[str, str]]:
         ("score", _("Assessment score")),
         ("registered", _("Problems registered")),
         ("rate_on_time", _("Rectified on time")),
-        ("rate_rework", _("Returned for rework")),
+        ("rate_rework", _("Rework rate")),
         ("rate_extension", _("Extended")),
         ("recurrences", _("Recurrences")),
         ("rate_tasks", _("Tasks completed")),

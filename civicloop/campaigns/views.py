@@ -69,15 +69,16 @@ def _date(raw: str | None) -> dt.date | None:
 
 
 def _default_month(campaign: Campaign | None) -> dt.date:
-    """This month; for a campaign of another year, its last month with figures."""
+    """The campaign's last month with figures up to today (a past campaign opens where it ended), else this
+    month."""
     today = timezone.localdate()
-    if campaign is None or campaign.year == today.year:
+    if campaign is None:
         return today.replace(day=1)
     last = (
-        UnitDay.objects.filter(campaign=campaign, path=campaign.unit_path, day__year=campaign.year)
+        UnitDay.objects.filter(campaign=campaign, path=campaign.unit_path, day__lte=today)
         .order_by("-day").values_list("day", flat=True).first()
     )
-    return (last or dt.date(campaign.year, 12, 1)).replace(day=1)
+    return (last or today).replace(day=1)
 
 
 def period_of(request: HttpRequest, campaign: Campaign | None = None) -> tuple[dt.date, dt.date, str]:
@@ -250,6 +251,7 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
         root = chosen or root
     start, end, month = period_of(request, campaign)
     manage = policy.can_manage_campaign(request.user, campaign)
+    rows = selectors.ranking(campaign, root, start, end)
     weights_form = WeightsForm(initial=campaign.score_weights())
     if request.method == "POST" and manage:
         weights_form = WeightsForm(request.POST)
@@ -262,7 +264,8 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Weights saved."))
                 return redirect(request.get_full_path())
     return render(request, "campaigns/assessment.html", {
-        "campaign": campaign, "root": root, "rows": selectors.ranking(campaign, root, start, end),
+        "campaign": campaign, "root": root, "rows": [r for r in rows if r["unit"].pk != root.pk],
+        "total": selectors.ranking(campaign, root, start, end, units=[root])[0],
         "start": start, "end": end, "month": month, "manage": manage, "weights_form": weights_form,
         "bulletins": campaign.bulletins.filter(unit__path__startswith=root.path).select_related("unit")[:24],
         "year": start.year,
