@@ -573,6 +573,9 @@ def markdown(res: dict[str, Any]) -> str:
     from bench import dashboard
 
     lines += dashboard.markdown(res)
+    from bench import campaigns
+
+    lines += campaigns.markdown(res)
     lines += ["", f"Build: {res['build']}", ""]
     return "\n".join(lines)
 
@@ -666,6 +669,11 @@ def main() -> None:
     if "--dashboard-only" in sys.argv:
         remeasure_dashboard()
         return
+    if "--campaigns-only" in sys.argv:
+        from bench import campaigns
+
+        campaigns.main()
+        return
     backend = prepare_env()
     sys.path.insert(0, str(ROOT))
     import django
@@ -697,6 +705,9 @@ def main() -> None:
         log(f"  {res['recommend'][-1]}")
     res["build"] = "; ".join(build)
     res["dashboard"] = bench_dashboard(province, rng)
+    from bench import campaigns
+
+    res["campaigns"] = campaigns.bench(province, rng, log)
     fx = http_fixtures(province)
     connections.close_all()
     port = free_port()

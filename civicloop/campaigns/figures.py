@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Substr, TruncDate
 from django.utils import timezone
 
 from civicloop.campaigns.models import COUNTERS, Campaign, Problem, ProblemEvent, Task, UnitDay, Visit
@@ -193,6 +193,22 @@ def score(row: dict[str, int], weights: dict[str, int], *, months: float, visit_
 def overdue_counts(campaign: Campaign, paths: Iterable[str]) -> dict[str, int]:
     """Problems waiting for rectification past their deadline now, per subtree (a live count, not a counter:
     it changes with the clock, not with a step)."""
+    paths = list(paths)
     now = timezone.now()
     base = Problem.objects.filter(campaign=campaign, status="assigned", due_at__lt=now)
-    return {p: base.filter(unit_path__startswith=p).count() for p in paths}
+    lengths = {len(p) for p in paths}
+    if len(lengths) != 1 or len(paths) < 2:
+        return {p: base.filter(unit_path__startswith=p).count() for p in paths}
+    # units of one level: one grouped count by the path prefix instead of a query per unit
+    size = lengths.pop()
+    parent = paths[0][: size - 4]
+    wanted = set(paths)
+    out = dict.fromkeys(paths, 0)
+    rows = (
+        base.filter(unit_path__startswith=parent).annotate(prefix=Substr("unit_path", 1, size))
+        .values("prefix").annotate(n=Count("pk")).values_list("prefix", "n")
+    )
+    for prefix, n in rows:
+        if prefix in wanted:
+            out[prefix] = n
+    return out

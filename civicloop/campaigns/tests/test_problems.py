@@ -116,6 +116,10 @@ def test_overdue_problem_is_escalated_once_per_deadline(personas, camp):
     Problem.objects.filter(pk=p.pk).update(due_at=timezone.now() - dt.timedelta(hours=1))
     assert services.campaigns_escalate_overdue() == 1
     assert services.campaigns_escalate_overdue() == 0
+    # the ranking's grouped overdue count equals one count per unit
+    siblings = [personas.station.path, personas.station_b.path]
+    assert figures.overdue_counts(camp, siblings) == {siblings[0]: 1, siblings[1]: 0}
+    assert figures.overdue_counts(camp, [personas.station.path]) == {siblings[0]: 1}
     p.refresh_from_db()
     assert (p.escalation_level, p.escalated_to) == (1, personas.institute)
     assert p.status == "assigned"
