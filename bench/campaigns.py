@@ -86,7 +86,7 @@ def bench(province: Any, rng: random.Random, log: Callable[[str], None]) -> dict
     events = ProblemEvent.objects.filter(subject__campaign=campaign).count()
     log(f"  built in {built:.0f} s ({events:,} events), counters rebuilt in {rebuilt:.0f} s ({cells:,} rows)")
     s, e = timezone.localdate(start), timezone.localdate(now)
-    institutes = selectors.ranked_units(root)
+    institutes = selectors.ranked_units(root, campaign)
     paths = [u.path for u in institutes]
 
     def ranking() -> Any:

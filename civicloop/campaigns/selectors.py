@@ -7,7 +7,7 @@ import calendar
 import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from civicloop.campaigns import figures
 from civicloop.campaigns import policies as policy
@@ -26,17 +26,26 @@ def months_in(start: dt.date | None, end: dt.date | None) -> float:
     return max(1.0, ((end - start).days + 1) / 30.4)
 
 
-def ranked_units(root: Unit) -> list[Unit]:
-    """The units a ranking compares: the root's active children (or the root alone when it has none)."""
-    children = list(Unit.objects.filter(path__startswith=root.path, depth=root.depth + 1, is_active=True).order_by("path"))
-    return children or [root]
+def ranked_units(root: Unit, campaign: Campaign | None = None) -> list[Unit]:
+    """The units a ranking compares: the root's active practice children (towns/streets, stations), and the
+    departments among them responsible for one of the campaign's tasks (venues, social organisations and
+    departments without a duty here would only collect full marks for doing nothing); the root alone when it
+    has none."""
+    children = Unit.objects.filter(path__startswith=root.path, depth=root.depth + 1, is_active=True)
+    q = Q(kind=Unit.Kind.PRACTICE)
+    if campaign is not None:
+        from civicloop.campaigns.models import Task
+
+        on_duty = Task.objects.filter(campaign=campaign)
+        q |= Q(kind=Unit.Kind.DEPARTMENT) & Q(pk__in=on_duty.values("units"))
+    return list(children.filter(q).order_by("path")) or [root]
 
 
 def ranking(
     campaign: Campaign, root: Unit, start: dt.date | None, end: dt.date | None, *, units: list[Unit] | None = None
 ) -> list[dict[str, Any]]:
     """考核 rows for the root's children, best score first (ties by name)."""
-    units = units if units is not None else ranked_units(root)
+    units = units if units is not None else ranked_units(root, campaign)
     paths = [u.path for u in units]
     sums = figures.totals(campaign, paths, start, end)
     overdue = figures.overdue_counts(campaign, paths)

@@ -8,6 +8,7 @@ import mimetypes
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -76,6 +77,7 @@ def _default_month(campaign: Campaign | None) -> dt.date:
         return today.replace(day=1)
     last = (
         UnitDay.objects.filter(campaign=campaign, path=campaign.unit_path, day__lte=today)
+        .filter(Q(registered__gt=0) | Q(closed__gt=0) | Q(checks__gt=0) | Q(visits__gt=0))
         .order_by("-day").values_list("day", flat=True).first()
     )
     return (last or today).replace(day=1)

@@ -96,3 +96,47 @@ def test_inspection_rectification_rework_and_assessment(make_browser, personas, 
     sibling = make_browser(1280, 800)
     sibling.login("sibling")
     assert sibling.go(problem.get_absolute_url()).status == 403
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_demo_pages_fit_their_screens(make_browser):
+    """Every campaign page on the demo story: staff tables at 1280 px, residents' and public pages at 390 px."""
+    import random
+
+    from django.utils import timezone
+
+    from civicloop.campaigns import demo
+    from civicloop.campaigns.models import Campaign, Exposure, Task
+    from civicloop.demo import kundulun
+
+    kundulun.seed_base(rng=random.Random(2019), today=timezone.localdate())
+    demo.seed(rng=random.Random(5), today=timezone.localdate())
+    camp = Campaign.objects.get(year=2020)
+    desk = make_browser(1280, 800)
+    desk.login("office", kundulun.PASSWORD)
+    problem = Problem.objects.filter(campaign=camp, status="closed", photos__isnull=False).first()
+    pages = {
+        "campaigns-detail": f"/campaigns/{camp.pk}/",
+        "campaigns-problems": f"/campaigns/{camp.pk}/problems/?tab=assigned",
+        "campaigns-assessment-demo": f"/campaigns/{camp.pk}/assessment/",
+        "campaigns-liaisons": f"/campaigns/{camp.pk}/liaisons/",
+        "campaigns-exposures": f"/campaigns/{camp.pk}/exposures/",
+        "campaigns-exposure": Exposure.objects.first().get_absolute_url(),
+        "campaigns-task": Task.objects.filter(campaign=camp).first().get_absolute_url(),
+        "campaigns-problem-demo": problem.get_absolute_url(),
+    }
+    for name, path in pages.items():
+        assert desk.go(path).status == 200, path
+        assert "/accounts/login" not in desk.page.url
+        assert desk.page.evaluate("document.documentElement.scrollWidth") <= 1280, name
+        desk.shot(name)
+    phone = make_browser(390, 844)
+    assert phone.go("/campaigns/exposure/").status == 200
+    assert phone.page.locator(".c-expo li").count() == 2
+    phone.shot("campaigns-public-phone")
+    phone.login("resident", kundulun.PASSWORD)
+    assert phone.go(f"/campaigns/{camp.pk}/report/").status == 200
+    assert phone.page.locator("input[name=photo][capture=environment]").count() == 1
+    assert phone.page.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.shot("campaigns-report-phone")
