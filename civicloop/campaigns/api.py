@@ -17,7 +17,14 @@ from ninja.pagination import paginate
 from civicloop import access
 from civicloop.campaigns import policies as policy
 from civicloop.campaigns import selectors, services
-from civicloop.campaigns.forms import ExposureForm, InspectionForm, ResidentReportForm, VisitForm, WeightsForm
+from civicloop.campaigns.forms import (
+    ExposureForm,
+    InspectionForm,
+    ResidentReportForm,
+    TaskForm,
+    VisitForm,
+    WeightsForm,
+)
 from civicloop.campaigns.models import Campaign, Exposure, Liaison, Problem, StandardItem, Task
 from civicloop.campaigns.workflow import EXPOSURE, PROBLEM, TASK
 from civicloop.core.pagination import Pages
@@ -221,6 +228,40 @@ def campaign_detail(request: HttpRequest, id: Id) -> Any:
         "units", "items")
     return {**c.__dict__, "weights": c.score_weights(), "actions": [a.name for a in c.actions.all()],
             "tasks": [task_out(t) for t in tasks]}
+
+
+class TaskIn(Schema):
+    action_id: Id
+    title: str
+    due_at: dt.datetime
+    lead_department_id: Id
+    unit_ids: list[Id]
+    standard: list[str]
+
+
+@router.post("/campaigns/{id}/tasks", response={201: TaskOut})
+def task_create(request: HttpRequest, id: Id, payload: TaskIn) -> Any:
+    """The office sets a task (same form and rules as the campaign page)."""
+    campaign = _campaign(request, id)
+    access.require(request, policy.can_manage_campaign(request.user, campaign), action="campaign_task_create",
+                   obj=campaign)
+    d = _valid(TaskForm({"action": payload.action_id, "title": payload.title, "due_at": payload.due_at,
+                         "lead_department": payload.lead_department_id, "units": payload.unit_ids,
+                         "items": "\n".join(payload.standard)}, campaign=campaign))
+    task = services.task_create(actor=request.user, action=d["action"], title=d["title"], due_at=d["due_at"],
+                                lead_department=d["lead_department"], units=list(d["units"]), items=d["items"])
+    return 201, task_out(task)
+
+
+@router.get("/campaigns/{id}/annual", response=list[dict[str, Any]])
+def annual(request: HttpRequest, id: Id, year: int = Query(..., ge=2000, le=2100)) -> Any:
+    """The annual assessment rows (the Excel export's content)."""
+    from civicloop.campaigns.exports import annual_rows
+
+    campaign = _campaign(request, id)
+    root = selectors.scope_root(request.user, campaign)
+    access.require(request, root is not None, action="campaign_annual", obj=campaign)
+    return annual_rows(campaign, root, year)  # type: ignore[arg-type]
 
 
 @router.get("/tasks/{id}", response=TaskOut)

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.campaigns.models import DEFAULT_WEIGHTS, Category, Exposure
+from civicloop.core.forms import IdMultipleChoiceField
 from civicloop.network.models import Unit
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
@@ -193,3 +194,30 @@ class ExposureForm(forms.Form):
         if not data.get("unit") and not data.get("problem"):
             raise ValidationError(_("Name the unit or the problem this entry is about."))
         return data
+
+
+class TaskForm(forms.Form):
+    """The office sets a task: its action, standard (one checklist item a line), deadline and units."""
+
+    action = forms.ModelChoiceField(label=_("Campaign action"), queryset=Unit.objects.none())
+    title = forms.CharField(label=_("Task"), max_length=150)
+    due_at = forms.DateTimeField(label=_("Deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    lead_department = forms.ModelChoiceField(label=_("Lead department"), queryset=Unit.objects.none())
+    units = IdMultipleChoiceField(label=_("Responsible units"), queryset=Unit.objects.none())
+    items = forms.CharField(
+        label=_("Standard (one checklist item a line)"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, campaign: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if campaign is not None:
+            area = Unit.objects.filter(path__startswith=campaign.unit_path, is_active=True).order_by("path")
+            self.fields["action"].queryset = campaign.actions.all()
+            self.fields["lead_department"].queryset = area.filter(kind=Unit.Kind.DEPARTMENT)
+            self.fields["units"].queryset = area.filter(kind__in=[Unit.Kind.PRACTICE, Unit.Kind.DEPARTMENT])
+
+    def clean_items(self) -> list[str]:
+        lines = [line.strip() for line in self.cleaned_data["items"].splitlines() if line.strip()]
+        if not lines:
+            raise ValidationError(_("Write at least one checklist item."))
+        return lines[:30]

@@ -19,7 +19,14 @@ from django.views.decorators.http import require_POST
 from civicloop import access
 from civicloop.campaigns import exports, selectors, services
 from civicloop.campaigns import policies as policy
-from civicloop.campaigns.forms import ExposureForm, InspectionForm, ResidentReportForm, VisitForm, WeightsForm
+from civicloop.campaigns.forms import (
+    ExposureForm,
+    InspectionForm,
+    ResidentReportForm,
+    TaskForm,
+    VisitForm,
+    WeightsForm,
+)
 from civicloop.campaigns.models import (
     Bulletin,
     Campaign,
@@ -112,13 +119,30 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk, "campaign_view")
     tasks = policy.visible_tasks(request.user).filter(campaign=campaign).select_related("action", "lead_department")
     now = timezone.now()
+    manage = policy.can_manage_campaign(request.user, campaign)
+    form = TaskForm(request.POST or None, campaign=campaign) if manage else None
+    if request.method == "POST":
+        access.require(request, manage, action="campaign_task_create", obj=campaign)
+        assert form is not None
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                task = services.task_create(actor=request.user, action=d["action"], title=d["title"],
+                                            due_at=d["due_at"], lead_department=d["lead_department"],
+                                            units=list(d["units"]), items=d["items"])
+            except ValidationError as exc:
+                messages.error(request, error_text(exc))
+            else:
+                messages.success(request, _("Task set."))
+                return redirect(task.get_absolute_url())
     return render(request, "campaigns/detail.html", {
+        "form": form,
         "campaign": campaign,
         "actions": campaign.actions.all(),
         "tasks": tasks.prefetch_related("units"),
         "now": now,
         "can_inspect": policy.can_inspect(request.user, campaign),
-        "can_manage": policy.can_manage_campaign(request.user, campaign),
+        "can_manage": manage,
     })
 
 

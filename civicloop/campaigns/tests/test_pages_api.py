@@ -250,3 +250,36 @@ def test_exposure_needs_a_second_person_and_hides_faces(personas, camp, office2,
     # the station cannot see the desk; the sibling neither
     assert login(personas.sibling).get(f"/api/campaigns/exposures/{eid}").status_code == 403
     assert ProblemPhoto.objects.filter(problem=p).count() == 2
+
+
+def test_office_sets_tasks_on_the_page_and_in_the_api(personas, camp):
+    action = camp.actions.first()
+    data = {"action": action.pk, "title": "公益广告全覆盖", "due_at": "2026-12-31T18:00",
+            "lead_department": personas.department.pk, "units": [personas.station.pk], "items": "主街公益广告不少于10处"}
+    assert login(personas.station_staff).post(f"/campaigns/{camp.pk}/", data).status_code == 403
+    bad = login(personas.office).post(f"/campaigns/{camp.pk}/", {**data, "items": " "})
+    assert bad.status_code == 200 and "必填项" in bad.content.decode()
+    ok = login(personas.office).post(f"/campaigns/{camp.pk}/", data)
+    task = camp.tasks.get(title="公益广告全覆盖")
+    assert ok.status_code == 302 and [i.text for i in task.items.all()] == ["主街公益广告不少于10处"]
+    payload = {"action_id": action.pk, "title": "河道保洁", "due_at": "2026-12-30T10:00:00+08:00",
+               "lead_department_id": personas.department.pk, "unit_ids": [personas.station_b.pk],
+               "standard": ["河面无漂浮物"]}
+    url = f"/api/campaigns/campaigns/{camp.pk}/tasks"
+    assert login(personas.sibling).post(url, payload, content_type="application/json").status_code == 403
+    r = login(personas.office).post(url, payload, content_type="application/json")
+    assert r.status_code == 201 and r.json()["standard"] == ["河面无漂浮物"]
+    wrong = login(personas.office).post(url, {**payload, "lead_department_id": personas.station.pk},
+                                        content_type="application/json")
+    assert wrong.status_code == 400 and "lead_department" in wrong.json()["errors"]
+    annual = login(personas.office).get(f"/api/campaigns/campaigns/{camp.pk}/annual?year=2026")
+    assert annual.status_code == 200 and {r["name"] for r in annual.json()} >= {personas.institute.name}
+
+
+def test_steps_notify_through_the_outbox(personas, camp):
+    from civicloop.notify.models import Notification
+
+    p = inspect(personas, camp)
+    assert Notification.objects.filter(recipient=personas.station_staff, kind="campaign_problem_assigned").count() == 1
+    PROBLEM.run("rectify", p, actor=personas.station_staff, data={"note": "ok"}, files={"photo": jpeg()})
+    assert Notification.objects.filter(recipient=personas.institute_staff, kind="campaign_problem_rectified").exists()
