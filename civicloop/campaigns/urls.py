@@ -6,6 +6,7 @@ app_name = "campaigns"
 urlpatterns = [
     path("", views.campaign_list, name="list"),
     path("exposure/", views.exposure_public, name="public"),
+    path("report/", views.report_current, name="report_current"),
     path("<int:pk>/", views.campaign_detail, name="detail"),
     path("<int:pk>/problems/", views.problem_list, name="problems"),
     path("<int:pk>/inspect/", views.problem_new, name="inspect"),

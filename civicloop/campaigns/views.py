@@ -233,6 +233,21 @@ def report_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def report_current(request: HttpRequest) -> HttpResponse:
+    """The nav's 随手拍 link: the latest campaign covering the resident's community."""
+    resident = access.resident_of(request.user)
+    access.require(request, resident is not None, action="campaign_report")
+    path = resident.unit_path if resident is not None else ""
+    campaign = (
+        Campaign.objects.filter(unit_path__in=[path[:i] for i in range(4, len(path) + 1, 4)])
+        .order_by("-year", "-pk").first()
+    )
+    if campaign is None:
+        raise Http404
+    return redirect(reverse("campaigns:report", args=[campaign.pk]))
+
+
+@login_required
 def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
     problem = _problem(request, pk, "campaign_problem_view")
     return render(request, "campaigns/problem.html", {

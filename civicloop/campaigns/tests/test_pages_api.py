@@ -157,6 +157,9 @@ def test_api_twins_and_sibling_refused(personas, camp):
 
 def test_resident_report_over_api_and_page(personas, camp):
     resident = login(personas.resident)
+    assert resident.get("/campaigns/report/")["Location"] == f"/campaigns/{camp.pk}/report/"
+    assert "随手拍" in resident.get(f"/campaigns/{camp.pk}/report/").content.decode()
+    assert login(personas.station_staff).get("/campaigns/report/").status_code == 403
     r = resident.post(f"/api/campaigns/campaigns/{camp.pk}/reports",
                       {"category": "parking", "description": "占道", "place": "3栋", "photo": jpeg()})
     assert r.status_code == 201 and r.json()["status"] == "reported"
