@@ -10,12 +10,21 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.campaigns.models import DEFAULT_WEIGHTS, Category, Exposure
-from civicloop.core.forms import IdMultipleChoiceField
+from civicloop.core.forms import IdMultipleChoiceField, parse_id
 from civicloop.network.models import Unit
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 # Exposure texts are public: refuse anything that looks like a phone or ID number.
 PERSONAL = re.compile(r"1[3-9]\d{9}|\d{17}[\dXx]|\d{15}")
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField whose id beyond 64 bits is an invalid choice (not a database error)."""
+
+    def to_python(self, value: Any) -> Any:
+        if value not in self.empty_values and parse_id(value) is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
 
 
 def check_photo(photo: Any) -> Any:
@@ -48,7 +57,7 @@ class InspectionForm(GeoFields):
     """An inspector's problem: category, responsible unit, description, photo, position or address."""
 
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
-    unit = forms.ModelChoiceField(label=_("Responsible unit"), queryset=Unit.objects.none())
+    unit = IdChoiceField(label=_("Responsible unit"), queryset=Unit.objects.none())
     item = forms.TypedChoiceField(label=_("Checklist item"), required=False, coerce=int, empty_value=None)
     description = forms.CharField(label=_("What is wrong"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
     photo = forms.ImageField(
@@ -88,7 +97,7 @@ class ResidentReportForm(GeoFields):
 
 
 class RegisterForm(forms.Form):
-    unit = forms.ModelChoiceField(
+    unit = IdChoiceField(
         label=_("Responsible unit"), queryset=Unit.objects.filter(is_active=True).order_by("path")
     )
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
@@ -155,7 +164,7 @@ class WeightsForm(forms.Form):
 
 
 class VisitForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Unit visited"), queryset=Unit.objects.none())
+    unit = IdChoiceField(label=_("Unit visited"), queryset=Unit.objects.none())
     visited_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     place = forms.CharField(label=_("Place"), max_length=200)
     findings = forms.CharField(label=_("Findings"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
@@ -180,7 +189,7 @@ class ExposureForm(forms.Form):
         label=_("Text"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), validators=[no_personal_data],
         help_text=_("Public: name the place and the unit, never a resident."),
     )
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
+    unit = IdChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
     problem = forms.IntegerField(label=_("Problem number"), required=False, min_value=1, max_value=2**62)
     photo_mode = forms.ChoiceField(label=_("Photo"), choices=Exposure.PhotoMode.choices)
 
@@ -199,10 +208,10 @@ class ExposureForm(forms.Form):
 class TaskForm(forms.Form):
     """The office sets a task: its action, standard (one checklist item a line), deadline and units."""
 
-    action = forms.ModelChoiceField(label=_("Campaign action"), queryset=Unit.objects.none())
+    action = IdChoiceField(label=_("Campaign action"), queryset=Unit.objects.none())
     title = forms.CharField(label=_("Task"), max_length=150)
     due_at = forms.DateTimeField(label=_("Deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    lead_department = forms.ModelChoiceField(label=_("Lead department"), queryset=Unit.objects.none())
+    lead_department = IdChoiceField(label=_("Lead department"), queryset=Unit.objects.none())
     units = IdMultipleChoiceField(label=_("Responsible units"), queryset=Unit.objects.none())
     items = forms.CharField(
         label=_("Standard (one checklist item a line)"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})

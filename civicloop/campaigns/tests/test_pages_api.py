@@ -286,3 +286,19 @@ def test_steps_notify_through_the_outbox(personas, camp):
     assert Notification.objects.filter(recipient=personas.station_staff, kind="campaign_problem_assigned").count() == 1
     PROBLEM.run("rectify", p, actor=personas.station_staff, data={"note": "ok"}, files={"photo": jpeg()})
     assert Notification.objects.filter(recipient=personas.institute_staff, kind="campaign_problem_rectified").exists()
+
+
+def test_huge_ids_are_bad_input_not_errors(personas, camp):
+    inst = login(personas.institute_staff)
+    huge = "9" * 25
+    page = inst.post(f"/campaigns/{camp.pk}/inspect/", {"category": "litter", "unit": huge, "description": "x",
+                                                       "place": "3栋", "photo": jpeg()})
+    assert page.status_code == 200 and Problem.objects.count() == 0
+    api = inst.post(f"/api/campaigns/campaigns/{camp.pk}/problems", {"category": "litter", "unit": huge,
+                                                                     "description": "x", "place": "3栋",
+                                                                     "photo": jpeg()})
+    assert api.status_code == 400
+    p = inspect(personas, camp)
+    PROBLEM.run("rectify", p, actor=personas.station_staff, data={"note": "ok"}, files={"photo": jpeg()})
+    assert inst.get(f"/campaigns/{camp.pk}/problems/?unit={huge}&page=x").status_code == 200
+    assert inst.get(f"/api/campaigns/campaigns/{camp.pk}/problems?unit={huge}").status_code == 400
