@@ -115,13 +115,19 @@ def seed(*, rng: random.Random, today: dt.date, scale: int = 0) -> None:
         for title, items in tasks:
             due = deadlines[rng.randrange(len(deadlines))]
             units = rng.sample(institutes, k=len(institutes)) if rng.random() < 0.6 else rng.sample(stations, k=3)
-            task = services.task_create(actor=None, action=action, title=title, due_at=due, lead_department=dept,
+            task = services.task_create(actor=office, action=action, title=title, due_at=due, lead_department=dept,
                                         units=units, items=items)
+            reporter = _staff(units[0]) or office
+            TASK.apply("report", task, actor=reporter, skip_actor_check=True,
+                       cleaned={"progress": rng.choice([30, 50, 60]), "note": "已完成台账梳理和首轮集中整治"})
             if due < story_now and rng.random() < 0.7:
-                TASK.apply("submit", task, actor=None, skip_actor_check=True, cleaned={"note": "已完成"})
-                TASK.apply("accept", task, actor=None, skip_actor_check=True, cleaned={})
-    TaskEvent.objects.filter(subject__campaign=campaign).update(created_at=story_now)
-    Task.objects.filter(campaign=campaign, status="done").update(done_at=story_now)
+                TASK.apply("submit", task, actor=reporter, skip_actor_check=True, cleaned={"note": "已按标准完成"})
+                TASK.apply("accept", task, actor=office, skip_actor_check=True, cleaned={})
+            # the story's times: the report a fortnight before the deadline, completion just before it
+            for event, days in zip(TaskEvent.objects.filter(subject=task).order_by("pk"), (14, 2, 1), strict=False):
+                TaskEvent.objects.filter(pk=event.pk).update(created_at=due - dt.timedelta(days=days))
+            task.reports.update(created_at=due - dt.timedelta(days=14))
+            Task.objects.filter(pk=task.pk, status="done").update(done_at=due - dt.timedelta(days=1))
     # two leaders in charge (包联): the office director and a deputy, one town/street each
     deputy = people.user_create(username="baolian", password="Kundulun-2019", full_name="钱振华")
     Membership.objects.create(user=deputy, unit=root, role=Membership.Role.STAFF, title="文明办副主任")
