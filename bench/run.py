@@ -669,10 +669,10 @@ def main() -> None:
     if "--dashboard-only" in sys.argv:
         remeasure_dashboard()
         return
-    if "--campaigns-only" in sys.argv:
+    if "--campaigns-only" in sys.argv or "--campaigns-remeasure" in sys.argv:
         from bench import campaigns
 
-        campaigns.main()
+        campaigns.remeasure() if "--campaigns-remeasure" in sys.argv else campaigns.main()
         return
     backend = prepare_env()
     sys.path.insert(0, str(ROOT))

@@ -272,7 +272,7 @@ class Problem(models.Model):
     recurrence_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="recurrences"
     )
-    created_at = models.DateTimeField(db_index=True)
+    created_at = models.DateTimeField()
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -282,6 +282,8 @@ class Problem(models.Model):
         indexes = [
             models.Index(fields=["campaign", "unit_path", "status"], name="problem_scope_status"),
             models.Index(fields=["campaign", "category", "created_at"], name="problem_recurrence"),
+            # overdue counts and the escalation job: the few assigned rows past their deadline
+            models.Index(fields=["campaign", "status", "due_at"], name="problem_overdue"),
         ]
 
     def __str__(self) -> str:
