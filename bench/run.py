@@ -640,6 +640,9 @@ def markdown(res: dict[str, Any]) -> str:
     from bench import dashboard
 
     lines += dashboard.markdown(res)
+    from bench import campaigns
+
+    lines += campaigns.markdown(res)
     lines += ["", f"Build: {res['build']}", ""]
     return "\n".join(lines)
 
@@ -771,6 +774,11 @@ def main() -> None:
     if "--dashboard-only" in sys.argv:
         remeasure_dashboard()
         return
+    if "--campaigns-only" in sys.argv or "--campaigns-remeasure" in sys.argv:
+        from bench import campaigns
+
+        campaigns.remeasure() if "--campaigns-remeasure" in sys.argv else campaigns.main()
+        return
     backend = prepare_env()
     sys.path.insert(0, str(ROOT))
     import django
@@ -802,6 +810,9 @@ def main() -> None:
         log(f"  {res['recommend'][-1]}")
     res["build"] = "; ".join(build)
     res["dashboard"] = bench_dashboard(province, rng)
+    from bench import campaigns
+
+    res["campaigns"] = campaigns.bench(province, rng, log)
     fx = http_fixtures(province)
     log("statements, commits and WAL per request (in process)")
     res["per_request"] = per_request(fx)

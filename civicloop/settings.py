@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "civicloop.stats",
     "civicloop.open311",
     "civicloop.contests",
+    "civicloop.campaigns",
     "civicloop.demo",
 ]
 
@@ -402,6 +403,7 @@ PERIODIC_JOBS: list[tuple[str, int]] = [
     ("civicloop.stats.services.counters_fold", 30),
     ("civicloop.audit.services.audit_retain", 86400),
     ("civicloop.core.periodic.periodic_prune", 86400),
+    ("civicloop.campaigns.services.campaigns_escalate_overdue", 600),
 ]
 # Audit rows are kept this many days (never fewer than 184: six months, 网络安全法 §21).
 AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", 365))
