@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "civicloop.garden",
     "civicloop.brands",
     "civicloop.stats",
+    "civicloop.plans",
     "civicloop.demo",
 ]
 
