@@ -180,3 +180,21 @@ def test_members_must_be_under_the_committee_and_refusals_write_nothing(personas
     with pytest.raises(ValidationError):
         services.project_create(member=world.edu, year=2020, title="x", target_value=0, due_on=dt.date(2020, 1, 1), actor=personas.office)
     assert Project.objects.count() == 0
+
+
+def test_completion_report_as_pdf_and_excel(personas, world):
+    import io
+
+    from openpyxl import load_workbook
+
+    from civicloop.plans import exports
+
+    p = services.project_create(member=world.health, year=2020, title="建成实践站", target_value=6, target_item="实践站", due_on=dt.date(2020, 6, 30), actor=personas.office)
+    PROJECT.run("complete", p, actor=personas.office, data={"done_on": "2020-06-01"})
+    report = selectors.completion(world.committee, 2020, world.committee.members.all(), today=dt.date(2021, 1, 5))
+    pdf = exports.completion_pdf(report)
+    assert pdf.startswith(b"%PDF") and len(pdf) > 1000
+    wb = load_workbook(io.BytesIO(exports.completion_xlsx(report)))
+    rows = list(wb.worksheets[0].iter_rows(values_only=True))
+    assert rows[2][:3] == ("区卫生健康委员会", 1, 1)
+    assert list(wb.worksheets[1].iter_rows(values_only=True))[1][1] == "建成实践站"
