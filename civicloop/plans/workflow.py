@@ -15,7 +15,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.workflow import HELD, OPEN, TERMINAL, Ctx, Notice, State, Step, Workflow
@@ -115,13 +115,13 @@ def _same_committee(row: Any, obj: Any, message: str) -> None:
 
 def _plan_has_items(ctx: Ctx) -> None:
     if not ctx.obj.items.exists():
-        raise ValidationError(_g("Add at least one item before circulating the plan."))
+        raise ValidationError(gettext("Add at least one item before circulating the plan."))
 
 
 def _comment_guard(ctx: Ctx) -> None:
     item = ctx.data["item"]
     if item.plan_id != ctx.obj.pk:
-        raise ValidationError({"item": [_g("This item is not part of this plan.")]})
+        raise ValidationError({"item": [gettext("This item is not part of this plan.")]})
     ctx.extra["seat"] = policies.seat_in(ctx.actor, ctx.obj.committee)
     # the comment text travels as the step's note (the timeline shows it); keep it for the comment row
     ctx.extra["text"] = ctx.note
@@ -132,7 +132,7 @@ def _comment_after(ctx: Ctx, event: Any) -> None:
 
 
 def _adopt_guard(ctx: Ctx) -> None:
-    _same_committee(ctx.data["meeting"], ctx.obj, _g("Choose a meeting of this committee."))
+    _same_committee(ctx.data["meeting"], ctx.obj, gettext("Choose a meeting of this committee."))
 
 
 def _adopt_changes(ctx: Ctx) -> dict[str, Any]:
@@ -149,7 +149,7 @@ def _circulate_notify(ctx: Ctx, event: Any) -> list[Notice]:
         Notice(
             recipients=member_users(plan.committee.members.all()),
             kind="plan_circulated",
-            title=_g("Comments asked on “%(title)s”") % {"title": plan.title},
+            title=gettext("Comments asked on “%(title)s”") % {"title": plan.title},
             url=plan.get_absolute_url(),
         )
     ]
@@ -205,7 +205,7 @@ class CompleteForm(forms.Form):
 def _complete_changes(ctx: Ctx) -> dict[str, Any]:
     done_on = ctx.data.get("done_on") or timezone.localdate()
     if done_on > timezone.localdate():
-        raise ValidationError({"done_on": [_g("The date cannot be in the future.")]})
+        raise ValidationError({"done_on": [gettext("The date cannot be in the future.")]})
     return {"done_on": done_on}
 
 
@@ -215,7 +215,7 @@ def _project_notify(ctx: Ctx, event: Any) -> list[Notice]:
         Notice(
             recipients=[*member_users([project.member]), *office_users(project.committee)],
             kind="plans_project",
-            title=_g("“%(title)s”: %(state)s") % {"title": project.title, "state": PROJECT.states[ctx.step.target or "planned"].label},
+            title=gettext("“%(title)s”: %(state)s") % {"title": project.title, "state": PROJECT.states[ctx.step.target or "planned"].label},
             url=project.get_absolute_url(),
         )
     ]
@@ -264,7 +264,7 @@ class ScoreForm(forms.Form):
 
 
 def _present_guard(ctx: Ctx) -> None:
-    _same_committee(ctx.data["meeting"], ctx.obj, _g("Choose a meeting of this committee."))
+    _same_committee(ctx.data["meeting"], ctx.obj, gettext("Choose a meeting of this committee."))
 
 
 def _submit_notify(ctx: Ctx, event: Any) -> list[Notice]:
@@ -273,7 +273,7 @@ def _submit_notify(ctx: Ctx, event: Any) -> list[Notice]:
         Notice(
             recipients=office_users(report.committee),
             kind="plans_year_report",
-            title=_g("%(unit)s submitted its %(year)s year report") % {"unit": report.member.unit.name, "year": report.year},
+            title=gettext("%(unit)s submitted its %(year)s year report") % {"unit": report.member.unit.name, "year": report.year},
             url=report.get_absolute_url(),
         )
     ]
@@ -281,7 +281,7 @@ def _submit_notify(ctx: Ctx, event: Any) -> list[Notice]:
 
 def _submit_guard(ctx: Ctx) -> None:
     if not ctx.obj.text.strip():
-        raise ValidationError(_g("Write the report before submitting it."))
+        raise ValidationError(gettext("Write the report before submitting it."))
 
 
 YEAR_REPORT = Workflow(
