@@ -21,7 +21,8 @@ from civicloop import access
 from civicloop.core.exceptions import Conflict
 from civicloop.core.forms import error_text, parse_id
 from civicloop.core.workflow import Workflow
-from civicloop.plans import exports, forms as f, lookups, policies, selectors, services
+from civicloop.plans import exports, lookups, policies, selectors, services
+from civicloop.plans import forms as f
 from civicloop.plans.models import Evidence, Milestone, Plan, PlanItem, Project, YearReport
 from civicloop.plans.workflow import FOLLOW_UP, PLAN, PROJECT, YEAR_REPORT, form_kwargs
 
@@ -164,9 +165,11 @@ def plan_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "lead": item.lead_id, "partners": list(item.partners.values_list("pk", flat=True)),
     }
     form = f.ItemForm(request.POST or None, members=members, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        if _attempt(request, lambda: services.plan_item_save(plan=p, item=item, actor=request.user, **form.cleaned_data), _("The item is saved.")):
-            return redirect("plans:plan", p.pk)
+    saved = request.method == "POST" and form.is_valid() and _attempt(
+        request, lambda: services.plan_item_save(plan=p, item=item, actor=request.user, **form.cleaned_data), _("The item is saved.")
+    )
+    if saved:
+        return redirect("plans:plan", p.pk)
     return render(request, "plans/form.html", {"form": form, "title": _("Edit item %(n)s") % {"n": item.position}, "back": p.get_absolute_url()})
 
 

@@ -165,4 +165,4 @@ def test_completion_downloads(client, personas, world, year_data):
     xlsx = client.get(f"/plans/c/{world.committee.pk}/completion/?year=2020&format=xlsx")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
     rows = client.get(f"/api/plans/committees/{world.committee.pk}/completion?year=2020").json()
-    assert rows[0]["unit_name"] == "区卫生健康委员会" and rows[0]["projects"][0]["completion"] == "overdue" or rows[0]["projects"][0]["completion"] == "open"
+    assert (rows[0]["unit_name"] == "区卫生健康委员会" and rows[0]["projects"][0]["completion"] == "overdue") or rows[0]["projects"][0]["completion"] == "open"
