@@ -1,4 +1,4 @@
-"""Writes for the committee's year. Each use case is one durable transaction with its audit row; state moves go
+"""Writes for the committee's year. Each use case is one transaction with its audit row; state moves go
 through the declared workflows (plans.workflow), which write their own events, audit and outbox rows."""
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def _year(value: Any) -> int:
 # --- committees and members -------------------------------------------------------------------------------
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def committee_create(
     *, unit: Unit, name: str, actor: Any, group_name: str = "", head_name: str = "", head_title: str = "",
     office_name: str = "",
@@ -89,7 +89,7 @@ def committee_create(
     return committee
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def member_add(*, committee: Committee, unit: Unit, actor: Any, role: str = Member.Role.MEMBER, contact_name: str = "") -> Member:
     if actor is not None and not policies.can_manage_committee(actor, committee):
         raise _denied()
@@ -110,7 +110,7 @@ def member_add(*, committee: Committee, unit: Unit, actor: Any, role: str = Memb
 # --- plans ------------------------------------------------------------------------------------------------
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def plan_create(*, committee: Committee, year: int, kind: str, title: str, actor: Any) -> Plan:
     if not policies.can_manage_committee(actor, committee):
         raise _denied()
@@ -129,7 +129,7 @@ def _members_of(committee: Committee, members: Sequence[Member]) -> None:
         raise ValidationError(_("Owners must be member units of this committee."))
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def plan_item_save(
     *, plan: Plan, actor: Any, goal: str, key_tasks: str = "", measures: str = "", requirements: str = "",
     lead: Member | None = None, partners: Sequence[Member] = (), item: PlanItem | None = None,
@@ -167,7 +167,7 @@ def plan_item_save(
 # --- projects ---------------------------------------------------------------------------------------------
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def project_create(
     *, member: Member, year: int, title: str, target_value: int, due_on: dt.date, actor: Any,
     target_unit: str = "个", target_item: str = "", metric: str = "", metric_unit: Unit | None = None,
@@ -202,7 +202,7 @@ def project_create(
     return project
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def milestone_add(*, project: Project, title: str, due_on: dt.date, actor: Any) -> Milestone:
     if not policies.can_act_project(actor, project):
         raise _denied()
@@ -213,7 +213,7 @@ def milestone_add(*, project: Project, title: str, due_on: dt.date, actor: Any) 
     return milestone
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def milestone_done(*, milestone: Milestone, actor: Any, done_on: dt.date) -> Milestone:
     if not policies.can_act_project(actor, milestone.project):
         raise _denied()
@@ -239,7 +239,7 @@ def _check_files(files: Sequence[Any]) -> list[tuple[Any, bool]]:
     return checked
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def progress_report_file(
     *, project: Project, quarter: int, figure: int | None, text: str, on_track: bool, actor: Any,
     files: Sequence[Any] = (),
@@ -281,7 +281,7 @@ def progress_report_file(
 # --- year reports -----------------------------------------------------------------------------------------
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def year_report_save(*, member: Member, year: int, text: str, actor: Any) -> YearReport:
     """Write (or rewrite, while drafting) a member unit's year report."""
     if not policies.acts_for(actor, member):
@@ -305,7 +305,7 @@ def year_report_save(*, member: Member, year: int, text: str, actor: Any) -> Yea
 # --- meetings ---------------------------------------------------------------------------------------------
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def meeting_create(
     *, committee: Committee, kind: str, title: str, held_at: dt.datetime, actor: Any, mode: str = Meeting.Mode.ONSITE,
     place: str = "", branch_venues: str = "", attendees: Sequence[Member] = (),
@@ -327,7 +327,7 @@ def meeting_create(
     return meeting
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def meeting_minutes(*, meeting: Meeting, minutes: str, actor: Any, attendees: Sequence[Member] | None = None) -> Meeting:
     if not policies.can_manage_meeting(actor, meeting):
         raise _denied()
@@ -340,7 +340,7 @@ def meeting_minutes(*, meeting: Meeting, minutes: str, actor: Any, attendees: Se
     return meeting
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def agenda_add(
     *, meeting: Meeting, title: str, actor: Any, plan: Plan | None = None, project: Project | None = None,
     year_report: YearReport | None = None,
@@ -359,7 +359,7 @@ def agenda_add(
     return item
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def resolution_add(*, meeting: Meeting, text: str, actor: Any) -> Resolution:
     if not policies.can_manage_meeting(actor, meeting):
         raise _denied()
@@ -368,7 +368,7 @@ def resolution_add(*, meeting: Meeting, text: str, actor: Any) -> Resolution:
     return resolution
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def followup_add(*, meeting: Meeting, owner: Member, title: str, due_on: dt.date, actor: Any) -> FollowUp:
     """A follow-up action becomes a task on the owner unit's page; its people are told through the outbox."""
     if not policies.can_manage_meeting(actor, meeting):
