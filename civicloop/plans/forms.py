@@ -21,7 +21,7 @@ def _members(field: Any) -> None:
 
 class MemberForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
-    role = forms.ChoiceField(label=_("Role"), choices=Member.Role.choices, initial=Member.Role.MEMBER)
+    role = forms.ChoiceField(label=_("Role in the committee"), choices=Member.Role.choices, initial=Member.Role.MEMBER)
     contact_name = forms.CharField(label=_("Contact person"), max_length=50, required=False)
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
@@ -32,7 +32,7 @@ class MemberForm(forms.Form):
 class PlanForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-    kind = forms.ChoiceField(label=_("Kind"), choices=Plan.Kind.choices)
+    kind = forms.ChoiceField(label=_("Document kind"), choices=Plan.Kind.choices)
 
 
 class ItemForm(forms.Form):
@@ -110,7 +110,7 @@ class YearReportForm(forms.Form):
 
 
 class MeetingCreateForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=Meeting.Kind.choices)
+    kind = forms.ChoiceField(label=_("Meeting kind"), choices=Meeting.Kind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
     held_at = forms.DateTimeField(label=_("Held at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     mode = forms.ChoiceField(label=_("Mode"), choices=Meeting.Mode.choices)
@@ -149,7 +149,7 @@ class ResolutionForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
-    owner = forms.ModelChoiceField(label=_("Owner unit"), queryset=Member.objects.none())
+    owner = forms.ModelChoiceField(label=_("Responsible unit"), queryset=Member.objects.none())
     title = forms.CharField(label=_("Task"), max_length=200)
     due_on = forms.DateField(label=_("Due date"), widget=DATE)
 

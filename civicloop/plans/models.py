@@ -28,7 +28,7 @@ def private_storage() -> Any:
 class Committee(models.Model):
     """A civilisation committee (文明委) with its leading group (领导小组) and office (办公室, the 文明办)."""
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("committee name"), max_length=100)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="committees", verbose_name=_("unit"))
     unit_path = PathField(max_length=255, db_index=True, editable=False)
     group_name = models.CharField(_("leading group"), max_length=100, blank=True)
@@ -60,7 +60,7 @@ class Member(models.Model):
     committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="members")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="committee_seats", verbose_name=_("unit"))
     unit_path = PathField(max_length=255, db_index=True, editable=False)
-    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
+    role = models.CharField(_("role in the committee"), max_length=16, choices=Role.choices, default=Role.MEMBER)
     contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -84,7 +84,7 @@ class Plan(models.Model):
     committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="plans")
     unit_path = PathField(max_length=255, db_index=True, editable=False)
     year = models.PositiveSmallIntegerField(_("year"))
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.WORK_POINTS)
+    kind = models.CharField(_("document kind"), max_length=16, choices=Kind.choices, default=Kind.WORK_POINTS)
     title = models.CharField(_("title"), max_length=200)
     status = models.CharField(_("status"), max_length=16, default="draft", db_index=True)
     version = models.PositiveIntegerField(default=0)
@@ -198,7 +198,7 @@ class Project(models.Model):
     unit_path = PathField(max_length=255, db_index=True, editable=False)  # the member unit's path
     year = models.PositiveSmallIntegerField(_("year"), db_index=True)
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("project description"), blank=True)
     target_value = models.PositiveIntegerField(_("target"))
     target_unit = models.CharField(_("measure word"), max_length=10, default="个")
     target_item = models.CharField(_("what is counted"), max_length=50, blank=True)
@@ -300,7 +300,7 @@ class Meeting(models.Model):
 
     committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="meetings")
     unit_path = PathField(max_length=255, db_index=True, editable=False)
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    kind = models.CharField(_("meeting kind"), max_length=16, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200)
     held_at = models.DateTimeField(_("held at"))
     mode = models.CharField(_("mode"), max_length=8, choices=Mode.choices, default=Mode.ONSITE)
@@ -357,7 +357,7 @@ class FollowUp(models.Model):
     """A follow-up action decided at a meeting: a task with an owner unit and a due date."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="followups")
-    owner = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="followups", verbose_name=_("owner unit"))
+    owner = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="followups", verbose_name=_("responsible unit"))
     unit_path = PathField(max_length=255, db_index=True, editable=False)  # the owner unit's path
     title = models.CharField(_("task"), max_length=200)
     due_on = models.DateField(_("due date"))

@@ -94,7 +94,7 @@ def member_add(*, committee: Committee, unit: Unit, actor: Any, role: str = Memb
     if actor is not None and not policies.can_manage_committee(actor, committee):
         raise _denied()
     if role not in Member.Role.values:
-        raise ValidationError(_("Choose a role."))
+        raise ValidationError(_("Choose the member unit's role."))
     if not unit.path.startswith(committee.unit_path) or not unit.is_active:
         raise ValidationError(_("A member unit must be an active unit under the committee's unit."))
     if committee.members.filter(unit=unit).exists():

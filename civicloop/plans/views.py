@@ -53,6 +53,12 @@ def _steps(request: HttpRequest, wf: Workflow, obj: Any, url: str) -> list[dict[
     ]
 
 
+def _done(wf: Workflow, step: str) -> str:
+    """The success message of a step (the engine's default message is not in any catalogue yet)."""
+    label = wf.steps[step].label if step in wf.steps else step
+    return _("Done: %(step)s") % {"step": label}
+
+
 def _year(request: HttpRequest, default: int) -> int:
     year = parse_id(request.GET.get("year"))
     return year if year is not None and 2000 <= year <= 2100 else default
@@ -176,7 +182,7 @@ def plan_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def plan_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     p = lookups.get_plan(request, pk)
-    return PLAN.handle_page(request, p, step, next_url=p.get_absolute_url(), form_kwargs=form_kwargs(PLAN, step, p) if step in PLAN.steps else None)
+    return PLAN.handle_page(request, p, step, next_url=p.get_absolute_url(), success=_done(PLAN, step), form_kwargs=form_kwargs(PLAN, step, p) if step in PLAN.steps else None)
 
 
 # --- projects -------------------------------------------------------------------------------------------
@@ -258,7 +264,7 @@ def milestone_done(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def project_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     p = lookups.get_project(request, pk)
-    return PROJECT.handle_page(request, p, step, next_url=p.get_absolute_url())
+    return PROJECT.handle_page(request, p, step, next_url=p.get_absolute_url(), success=_done(PROJECT, step))
 
 
 @login_required
@@ -305,7 +311,7 @@ def year_report(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def year_report_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     r = lookups.get_year_report(request, pk)
-    return YEAR_REPORT.handle_page(request, r, step, next_url=r.get_absolute_url(), form_kwargs=form_kwargs(YEAR_REPORT, step, r) if step in YEAR_REPORT.steps else None)
+    return YEAR_REPORT.handle_page(request, r, step, next_url=r.get_absolute_url(), success=_done(YEAR_REPORT, step), form_kwargs=form_kwargs(YEAR_REPORT, step, r) if step in YEAR_REPORT.steps else None)
 
 
 # --- meetings and follow-ups ----------------------------------------------------------------------------
@@ -383,7 +389,7 @@ def _link(value: str) -> dict[str, Any]:
 @login_required
 def followup_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     fu = lookups.get_followup(request, pk)
-    return FOLLOW_UP.handle_page(request, fu, step, next_url=request.POST.get("next") if str(request.POST.get("next", "")).startswith("/plans/") else fu.get_absolute_url())
+    return FOLLOW_UP.handle_page(request, fu, step, success=_done(FOLLOW_UP, step), next_url=request.POST.get("next") if str(request.POST.get("next", "")).startswith("/plans/") else fu.get_absolute_url())
 
 
 # --- completion report ----------------------------------------------------------------------------------

@@ -85,8 +85,8 @@ def plan_version_add(*, plan: Plan, reason: str, actor: Any) -> PlanVersion:
 
 
 class CommentForm(forms.Form):
-    item = forms.ModelChoiceField(label=_("Item"), queryset=PlanItem.objects.all())
-    note = forms.CharField(label=_("Comment"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    item = forms.ModelChoiceField(label=_("Plan item"), queryset=PlanItem.objects.all())
+    note = forms.CharField(label=_("Your comment"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, plan: Plan | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -165,7 +165,7 @@ PLAN = Workflow(
         State("draft", _("Drafting"), badge="grey"),
         State("circulated", _("Out for comments"), badge="blue"),
         State("adopted", _("Adopted"), badge="gold", kind=HELD),
-        State("published", _("Published"), badge="green", kind=TERMINAL),
+        State("published", _("Issued"), badge="green", kind=TERMINAL),
     ],
     steps=[
         Step(
@@ -187,7 +187,7 @@ PLAN = Workflow(
             after=_adopt_after, help=_("审议通过: the meeting that adopted the plan."),
         ),
         Step(
-            "publish", _("Publish"), sources={"adopted"}, target="published",
+            "publish", _("Issue the document"), sources={"adopted"}, target="published",
             allowed=policies.can_edit_plan, changes=lambda ctx: {"published_at": ctx.now},
         ),
     ],
@@ -259,7 +259,7 @@ PROJECT = Workflow(
 
 
 class ScoreForm(forms.Form):
-    score = forms.DecimalField(label=_("Score"), min_value=Decimal(0), max_value=Decimal(100), decimal_places=1, max_digits=5)
+    score = forms.DecimalField(label=_("Committee score"), min_value=Decimal(0), max_value=Decimal(100), decimal_places=1, max_digits=5)
     note = forms.CharField(label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -292,7 +292,7 @@ YEAR_REPORT = Workflow(
     unit=lambda r: r.member.unit,
     states=[
         State("draft", _("Drafting"), badge="grey"),
-        State("submitted", _("Submitted"), badge="blue"),
+        State("submitted", _("Report submitted"), badge="blue"),
         State("presented", _("Presented at the meeting"), badge="gold", kind=HELD),
         State("scored", _("Scored"), badge="green", kind=TERMINAL),
     ],
@@ -309,7 +309,7 @@ YEAR_REPORT = Workflow(
             changes=lambda ctx: {"meeting": ctx.data["meeting"]},
         ),
         Step(
-            "score", _("Score"), sources={"submitted", "presented"}, target="scored",
+            "score", _("Score the report"), sources={"submitted", "presented"}, target="scored",
             allowed=policies.can_judge_year_report, form=ScoreForm, changes=lambda ctx: {"score": ctx.data["score"]},
         ),
     ],
