@@ -12,13 +12,14 @@ from django.utils import timezone
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
+from ninja.responses import Status
 
 from civicloop import access
 from civicloop.core.pagination import Pages
 from civicloop.core.schemas import MAX_ID, ErrorOut, Id
 from civicloop.network.models import Unit
 from civicloop.plans import lookups, policies, selectors, services
-from civicloop.plans.models import Member, Plan, PlanItem, Project, YearReport
+from civicloop.plans.models import Member, Milestone, Plan, PlanItem, Project, YearReport
 from civicloop.plans.workflow import FOLLOW_UP, PLAN, PROJECT, YEAR_REPORT
 
 router = Router(tags=["plans"])
@@ -179,7 +180,7 @@ def committee_create(request: HttpRequest, payload: CommitteeIn) -> Any:
     unit = get_object_or_404(Unit, pk=payload.unit_id)
     access.require(request, policies.can_create_committee(request.user, unit), action="plans.committee_create")
     data = payload.dict(exclude={"unit_id"})
-    return 201, services.committee_create(unit=unit, actor=request.user, **data)
+    return Status(201, services.committee_create(unit=unit, actor=request.user, **data))
 
 
 @router.get("/committees/{id}", response={200: CommitteeOut, **ERR})
@@ -203,7 +204,7 @@ def member_add(request: HttpRequest, id: Id, payload: MemberIn) -> Any:
     c = lookups.get_committee(request, id)
     access.require(request, policies.can_manage_committee(request.user, c), action="plans.member_add", obj=c)
     unit = get_object_or_404(Unit, pk=payload.unit_id)
-    return 201, services.member_add(committee=c, unit=unit, role=payload.role, contact_name=payload.contact_name, actor=request.user)
+    return Status(201, services.member_add(committee=c, unit=unit, role=payload.role, contact_name=payload.contact_name, actor=request.user))
 
 
 class CompletionRow(Schema):
@@ -218,11 +219,13 @@ class CompletionRow(Schema):
 
 
 @router.get("/committees/{id}/completion", response={200: list[CompletionRow], **ERR})
-def completion(request: HttpRequest, id: Id, year: int = Query(..., ge=2000, le=2100)) -> Any:
+def completion(request: HttpRequest, id: Id, year: int = Query(..., ge=2000, le=2100), member: int | None = Query(None, ge=1, le=MAX_ID)) -> Any:
     c = lookups.get_committee(request, id)
     members = policies.completion_members(request.user, c)
     access.require(request, members is not None, action="plans.completion", obj=c)
     assert members is not None
+    if member:
+        members = members.filter(pk=member)
     report = selectors.completion(c, year, members)
     return [
         {
@@ -269,7 +272,7 @@ def plans(request: HttpRequest, committee: int | None = Query(None, ge=1, le=MAX
 @router.post("/plans", response={201: PlanOut, **ERR})
 def plan_create(request: HttpRequest, payload: PlanIn) -> Any:
     c = lookups.get_committee(request, payload.committee_id)
-    return 201, services.plan_create(committee=c, year=payload.year, kind=payload.kind, title=payload.title, actor=request.user)
+    return Status(201, services.plan_create(committee=c, year=payload.year, kind=payload.kind, title=payload.title, actor=request.user))
 
 
 @router.get("/plans/{id}", response={200: PlanDetailOut, **ERR})
@@ -292,10 +295,11 @@ def _owners(plan: Plan, payload: ItemIn) -> dict[str, Any]:
 def plan_item_add(request: HttpRequest, id: Id, payload: ItemIn) -> Any:
     plan = lookups.get_plan(request, id)
     access.require(request, policies.can_edit_plan(request.user, plan), action="plans.plan_item_save", obj=plan)
-    return 201, services.plan_item_save(
+    item = services.plan_item_save(
         plan=plan, actor=request.user, goal=payload.goal, key_tasks=payload.key_tasks, measures=payload.measures,
         requirements=payload.requirements, **_owners(plan, payload),
     )
+    return Status(201, item)
 
 
 @router.put("/items/{id}", response={200: ItemOut, **ERR})
@@ -340,7 +344,7 @@ def projects(request: HttpRequest, year: int | None = Query(None, ge=2000, le=21
 def project_create(request: HttpRequest, payload: ProjectIn) -> Any:
     member = get_object_or_404(Member.objects.select_related("committee__unit"), pk=payload.member_id)
     access.require(request, policies.can_create_project(request.user, member), action="plans.project_create")
-    return 201, services.project_create(member=member, actor=request.user, **payload.dict(exclude={"member_id"}))
+    return Status(201, services.project_create(member=member, actor=request.user, **payload.dict(exclude={"member_id"})))
 
 
 @router.get("/projects/{id}", response={200: ProjectOut, **ERR})
@@ -358,7 +362,16 @@ def milestone_add(request: HttpRequest, id: Id, payload: MilestoneIn) -> Any:
     p = lookups.get_project(request, id)
     access.require(request, policies.can_act_project(request.user, p), action="plans.milestone_add", obj=p)
     m = services.milestone_add(project=p, title=payload.title, due_on=payload.due_on, actor=request.user)
-    return 201, {"id": m.pk, "title": m.title, "due_on": m.due_on.isoformat()}
+    return Status(201, {"id": m.pk, "title": m.title, "due_on": m.due_on.isoformat()})
+
+
+@router.post("/milestones/{id}/done", response={200: dict, **ERR})
+def milestone_done(request: HttpRequest, id: Id) -> Any:
+    m = get_object_or_404(Milestone, pk=id)
+    p = lookups.get_project(request, m.project_id)
+    access.require(request, policies.can_act_project(request.user, p), action="plans.milestone_done", obj=p)
+    m = services.milestone_done(milestone=m, actor=request.user, done_on=timezone.localdate())
+    return {"id": m.pk, "title": m.title, "done_on": m.done_on.isoformat() if m.done_on else None}
 
 
 @router.get("/projects/{id}/reports", response={200: list[ReportOut], **ERR})
@@ -375,7 +388,24 @@ def report_file(
     """Multipart form: the same fields as the page's quarterly report, evidence as `files`."""
     p = lookups.get_project(request, id)
     access.require(request, policies.can_act_project(request.user, p), action="plans.progress_report", obj=p)
-    return 201, services.progress_report_file(project=p, quarter=quarter, figure=figure, text=text, on_track=on_track, files=files or [], actor=request.user)
+    return Status(201, services.progress_report_file(project=p, quarter=quarter, figure=figure, text=text, on_track=on_track, files=files or [], actor=request.user))
+
+
+@router.get("/evidence/{id}", response={200: None, **ERR})
+def evidence(request: HttpRequest, id: Id) -> Any:
+    """An evidence file, to people who may see its project (the same check as the page's download)."""
+    import mimetypes
+
+    from django.http import FileResponse, Http404
+
+    from civicloop.plans.models import Evidence
+
+    item = get_object_or_404(Evidence.objects.select_related("report"), pk=id)
+    lookups.get_project(request, item.report.project_id)
+    try:
+        return FileResponse(item.file.open("rb"), content_type=mimetypes.guess_type(item.name)[0], filename=item.name)
+    except FileNotFoundError:
+        raise Http404 from None
 
 
 PROJECT.add_api_steps(router, "/projects", lambda request, id: lookups.get_project(request, id), tags=["plans"])
@@ -448,10 +478,11 @@ def meeting_create(request: HttpRequest, payload: MeetingIn) -> Any:
     c = lookups.get_committee(request, payload.committee_id)
     access.require(request, policies.can_manage_committee(request.user, c), action="plans.meeting_create", obj=c)
     held_at = payload.held_at if timezone.is_aware(payload.held_at) else timezone.make_aware(payload.held_at)
-    return 201, services.meeting_create(
+    meeting = services.meeting_create(
         committee=c, kind=payload.kind, title=payload.title, held_at=held_at, mode=payload.mode, place=payload.place,
         branch_venues=payload.branch_venues, attendees=_attendees(c, payload.attendee_ids), actor=request.user,
     )
+    return Status(201, meeting)
 
 
 @router.get("/meetings/{id}", response={200: MeetingOut, **ERR})
@@ -491,14 +522,14 @@ def agenda_add(request: HttpRequest, id: Id, payload: AgendaIn) -> Any:
         "year_report": get_object_or_404(YearReport, pk=payload.year_report_id) if payload.year_report_id else None,
     }
     item = services.agenda_add(meeting=m, title=payload.title, actor=request.user, **links)
-    return 201, {"id": item.pk, "position": item.position, "title": item.title}
+    return Status(201, {"id": item.pk, "position": item.position, "title": item.title})
 
 
 @router.post("/meetings/{id}/resolutions", response={201: dict, **ERR})
 def resolution_add(request: HttpRequest, id: Id, payload: TextIn) -> Any:
     m = _managed_meeting(request, id, "resolution")
     r = services.resolution_add(meeting=m, text=payload.text, actor=request.user)
-    return 201, {"id": r.pk, "text": r.text}
+    return Status(201, {"id": r.pk, "text": r.text})
 
 
 @router.put("/meetings/{id}/minutes", response={200: MeetingOut, **ERR})
@@ -511,7 +542,7 @@ def minutes(request: HttpRequest, id: Id, payload: TextIn) -> Any:
 def followup_add(request: HttpRequest, id: Id, payload: FollowUpIn) -> Any:
     m = _managed_meeting(request, id, "followup")
     owner = get_object_or_404(Member, pk=payload.owner_id)
-    return 201, services.followup_add(meeting=m, owner=owner, title=payload.title, due_on=payload.due_on, actor=request.user)
+    return Status(201, services.followup_add(meeting=m, owner=owner, title=payload.title, due_on=payload.due_on, actor=request.user))
 
 
 @router.get("/followups", response=list[FollowUpOut])
@@ -519,6 +550,11 @@ def followup_add(request: HttpRequest, id: Id, payload: FollowUpIn) -> Any:
 def followups(request: HttpRequest, status: str = "") -> Any:
     qs = policies.visible_followups(request.user).order_by("due_on", "id")
     return qs.filter(status=status) if status else qs
+
+
+@router.get("/followups/{id}", response={200: FollowUpOut, **ERR})
+def followup_detail(request: HttpRequest, id: Id) -> Any:
+    return lookups.get_followup(request, id)
 
 
 FOLLOW_UP.add_api_steps(router, "/followups", lambda request, id: lookups.get_followup(request, id), tags=["plans"])

@@ -402,6 +402,10 @@ def completion(request: HttpRequest, pk: int) -> HttpResponseBase:
     access.require(request, members is not None, action="plans.completion", obj=c)
     assert members is not None
     year = _year(request, timezone.localdate().year)
+    choices = list(members.select_related("unit").order_by("unit__path"))
+    member_id = parse_id(request.GET.get("member"))
+    if member_id is not None:  # one unit's report (an id outside the allowed members gives an empty one)
+        members = members.filter(pk=member_id)
     report = selectors.completion(c, year, members)
     fmt = request.GET.get("format", "")
     if fmt == "pdf":
@@ -413,4 +417,4 @@ def completion(request: HttpRequest, pk: int) -> HttpResponseBase:
             headers={"Content-Disposition": f'attachment; filename="completion-{year}.xlsx"'},
         )
     rows = [(u, [(p, k, exports.timeliness_label(k)) for p, k in u.projects]) for u in report.units]
-    return render(request, "plans/completion.html", {"c": c, "report": report, "rows": rows, "year": year, "years": range(year - 3, year + 2)})
+    return render(request, "plans/completion.html", {"c": c, "report": report, "rows": rows, "year": year, "years": range(year - 3, year + 2), "choices": choices, "member_id": member_id})

@@ -166,3 +166,72 @@ def test_completion_downloads(client, personas, world, year_data):
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
     rows = client.get(f"/api/plans/committees/{world.committee.pk}/completion?year=2020").json()
     assert (rows[0]["unit_name"] == "区卫生健康委员会" and rows[0]["projects"][0]["completion"] == "overdue") or rows[0]["projects"][0]["completion"] == "open"
+
+
+def test_platform_figure_on_the_project_page_moves_with_the_data(client, personas, world):
+    from civicloop.activities import services as activities
+
+    year = timezone.localdate().year
+    project = services.project_create(member=world.health, year=year, title="全年开展活动", target_value=60, target_unit="场", target_item="活动", metric="activities", due_on=dt.date(year, 12, 31), actor=personas.office)
+    client.force_login(personas.liaison)
+
+    def shown() -> int:
+        page = client.get(f"/plans/project/{project.pk}/").content.decode()
+        api = client.get(f"/api/plans/projects/{project.pk}").json()["platform_figure"]
+        start = page.index('id="platform-figure">') + len('id="platform-figure">')
+        assert int(page[start:].split("（")[0]) == api
+        return api
+
+    before = shown()
+    now = timezone.now()
+    activity = activities.activity_create(unit=personas.station, actor=personas.station_staff, category="culture", title="书法课", place="活动室", starts_at=now - dt.timedelta(hours=1), ends_at=now + dt.timedelta(hours=1), roles=[("志愿者", 2)])
+    activities.activity_publish(activity=activity, actor=personas.station_staff)
+    activities.activity_close(activity=activity, actor=personas.station_staff, people_served=12, summary="顺利")
+    assert shown() == before + 1
+
+
+def test_milestones_evidence_and_followups_through_api(client, personas, world, year_data):
+    project = year_data["project"]
+    client.force_login(personas.liaison)
+    m = client.post(f"/api/plans/projects/{project.pk}/milestones", {"title": "完成选址", "due_on": "2020-05-31"}, content_type=JSON)
+    assert m.status_code == 201
+    assert client.post(f"/api/plans/milestones/{m.json()['id']}/done").json()["done_on"] is not None
+    assert client.post(f"/api/plans/milestones/{m.json()['id']}/done").status_code == 409
+    photo = SimpleUploadedFile("现场.png", PNG, content_type="image/png")
+    filed = client.post(f"/api/plans/projects/{project.pk}/reports", {"quarter": 1, "text": "建成", "figure": 2, "files": [photo]})
+    assert filed.status_code == 201 and filed.json()["evidence"] == ["现场.png"]
+    evidence_id = ProgressReport.objects.get().evidence.get().pk
+    assert client.get(f"/api/plans/evidence/{evidence_id}").status_code == 200
+    assert client.get(f"/api/plans/followups/{year_data['followup'].pk}").json()["title"] == "报送总结"
+    client.force_login(world.edu_user)
+    assert client.get(f"/api/plans/evidence/{evidence_id}").status_code == 403
+    assert client.get(f"/api/plans/followups/{year_data['followup'].pk}").status_code == 403
+    assert client.post(f"/api/plans/milestones/{m.json()['id']}/done").status_code == 403
+
+
+def test_steps_refused_to_a_sibling_district_and_a_resident(client, personas, world, year_data):
+    for user in (world.other_office, personas.resident, world.sci_user):
+        client.force_login(user)
+        assert client.post(f"/api/plans/plans/{year_data['plan'].pk}/circulate", {}, content_type=JSON).status_code == 403
+        assert client.post(f"/plans/plan/{year_data['plan'].pk}/circulate/").status_code == 403
+        assert client.post(f"/api/plans/year-reports/{year_data['report'].pk}/submit", {}, content_type=JSON).status_code == 403
+        assert client.post(f"/api/plans/followups/{year_data['followup'].pk}/finish", {}, content_type=JSON).status_code == 403
+        assert client.post("/api/plans/plans", {"committee_id": world.committee.pk, "year": 2021, "title": "x"}, content_type=JSON).status_code == 403
+    assert Plan.objects.get(pk=year_data["plan"].pk).status == "draft"
+
+
+def test_nav_link_only_for_people_with_a_committee(client, personas, world):
+    link = 'href="/plans/"'
+    client.force_login(personas.liaison)
+    assert link in client.get("/").content.decode() or link in client.get("/plans/").content.decode()
+    client.force_login(personas.station_staff)  # staff of a station that sits on no committee
+    assert link not in client.get("/plans/", follow=True).content.decode()
+
+
+def test_completion_for_one_unit(client, personas, world, year_data):
+    services.project_create(member=world.edu, year=2020, title="教育项目", target_value=1, due_on=dt.date(2020, 6, 1), actor=personas.office)
+    client.force_login(personas.office)
+    page = client.get(f"/plans/c/{world.committee.pk}/completion/?year=2020&member={world.edu.pk}").content.decode()
+    assert "教育项目" in page and "建成实践站" not in page
+    rows = client.get(f"/api/plans/committees/{world.committee.pk}/completion?year=2020&member={world.health.pk}").json()
+    assert [r["unit_name"] for r in rows] == ["区卫生健康委员会"]
