@@ -96,6 +96,8 @@ class ProjectOut(Schema):
     target_unit: str
     target_item: str
     metric: str
+    metric_unit_id: int | None
+    kind: str
     achieved: int
     due_on: dt.date
     done_on: dt.date | None
@@ -327,6 +329,8 @@ class ProjectIn(Schema):
     target_unit: str = "个"
     target_item: str = ""
     metric: str = ""
+    metric_unit_id: Id | None = None
+    kind: str = ""
     due_on: dt.date
     description: str = ""
 
@@ -344,7 +348,9 @@ def projects(request: HttpRequest, year: int | None = Query(None, ge=2000, le=21
 def project_create(request: HttpRequest, payload: ProjectIn) -> Any:
     member = get_object_or_404(Member.objects.select_related("committee__unit"), pk=payload.member_id)
     access.require(request, policies.can_create_project(request.user, member), action="plans.project_create")
-    return Status(201, services.project_create(member=member, actor=request.user, **payload.dict(exclude={"member_id"})))
+    metric_unit = get_object_or_404(Unit, pk=payload.metric_unit_id) if payload.metric_unit_id else None
+    data = payload.dict(exclude={"member_id", "metric_unit_id"})
+    return Status(201, services.project_create(member=member, actor=request.user, metric_unit=metric_unit, **data))
 
 
 @router.get("/projects/{id}", response={200: ProjectOut, **ERR})

@@ -59,14 +59,21 @@ class ProjectForm(forms.Form):
     target_value = forms.IntegerField(label=_("Target"), min_value=1, max_value=10_000_000)
     target_unit = forms.CharField(label=_("Measure word"), max_length=10, initial="个")
     target_item = forms.CharField(label=_("What is counted"), max_length=50, required=False)
+    kind = forms.ChoiceField(label=_("Project kind"), choices=Project.Kind.choices, required=False)
     metric = forms.ChoiceField(label=_("Platform figure"), choices=Project.Metric.choices, required=False)
+    metric_unit = forms.ModelChoiceField(
+        label=_("Figure counted under"), queryset=Unit.objects.none(), required=False,
+        help_text=_("Left empty, the committee's whole unit tree."),
+    )
     due_on = forms.DateField(label=_("Due date"), widget=DATE)
     description = forms.CharField(label=_("Description"), max_length=4000, required=False, widget=TEXT3)
 
-    def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, members: Any, units: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = members  # type: ignore[attr-defined]
         _members(self.fields["member"])
+        if units is not None:
+            self.fields["metric_unit"].queryset = units  # type: ignore[attr-defined]
 
 
 class MilestoneForm(forms.Form):

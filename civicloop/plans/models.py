@@ -183,6 +183,11 @@ class PlanEvent(WorkflowEvent):
 class Project(models.Model):
     """A member unit's practical project (实事项目) for a year, with a target (e.g. 6 个 实践站)."""
 
+    class Kind(models.TextChoices):
+        PRACTICAL = "", _("Practical project")
+        PILOT = "pilot", _("Pilot project")
+        BRAND = "brand", _("Brand project")
+
     class Metric(models.TextChoices):
         NONE = "", _("Reported by the unit")
         ACTIVITIES = "activities", _("Activities held (platform)")
@@ -215,7 +220,7 @@ class Project(models.Model):
         PlanItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="projects",
         verbose_name=_("plan item"),
     )
-    kind = models.CharField(_("project kind"), max_length=16, blank=True)  # pilot (试点) / brand (品牌) / ""
+    kind = models.CharField(_("project kind"), max_length=16, blank=True, choices=Kind.choices, default="")
     status = models.CharField(_("status"), max_length=16, default="planned", db_index=True)
     version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -93,6 +93,7 @@ def committee_create(
 def member_add(*, committee: Committee, unit: Unit, actor: Any, role: str = Member.Role.MEMBER, contact_name: str = "") -> Member:
     if actor is not None and not policies.can_manage_committee(actor, committee):
         raise _denied()
+    Committee.objects.select_for_update().get(pk=committee.pk)  # serialise additions: the duplicate check holds
     if role not in Member.Role.values:
         raise ValidationError(_("Choose the member unit's role."))
     if not unit.path.startswith(committee.unit_path) or not unit.is_active:
@@ -176,6 +177,8 @@ def project_create(
     if not policies.can_create_project(actor, member):
         raise _denied()
     committee = member.committee
+    if kind not in Project.Kind.values:
+        raise ValidationError(_("Choose the kind of project."))
     if metric not in Project.Metric.values:
         raise ValidationError(_("Choose a platform figure."))
     if metric_unit is not None and not metric_unit.path.startswith(committee.unit_path):
@@ -196,7 +199,7 @@ def project_create(
         title=_text(title, _("the title")), description=_text(description, _("the description"), 4000, required=False),
         target_value=target, target_unit=_text(target_unit, _("the measure word"), 10), target_item=_text(target_item, _("what is counted"), 50, required=False),
         metric=metric, metric_unit=(metric_unit or committee.unit) if metric else None, due_on=due_on,
-        plan_item=plan_item, kind=kind if kind in ("pilot", "brand") else "",
+        plan_item=plan_item, kind=kind,
     )
     audit_record(action="plans.project_create", actor=actor, unit=member.unit, obj=project)
     return project
@@ -248,6 +251,8 @@ def progress_report_file(
     platform figure), evidence files; it moves the project on track or behind schedule in the same transaction."""
     if not policies.can_act_project(actor, project):
         raise _denied()
+    # one report a quarter: the project row's lock makes a second concurrent report wait and then see the first
+    project = Project.objects.select_for_update().select_related("committee__unit", "member__unit", "metric_unit").get(pk=project.pk)
     if project.status not in ("planned", "on_track", "late"):
         raise Conflict(_("This project has ended."))
     if quarter not in (1, 2, 3, 4):
@@ -288,6 +293,7 @@ def year_report_save(*, member: Member, year: int, text: str, actor: Any) -> Yea
         raise _denied()
     year = _year(year)
     text = _text(text, _("the report"), 20000)
+    Member.objects.select_for_update().get(pk=member.pk)  # one report a unit and year, even when saved twice at once
     report = YearReport.objects.select_for_update().filter(member=member, year=year).first()
     if report is None:
         report = YearReport.objects.create(

@@ -21,6 +21,7 @@ from civicloop import access
 from civicloop.core.exceptions import Conflict
 from civicloop.core.forms import error_text, parse_id
 from civicloop.core.workflow import Workflow
+from civicloop.network.models import Unit
 from civicloop.plans import exports, lookups, policies, selectors, services
 from civicloop.plans import forms as f
 from civicloop.plans.models import Evidence, Milestone, Plan, PlanItem, Project, YearReport
@@ -200,7 +201,8 @@ def project_create(request: HttpRequest, pk: int) -> HttpResponse:
     members = _project_members(request, c)
     access.require(request, members.exists(), action="plans.project_create", obj=c)
     year = timezone.localdate().year
-    form = f.ProjectForm(request.POST or None, members=members, initial={"year": year, "due_on": f"{year}-12-31", "target_unit": "个"})
+    units = Unit.objects.filter(path__startswith=c.unit_path, is_active=True, kind=Unit.Kind.PRACTICE).order_by("path")
+    form = f.ProjectForm(request.POST or None, members=members, units=units, initial={"year": year, "due_on": f"{year}-12-31", "target_unit": "个"})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         project = _attempt(request, lambda: services.project_create(actor=request.user, **d), _("The practical project is registered."))

@@ -184,7 +184,7 @@ PLAN = Workflow(
         Step(
             "adopt", _("Adopted at a meeting"), sources={"circulated"}, target="adopted",
             allowed=policies.can_edit_plan, form=MeetingForm, guard=_adopt_guard, changes=_adopt_changes,
-            after=_adopt_after, help=_("审议通过: the meeting that adopted the plan."),
+            after=_adopt_after, help=_("Choose the meeting that adopted the plan."),
         ),
         Step(
             "publish", _("Issue the document"), sources={"adopted"}, target="published",
