@@ -76,6 +76,7 @@ def test_work_points_comment_adoption_report_and_completion(personas, world, mak
     office.page.select_option("#agenda select[name=link]", f"plan:{plan.pk}")
     office.page.click("#agenda button[type=submit]")
     office.page.wait_for_load_state()
+    office.shot("plans-meeting-desk")
     office.page.click("section.adopt button")
     office.page.wait_for_load_state()
     assert "审议通过" in office.page.inner_text("h1")
@@ -111,6 +112,9 @@ def test_work_points_comment_adoption_report_and_completion(personas, world, mak
     assert rows["区教育局"][3] == "1"
     assert office.page.locator("#detail tr.on_time").count() == 1 and office.page.locator("#detail tr.late").count() == 1
     office.shot("plans-completion-desk")
+    office.go(f"/plans/c/{c.pk}/?year=2020")
+    assert office.page.locator("#tracker tr.gap").count() == 2  # neither member has submitted its year report
+    office.shot("plans-committee-desk")
 
     phone = make_browser(390, 844)
     phone.login("liaison")
@@ -118,5 +122,7 @@ def test_work_points_comment_adoption_report_and_completion(personas, world, mak
     phone.shot("plans-home-phone")
     phone.go(f"/plans/project/{stations.pk}/")
     phone.shot("plans-project-phone")
+    phone.go(f"/plans/plan/{plan.pk}/")
+    phone.shot("plans-plan-phone")
     for b in (office, member, phone):
         assert not b.outside_requests
