@@ -1,5 +1,7 @@
-"""`{% if request.user|on_committee %}`: the nav link only for people who have a committee to open (its office
-or a member unit), read once per request."""
+"""`{% if request.user|on_committee %}`: the nav link for the people a committee is made of — the office (staff
+of a root unit) and the people of units directly below a root (departments, towns and streets: where member
+units sit) — read from the memberships the access core has already loaded for this request, so the nav costs
+no query on any page. Everyone else who reaches /plans/ without a committee gets the usual refusal."""
 
 from __future__ import annotations
 
@@ -7,18 +9,13 @@ from typing import Any
 
 from django import template
 
-from civicloop.plans import policies
+from civicloop import access
 
 register = template.Library()
-_CACHE = "_plans_on_committee"
 
 
 @register.filter
 def on_committee(user: Any) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
-    cached = getattr(user, _CACHE, None)
-    if cached is None:
-        cached = policies.visible_committees(user).exists()
-        setattr(user, _CACHE, cached)
-    return bool(cached)
+    return any(u.depth <= 2 for u in [*access.staff_units(user), *access.liaison_units(user)])
