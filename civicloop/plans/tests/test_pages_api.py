@@ -235,3 +235,13 @@ def test_completion_for_one_unit(client, personas, world, year_data):
     assert "教育项目" in page and "建成实践站" not in page
     rows = client.get(f"/api/plans/committees/{world.committee.pk}/completion?year=2020&member={world.health.pk}").json()
     assert [r["unit_name"] for r in rows] == ["区卫生健康委员会"]
+
+
+def test_openapi_lists_the_committee_endpoints(client):
+    paths = client.get("/api/openapi.json").json()["paths"]
+    expected = {
+        "/api/plans/plans/{id}/adopt", "/api/plans/plans/{id}/comment", "/api/plans/projects/{id}/complete",
+        "/api/plans/projects/{id}/reports", "/api/plans/year-reports/{id}/score", "/api/plans/followups/{id}/finish",
+        "/api/plans/committees/{id}/completion", "/api/plans/meetings/{id}/followups",
+    }
+    assert expected <= set(paths)
