@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "civicloop.open311",
     "civicloop.contests",
     "civicloop.campaigns",
+    "civicloop.plans",
     "civicloop.demo",
 ]
 
