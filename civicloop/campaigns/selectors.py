@@ -63,7 +63,7 @@ def ranking(
                 "overdue": overdue[u.path],
             }
         )
-    rows.sort(key=lambda r: (-r["score"], r["unit"].name))
+    rows.sort(key=lambda r: (-float(r["score"]), str(r["unit"].name)))  # type: ignore[arg-type,attr-defined]
     for i, r in enumerate(rows, 1):
         r["rank"] = i
     return rows

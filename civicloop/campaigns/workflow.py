@@ -85,6 +85,8 @@ def find_recurrence(problem: Problem, *, unit: Any, category: str, now: dt.datet
             lat__range=(problem.lat - d_lat, problem.lat + d_lat), lng__range=(problem.lng - d_lng, problem.lng + d_lng)
         ).order_by("-registered_at", "-pk")[:50]
         for other in near:
+            if other.lat is None or other.lng is None:
+                continue
             if distance_m(problem.lat, problem.lng, other.lat, other.lng) <= campaign.recurrence_metres:
                 return other
         return None

@@ -491,7 +491,7 @@ def trimmed_mean(totals: list[Decimal]) -> Decimal | None:
         return None
     ordered = sorted(totals)
     kept = ordered[1:-1] if len(ordered) >= 3 else ordered
-    return (sum(kept) / len(kept)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return (Decimal(sum(kept)) / len(kept)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def ranking(call: Call, stage: str, entries: Any) -> list[dict[str, Any]]:

@@ -27,6 +27,12 @@ def validate_mobile(value: str) -> None:
         raise ValidationError(_("Enter a valid 11-digit mobile number."), code="invalid_phone")
 
 
+def validate_postcode(value: str) -> None:
+    """A mainland postcode: six digits, the first 1–8 (the essay contest asks for the author's)."""
+    if not POSTCODE_RE.match((value or "").strip()):
+        raise ValidationError(_("Enter a valid 6-digit postcode."), code="invalid_postcode")
+
+
 def id_check_digit(first17: str) -> str:
     return ID_CHECK[sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS, strict=True)) % 11]
 

@@ -74,12 +74,6 @@ def can_create_committee(user: Any, unit: Unit) -> bool:
     return access.in_scope(user, unit)
 
 
-def office_committees(user: Any) -> QuerySet[Committee]:
-    from civicloop.plans.models import Committee
-
-    return Committee.objects.filter(access.scope_q(user))
-
-
 # --- plans ------------------------------------------------------------------------------------------------
 
 

@@ -94,7 +94,7 @@ class CommentForm(forms.Form):
             field = self.fields["item"]
             assert isinstance(field, forms.ModelChoiceField)
             field.queryset = plan.items.all()
-            field.label_from_instance = lambda i: f"{i.position}. {i.goal[:40]}"  # type: ignore[method-assign]
+            field.label_from_instance = lambda i: f"{i.position}. {i.goal[:40]}"  # type: ignore[method-assign,assignment]
 
 
 class MeetingForm(forms.Form):
