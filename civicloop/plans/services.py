@@ -252,7 +252,7 @@ def progress_report_file(
     if not policies.can_act_project(actor, project):
         raise _denied()
     # one report a quarter: the project row's lock makes a second concurrent report wait and then see the first
-    project = Project.objects.select_for_update().select_related("committee__unit", "member__unit", "metric_unit").get(pk=project.pk)
+    project = Project.objects.select_for_update(of=("self",)).select_related("committee__unit", "member__unit", "metric_unit").get(pk=project.pk)
     if project.status not in ("planned", "on_track", "late"):
         raise Conflict(_("This project has ended."))
     if quarter not in (1, 2, 3, 4):
