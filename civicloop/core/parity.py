@@ -25,6 +25,9 @@ READS: dict[str, str] = {
     "volunteer_total_hours": "a figure shown on the page",
     "points_per_hour": "the exchange rate shown on the page",
     "audit_record": "the audit row an export or an unmask writes beside its read",
+    "caption_message": "the text of a caption warning (contests)",
+    "results_preview": "the ranking a call's organiser previews (contests; the API lists results)",
+    "unit_settings_many": "reads the settings of many units for the settings list",
 }
 
 
@@ -201,6 +204,15 @@ ABOUT_THE_CALLER = {
 }
 
 
+GAPS_FILE = Path(__file__).resolve().parent / "tests" / "denial_gaps.txt"
+
+
+def known_gaps() -> set[tuple[str, str]]:
+    """Operations recorded as still lacking a wrong-person test (a list that may only shrink)."""
+    rows = [line.split("#")[0].split() for line in GAPS_FILE.read_text(encoding="utf-8").splitlines()]
+    return {(r[0], r[1]) for r in rows if len(r) >= 2}
+
+
 def operations_without_denial_test(schema: dict[str, Any]) -> list[tuple[str, str]]:
     """Signed-in operations that no test both calls and expects a refusal (403, 404 or an empty list) from.
     Anonymous callers (401) are covered for every operation at once by test_api_parity."""
@@ -210,6 +222,12 @@ def operations_without_denial_test(schema: dict[str, Any]) -> list[tuple[str, st
         if public or (method, path) in ABOUT_THE_CALLER:
             continue
         pattern = _path_pattern(path)
-        if not any(pattern.search(src) for _name, src in tests):
+        # an app's own tests may name its operations relative to /api/<app> (through a small request helper)
+        app, _sep, rest = path.removeprefix("/api/").partition("/")
+        local = _path_pattern("/" + rest) if rest else None
+        if not any(
+            pattern.search(src) or (local is not None and name.startswith(f"{app}/") and local.search(src))
+            for name, src in tests
+        ):
             missing.append((method, path))
     return missing

@@ -36,7 +36,7 @@ class CommitteeOut(Schema):
     office_name: str
 
 
-class MemberOut(Schema):
+class CommitteeMemberOut(Schema):
     id: int
     unit_id: int
     unit_name: str
@@ -190,7 +190,7 @@ def committee_detail(request: HttpRequest, id: Id) -> Any:
     return lookups.get_committee(request, id)
 
 
-@router.get("/committees/{id}/members", response={200: list[MemberOut], **ERR})
+@router.get("/committees/{id}/members", response={200: list[CommitteeMemberOut], **ERR})
 def members(request: HttpRequest, id: Id) -> Any:
     return list(lookups.get_committee(request, id).members.select_related("unit"))
 
@@ -201,7 +201,7 @@ class MemberIn(Schema):
     contact_name: str = ""
 
 
-@router.post("/committees/{id}/members", response={201: MemberOut, **ERR})
+@router.post("/committees/{id}/members", response={201: CommitteeMemberOut, **ERR})
 def member_add(request: HttpRequest, id: Id, payload: MemberIn) -> Any:
     c = lookups.get_committee(request, id)
     access.require(request, policies.can_manage_committee(request.user, c), action="plans.member_add", obj=c)
@@ -503,7 +503,7 @@ class AgendaIn(Schema):
     year_report_id: Id | None = None
 
 
-class TextIn(Schema):
+class PlanTextIn(Schema):
     text: str
 
 
@@ -532,14 +532,14 @@ def agenda_add(request: HttpRequest, id: Id, payload: AgendaIn) -> Any:
 
 
 @router.post("/meetings/{id}/resolutions", response={201: dict, **ERR})
-def resolution_add(request: HttpRequest, id: Id, payload: TextIn) -> Any:
+def resolution_add(request: HttpRequest, id: Id, payload: PlanTextIn) -> Any:
     m = _managed_meeting(request, id, "resolution")
     r = services.resolution_add(meeting=m, text=payload.text, actor=request.user)
     return Status(201, {"id": r.pk, "text": r.text})
 
 
 @router.put("/meetings/{id}/minutes", response={200: MeetingOut, **ERR})
-def minutes(request: HttpRequest, id: Id, payload: TextIn) -> Any:
+def minutes(request: HttpRequest, id: Id, payload: PlanTextIn) -> Any:
     m = _managed_meeting(request, id, "minutes")
     return services.meeting_minutes(meeting=m, minutes=payload.text, actor=request.user)
 

@@ -34,7 +34,7 @@ class PeriodIn(Schema):
     end: dt.date | None = None
 
 
-class FiguresOut(Schema):
+class StatsFiguresOut(Schema):
     unit: int
     unit_name: str
     start: dt.date
@@ -132,7 +132,7 @@ def _figures(unit: Unit, start: dt.date, end: dt.date) -> dict[str, Any]:
 
 @router.get(
     "/figures",
-    response={200: FiguresOut, **ERRORS},
+    response={200: StatsFiguresOut, **ERRORS},
     summary="单位数据总览 · Figures of a unit's subtree for a period",
 )
 def figures(request: HttpRequest, q: Query[PeriodIn]) -> dict[str, Any]:
@@ -208,7 +208,7 @@ def report_xlsx(request: HttpRequest, q: Query[PeriodIn]) -> HttpResponse:
 @router.get(
     "/public",
     auth=None,
-    response={200: FiguresOut, 404: ErrorOut},
+    response={200: StatsFiguresOut, 404: ErrorOut},
     summary="公开数据 · This year's public figures of a practice unit (no sign-in)",
 )
 def public(request: HttpRequest, unit: int | None = None) -> dict[str, Any]:
