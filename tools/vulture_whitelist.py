@@ -363,3 +363,4 @@ PLENARY  # unused variable (civicloop/plans/models.py:299), read by the framewor
 JOINT  # unused variable (civicloop/plans/models.py:300), read by the framework or templates
 done_at  # unused variable (civicloop/plans/models.py:371), read by the framework or templates
 edition  # unused attribute (civicloop/plans/workflow.py:80), read by the framework or templates
+known_gaps  # used by civicloop/core/tests/test_api_parity.py
