@@ -249,3 +249,19 @@ def test_staff_enter_a_paper_entry(personas, essay_call):
     entry = Entry.objects.get(source="paper")
     assert entry.status == "submitted" and entry.author is None and entry.number in _msgs(r)
     assert entry.created_by == personas.station_staff
+
+
+def test_call_form_creates_a_draft_in_scope_only(personas):
+    form = {"organiser": personas.station.pk, "title": "社区征文", "kind": "essay", "opens_at": "2030-01-01T08:00",
+            "closes_at": "2030-03-01T18:00", "required_fields": ["name", "phone"], "categories": "文明社区\n文明家庭",
+            "guideline_chars": 1800, "limit_chars": 3000, "rubric": "思想内容 60\n文字表达 40", "first": 1,
+            "second": 1, "third": 1, "merit": 2, "publicity_days": 7, "votes_per_day": 3}
+    r = _client(personas.sibling).post("/contests/manage/new/", form)
+    assert r.status_code == 200 and not Call.objects.filter(title="社区征文").exists()
+    assert _client(personas.resident).get("/contests/manage/new/").status_code == 403
+    bad = _client(personas.station_staff).post("/contests/manage/new/", {**form, "rubric": "没有权重"})
+    assert bad.status_code == 200 and "第 1 行" in bad.content.decode()
+    r = _client(personas.station_staff).post("/contests/manage/new/", form)
+    call = Call.objects.get(title="社区征文")
+    assert r.status_code == 302 and call.status == "draft" and call.categories == ["文明社区", "文明家庭"]
+    assert [c["weight"] for c in call.rubric] == [60, 40] and call.opens_at.hour == 0  # 08:00 Beijing = 00:00 UTC
