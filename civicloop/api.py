@@ -10,6 +10,7 @@ from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.request import RawPostDataException
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Schema, Status
@@ -151,6 +152,12 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     else:
         detail = str(exc)
     return api.create_response(request, {"detail": detail}, status=exc.status_code)
+
+
+@api.exception_handler(RawPostDataException)
+def _form_body(request: HttpRequest, exc: RawPostDataException) -> HttpResponse:
+    """A form-encoded or multipart body where the operation reads JSON (e.g. `curl -F` on a step endpoint)."""
+    return api.create_response(request, {"detail": _("Send the request body as JSON.")}, status=400)
 
 
 @api.exception_handler(RequestDataTooBig)

@@ -405,6 +405,7 @@ PERIODIC_JOBS: list[tuple[str, int]] = [
     ("civicloop.audit.services.audit_retain", 86400),
     ("civicloop.core.periodic.periodic_prune", 86400),
     ("civicloop.campaigns.services.campaigns_escalate_overdue", 600),
+    ("civicloop.contests.services.calls_close_due", 300),
 ]
 # Audit rows are kept this many days (never fewer than 184: six months, 网络安全法 §21).
 AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", 365))

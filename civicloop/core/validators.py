@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-POSTCODE_RE = re.compile(r"^[1-8]\d{5}$")
+POSTCODE_RE = re.compile(r"^[0-8]\d{5}$")  # 0: Inner Mongolia (包头 014010), Shanxi, Hebei
 ID_RE = re.compile(r"^\d{17}[\dX]$")
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
