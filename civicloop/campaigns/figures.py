@@ -204,8 +204,10 @@ def overdue_counts(campaign: Campaign, paths: Iterable[str]) -> dict[str, int]:
     parent = paths[0][: size - 4]
     wanted = set(paths)
     out = dict.fromkeys(paths, 0)
+    if len(parent) > len(campaign.unit_path):  # below the command unit: narrow to the parent's subtree
+        base = base.filter(unit_path__startswith=parent)
     rows = (
-        base.filter(unit_path__startswith=parent).annotate(prefix=Substr("unit_path", 1, size))
+        base.annotate(prefix=Substr("unit_path", 1, size))
         .values("prefix").annotate(n=Count("pk")).values_list("prefix", "n")
     )
     for prefix, n in rows:

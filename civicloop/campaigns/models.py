@@ -282,8 +282,9 @@ class Problem(models.Model):
         indexes = [
             models.Index(fields=["campaign", "unit_path", "status"], name="problem_scope_status"),
             models.Index(fields=["campaign", "category", "created_at"], name="problem_recurrence"),
-            # overdue counts and the escalation job: the few assigned rows past their deadline
-            models.Index(fields=["campaign", "status", "due_at"], name="problem_overdue"),
+            # overdue counts by unit: assigned rows past their deadline, unit_path included so the count never
+            # reads the table
+            models.Index(fields=["campaign", "status", "due_at", "unit_path"], name="problem_overdue_units"),
         ]
 
     def __str__(self) -> str:
