@@ -377,12 +377,12 @@ class Workflow:
             changes[self.deadline_field] = step.starts_deadline(ctx)
         elif step.stops_deadline:
             changes[self.deadline_field] = None
-        before = (
-            HOOKS.counters_before(self.counter_source, obj)
-            if self.counter_source and HOOKS.counters_before
-            else None
-        )
         recording = step.target is None or from_status in step.records_in
+        # A record that changes no field and writes no other row cannot move a figure: skip the two reads.
+        counted = bool(self.counter_source and HOOKS.counters_before) and (
+            not recording or bool(changes) or step.after is not None
+        )
+        before = HOOKS.counters_before(self.counter_source or "", obj) if counted and HOOKS.counters_before else None
         target = from_status if recording else str(step.target)
         if not recording or changes:
             self._move(obj, step, from_status, target, changes, ctx.now)

@@ -23,7 +23,9 @@ class Probe(models.Model):
     title = models.CharField(max_length=50)
     status = models.CharField(max_length=16, default="draft")
     version = models.PositiveIntegerField(default=0)
-    owner = models.ForeignKey("people.User", on_delete=models.CASCADE, related_name="+")
+    # core has no migrations: its test tables are created before the migrated apps' tables, so on PostgreSQL a
+    # foreign-key constraint to them could not be added yet (db_constraint=False here and on the event's keys)
+    owner = models.ForeignKey("people.User", on_delete=models.CASCADE, related_name="+", db_constraint=False)
     score = models.IntegerField(default=0)
 
     class Meta:
@@ -35,6 +37,12 @@ class Probe(models.Model):
 
 class ProbeEvent(WorkflowEvent):
     subject = models.ForeignKey(Probe, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        "people.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
+    )
+    unit = models.ForeignKey(
+        "network.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
+    )
 
     class Meta(WorkflowEvent.Meta):
         app_label = "core"

@@ -9,15 +9,12 @@ from django import template
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civicloop.orders.workflow import DEADLINES
+
 register = template.Library()
 
-_DUE_BY_STATUS = {
-    "submitted": "review_due",
-    "open": "claim_due",
-    "dispatched": "claim_due",
-    "accepted": "complete_due",
-    "in_service": "complete_due",
-}
+# state → the deadline field that runs in it, from the declaration (orders/workflow.py)
+_DUE_BY_STATUS = {state: field for field, states in DEADLINES.items() for state in states}
 
 
 @register.filter
