@@ -65,7 +65,6 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "civicloop.core",
-    "civicloop.jobs",
     "civicloop.network",
     "civicloop.people",
     "civicloop.audit",
@@ -320,7 +319,7 @@ PERIODIC_JOBS: list[tuple[str, int]] = [
     ("civicloop.matching.services.team_index_refresh", 600),
     ("civicloop.orders.services.orders_auto_rate", 3600),
     ("civicloop.notify.services.notify_deliver_pending", 10),
-    ("civicloop.jobs.periodic.periodic_prune", 86400),
+    ("civicloop.core.periodic.periodic_prune", 86400),
 ]
 # Notification channels besides the in-app inbox; add "civicloop.notify.channels.LoggingSmsChannel" for the SMS stub.
 NOTIFY_CHANNELS = env_list("NOTIFY_CHANNELS", "civicloop.notify.channels.EmailChannel")

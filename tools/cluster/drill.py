@@ -249,7 +249,7 @@ def main() -> int:
     from django.utils import timezone
 
     from civicloop.core.db_router import replica_lag
-    from civicloop.jobs.models import PeriodicRun
+    from civicloop.core.models import PeriodicRun
     from civicloop.notify.models import InboxItem, Notification
     from civicloop.orders.models import Order, OrderEvent
 
@@ -329,7 +329,7 @@ def main() -> int:
     # 4. periodic jobs once per period, over the time the workers have been up (at most the last 10 minutes)
     from django.conf import settings
 
-    from civicloop.jobs.periodic import slot_of
+    from civicloop.core.periodic import slot_of
 
     ended_at = timezone.now()
     up_since = float((DIR / "started_at").read_text()) if (DIR / "started_at").exists() else time.time() - 60

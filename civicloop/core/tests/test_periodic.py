@@ -1,4 +1,4 @@
-"""Periodic jobs run once per period however many workers schedule them (civicloop.jobs.periodic)."""
+"""Periodic jobs run once per period however many workers schedule them (civicloop.core.periodic)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from civicloop.jobs.models import PeriodicRun
-from civicloop.jobs.periodic import periodic_run, periodic_tick, slot_of
+from civicloop.core.models import PeriodicRun
+from civicloop.core.periodic import periodic_run, periodic_tick, slot_of
 
 RUNS: Counter[str] = Counter()
 LOCK = threading.Lock()

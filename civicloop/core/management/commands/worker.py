@@ -1,7 +1,7 @@
 """The background worker: runs queued django-tasks and schedules the periodic jobs (deadlines, ratings, ...).
 
 Periodic jobs are listed in settings.PERIODIC_JOBS as (dotted path, every N seconds). Every worker runs the
-scheduler, but each period of each job is claimed once across all of them (civicloop.jobs.periodic) and then
+scheduler, but each period of each job is claimed once across all of them (civicloop.core.periodic) and then
 runs as a django-task — so two or twenty workers run each job once per period.
 
 With REDIS_URL set the queue is RQ on Redis: this process runs an RQ worker (no fork: jobs share the process's
@@ -23,7 +23,7 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 from django.utils.module_loading import import_string
 
-from civicloop.jobs.periodic import periodic_tick, worker_name
+from civicloop.core.periodic import periodic_tick, worker_name
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from civicloop.jobs.models import PeriodicRun
+from civicloop.core.models import PeriodicRun
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ def periodic_tick(
     `seen` is the calling worker's memory of the last period it tried per job, so a worker asks once per
     period, not once per tick.
     """
-    from civicloop.jobs.tasks import run_periodic
+    from civicloop.core.tasks import run_periodic
 
     now = now or timezone.now()
     worker = worker or worker_name()
