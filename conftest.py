@@ -21,15 +21,68 @@ import pytest
 # Playwright's sync API runs an event loop in the test thread; the ORM calls in tests are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+# Hypothesis runs the same examples every time (derandomize) and prints a blob to replay a failure with
+# @reproduce_failure: a red run in CI is a red run on a laptop.
+from hypothesis import settings as _hypothesis_settings
+
+_hypothesis_settings.register_profile("civicloop", derandomize=True, print_blob=True)
+_hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "civicloop"))
+
 PASSWORD = "Kd-test-2026!"
+# Staff-like personas (office, institute, station, sibling, liaison, auditor) have an authenticator with this key
+# (RFC 6238's test key); `otp_code(username)` gives the current code, `client.force_login` passes the second
+# factor for them, and `Browser.login` enters the code when the page asks.
+TOTP_KEY_HEX = "3132333435363738393031323334353637383930"
 ARTIFACTS = Path(__file__).resolve().parent / "test-artifacts"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
 @pytest.fixture(autouse=True)
+def _second_factor_in_force_login(monkeypatch: Any) -> None:
+    """`client.force_login(staff)` stands for a full sign-in, second factor included (enrolling one if needed)."""
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self: Any, user: Any, backend: str | None = None) -> None:
+        original(self, user, backend)
+        from civicloop import access
+        from civicloop.people import mfa
+
+        access.forget(user)
+        if not mfa.is_privileged(user):
+            return
+        device = mfa.totp_device(user) or mfa.mfa_enrol_fixed(user=user, key_hex=TOTP_KEY_HEX)
+        session = self.session
+        session[mfa.VERIFIED_KEY] = device.persistent_id
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+def otp_code(username: str) -> str:
+    """The current authenticator code of a persona (its device's replay and throttle state reset first, so a
+    test may sign in as often as it likes)."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user__username=username, confirmed=True).first()
+    if device is None:
+        return ""
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        last_t=-1, throttling_failure_count=0, throttling_failure_timestamp=None
+    )
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
+
+
+@pytest.fixture(autouse=True)
 def _fast_hashing(settings: Any) -> None:
+    from django.core.cache import cache
+
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    cache.clear()  # rate-limit counters must not leak from one test into the next
 
 
 @dataclass
@@ -60,6 +113,7 @@ def build_personas() -> Personas:
     from civicloop.network.models import Membership, Unit
     from civicloop.network.services import unit_create
     from civicloop.people import services as people
+    from civicloop.people.mfa import mfa_enrol_fixed
 
     root = unit_create(
         parent=None, name="昆都仑区新时代文明实践中心", division_code="150203", lat=40.66, lng=109.84
@@ -73,6 +127,7 @@ def build_personas() -> Personas:
     def staff(username: str, name: str, unit: Unit, role: str = "staff", phone: str = "") -> Any:
         user = people.user_create(username=username, password=PASSWORD, full_name=name, phone=phone)
         Membership.objects.create(user=user, unit=unit, role=role)
+        mfa_enrol_fixed(user=user, key_hex=TOTP_KEY_HEX)
         return user
 
     office = staff("office", "王文明", root)
@@ -145,6 +200,20 @@ def build_personas() -> Personas:
     )
 
 
+def token_for(client: Any, username: str, device: str = "api") -> str:
+    """A bearer token for a persona, through POST /api/auth/token (with the second factor when it needs one)."""
+    body = {"username": username, "password": PASSWORD, "device": device, **otp_for(username)}
+    response = client.post("/api/auth/token", body, content_type="application/json")
+    assert response.status_code == 200, response.content
+    return response.json()["token"]
+
+
+def otp_for(username: str) -> dict[str, str]:
+    """{"otp": <current code>} for a persona with an authenticator, else {}."""
+    code = otp_code(username)
+    return {"otp": code} if code else {}
+
+
 @pytest.fixture
 def personas(db: Any) -> Personas:
     return build_personas()
@@ -192,11 +261,17 @@ class Browser:
         return self.page.goto(self.base_url + path)
 
     def login(self, username: str, password: str = PASSWORD) -> None:
+        """Sign in; for staff-like personas also enter the authenticator code when the page asks for it."""
         self.go("/accounts/login/")
         self.page.fill("input[name=username]", username)
         self.page.fill("input[name=password]", password)
         self.page.click("form.form button[type=submit]")
         self.page.wait_for_load_state()
+        code = otp_code(username) if "/accounts/mfa/" in self.page.url else ""
+        if code and self.page.locator("input[name=code]").count():
+            self.page.fill("input[name=code]", code)
+            self.page.click("form.form button[type=submit]")
+            self.page.wait_for_load_state()
 
     def shot(self, name: str) -> Path:
         ARTIFACTS.mkdir(exist_ok=True)

@@ -2,34 +2,52 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.request import RawPostDataException
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Schema
+from ninja import Field, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
 from ninja.parser import Parser
 from ninja.security import HttpBearer, django_auth
 
+from civicloop.audit.services import audit_record
 from civicloop.core.crypto import token_digest
 from civicloop.core.exceptions import Conflict
 from civicloop.core.openapi import CivicAPI
+from civicloop.core.ratelimit import over_limit, too_many_message
 
 
 class TokenAuth(HttpBearer):
+    """A bearer token that is not expired and, for staff-like accounts, not idle past the session limit."""
+
     def authenticate(self, request: HttpRequest, token: str) -> Any:
+        from civicloop.people import mfa
         from civicloop.people.models import ApiToken
 
+        if len(token) > 200:
+            return None
         row = ApiToken.objects.select_related("user").filter(token_hash=token_digest(token)).first()
         if row is None or not row.user.is_active:
             return None
-        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        expired = row.expires_at is not None and row.expires_at <= now
+        idle_limit = dt.timedelta(seconds=settings.STAFF_IDLE_TIMEOUT_SECONDS)
+        idle = mfa.is_privileged(row.user) and (row.last_used_at or row.created_at) < now - idle_limit
+        if expired or idle:
+            row.delete()
+            return None
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
         request.user = row.user
+        request.api_token = row
         return row.user
 
 
@@ -56,6 +74,8 @@ class TextParser(Parser):
 
     def parse_body(self, request: HttpRequest) -> Any:
         data = super().parse_body(request)
+        if not isinstance(data, dict | list):  # no operation takes a bare `false`, number or string
+            raise ValidationError(_("The request body must be a JSON object."))
         if _bad_text(data):
             raise ValidationError(_("The text contains characters that are not allowed."))
         return data
@@ -79,7 +99,9 @@ def _message(exc: ValidationError) -> str:
 def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     body: dict[str, Any] = {"detail": _message(exc)}
     if hasattr(exc, "error_dict"):  # a form's field messages (workflow steps): say which field each is for
-        body["errors"] = {name: [str(m) for e in errs for m in e.messages] for name, errs in exc.error_dict.items()}
+        body["errors"] = {
+            name: [str(m) for e in errs for m in e.messages] for name, errs in exc.error_dict.items()
+        }
     return api.create_response(request, body, status=400)
 
 
@@ -94,6 +116,16 @@ def _schema(request: HttpRequest, exc: SchemaError) -> HttpResponse:
 
 @api.exception_handler(PermissionDenied)
 def _denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    if not getattr(exc, "audited", False):  # policy functions audit their own denials
+        from civicloop.audit.models import AuditEvent
+
+        audit_record(
+            action="api_403",
+            request=request,
+            object_type="path",
+            object_id=request.path[:50],
+            outcome=AuditEvent.Outcome.DENIED,
+        )
     return api.create_response(
         request, {"detail": str(exc) or _("You do not have permission to do this.")}, status=403
     )
@@ -120,6 +152,12 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     else:
         detail = str(exc)
     return api.create_response(request, {"detail": detail}, status=exc.status_code)
+
+
+@api.exception_handler(RawPostDataException)
+def _form_body(request: HttpRequest, exc: RawPostDataException) -> HttpResponse:
+    """A form-encoded or multipart body where the operation reads JSON (e.g. `curl -F` on a step endpoint)."""
+    return api.create_response(request, {"detail": _("Send the request body as JSON.")}, status=400)
 
 
 @api.exception_handler(RequestDataTooBig)
@@ -149,24 +187,101 @@ def _unauth(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return api.create_response(request, {"detail": _("Please sign in first.")}, status=401)
 
 
-class TokenIn(Schema):
-    username: str
-    password: str
+class AuthTokenIn(Schema):
+    username: str = Field(..., max_length=150)
+    password: str = Field(..., max_length=128)
+    otp: str = Field(
+        "",
+        max_length=20,
+        description="second factor (6-digit authenticator code or a recovery code): required for office, "
+        "unit staff, liaison and auditor accounts",
+    )
+    device: str = Field(
+        "api", min_length=1, max_length=50, description="a name for the client; one live token per name"
+    )
 
 
-class TokenOut(Schema):
+class AuthTokenOut(Schema):
     token: str
+    expires_at: dt.datetime
 
 
-@api.post("/auth/token", auth=None, response=TokenOut, tags=["auth"])
-def issue_token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
-    """Exchange a username (or mobile) and password for a bearer token; the lockout rules apply."""
+@api.post("/auth/token", auth=None, response={200: AuthTokenOut}, tags=["auth"])
+def issue_token(request: HttpRequest, payload: AuthTokenIn) -> dict[str, Any]:
+    """Exchange a username (or mobile), password and — for staff-like accounts — the second factor for a bearer
+    token. The lockout and rate limits apply; a new token for the same device name replaces the old one."""
+    from civicloop.people import mfa
+    from civicloop.people.auth import lockout_message
     from civicloop.people.services import api_token_issue
 
+    if over_limit(request, "signin"):
+        raise HttpError(429, too_many_message())
     user = authenticate(request, username=payload.username, password=payload.password)
+    if getattr(request, "axes_locked_out", False):
+        raise HttpError(429, lockout_message())
     if user is None:
         raise HttpError(401, _("Wrong username or password."))
-    return {"token": api_token_issue(user=user, request=request)}
+    mfa.check_for_token(request, user, payload.otp)
+    token, expires_at = api_token_issue(user=user, request=request, name=payload.device)
+    return {"token": token, "expires_at": expires_at}
+
+
+@api.delete("/auth/token", auth=TokenAuth(), response={204: None}, tags=["auth"])
+def revoke_token(request: HttpRequest) -> Status:
+    """Revoke the bearer token this request was made with."""
+    request.api_token.delete()
+    audit_record(action="token_revoked", actor=request.user, request=request, obj=request.user)
+    return Status(204, None)
+
+
+class PasswordChangeIn(Schema):
+    old_password: str = Field(..., max_length=128)
+    new_password: str = Field(..., max_length=128)
+
+
+@api.post("/auth/password", response={204: None}, tags=["auth"])
+def change_password(request: HttpRequest, payload: PasswordChangeIn) -> Status:
+    """Change the password (same policy as the page). Every API token of the account ends with it."""
+    from civicloop.people import passwords
+
+    if not request.user.check_password(payload.old_password):
+        raise ValidationError(_("The current password is not right."))
+    passwords.password_change(request=request, user=request.user, new_password=payload.new_password)
+    return Status(204, None)
+
+
+class ResetIn(Schema):
+    phone: str = Field(..., max_length=20)
+
+
+class ResetConfirmIn(Schema):
+    phone: str = Field(..., max_length=20)
+    code: str = Field(..., max_length=12)
+    new_password: str = Field(..., max_length=128)
+
+
+@api.post("/auth/reset", auth=None, response={202: None}, tags=["auth"])
+def reset_request(request: HttpRequest, payload: ResetIn) -> Status:
+    """Send a password reset code by SMS. The answer is the same whether or not the number has an account."""
+    from civicloop.people import passwords
+
+    if over_limit(request, "reset"):
+        raise HttpError(429, too_many_message())
+    passwords.password_reset_request(request=request, phone=payload.phone)
+    return Status(202, None)
+
+
+@api.post("/auth/reset/confirm", auth=None, response={204: None}, tags=["auth"])
+def reset_confirm(request: HttpRequest, payload: ResetConfirmIn) -> Status:
+    """Set a new password with the code from the text message."""
+    from civicloop.people import passwords
+
+    if over_limit(request, "reset"):
+        raise HttpError(429, too_many_message())
+    passwords.password_reset_confirm(
+        request=request, phone=payload.phone, code=payload.code, new_password=payload.new_password
+    )
+    return Status(204, None)
 
 
 def _mount() -> None:

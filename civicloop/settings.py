@@ -62,7 +62,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "treebeard",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
+    "csp",
     "django_tasks_db",
     "civicloop.core",
     "civicloop.network",
@@ -78,11 +82,16 @@ INSTALLED_APPS = [
     "civicloop.brands",
     "civicloop.stats",
     "civicloop.open311",
+    "civicloop.contests",
+    "civicloop.campaigns",
+    "civicloop.plans",
     "civicloop.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "civicloop.core.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions and auth, so every query of the request is routed (see civicloop.core.db_router).
     "civicloop.core.db_router.ReplicaRoutingMiddleware",
@@ -92,8 +101,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "civicloop.core.middleware.IdleTimeoutMiddleware",
+    # Staff-like accounts pass the second factor before any other page or API call (civicloop.people.mfa).
+    "civicloop.people.mfa.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After MessageMiddleware: the idle sign-out leaves a message for the login page.
+    "civicloop.core.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks, so it sees the outcome of the login view.
     "axes.middleware.AxesMiddleware",
@@ -131,7 +143,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of failing mid-transaction.
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+        # Production: synchronous=FULL, so a committed write survives a power cut too (WAL + NORMAL may lose the
+        # last transactions); development keeps NORMAL for speed.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA busy_timeout=20000;"
+        % ("FULL" if PRODUCTION else "NORMAL"),
     }
     # Tests use a file database (not :memory:) so that race tests get real concurrent connections.
     DATABASES["default"]["TEST"] = {
@@ -183,12 +198,19 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "civicloop.people.backends.UsernameOrPhoneBackend",
 ]
+# 等保 L3: ≥ 10 characters from ≥ 3 classes, not the username/mobile, not a common password.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "civicloop.people.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "civicloop.people.passwords.NotNameOrPhoneValidator"},
 ]
+# Reset codes go out through an SMS channel (civicloop.notify.channels.SmsChannel); the logging one in development.
+PASSWORD_RESET_SMS_CHANNEL = os.environ.get(
+    "PASSWORD_RESET_SMS_CHANNEL", "civicloop.notify.channels.LoggingSmsChannel"
+)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "landing"
 LOGOUT_REDIRECT_URL = "home"
@@ -201,6 +223,42 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
+# Count failures per account, however the login was spelled (mobile with +86, spaces, dashes).
+AXES_USERNAME_CALLABLE = "civicloop.people.backends.account_key"
+AXES_LOCKOUT_CALLABLE = "civicloop.people.auth.lockout_response"
+# Never store the typed login (often a mobile number) or codes in axes' attempt rows.
+AXES_SENSITIVE_PARAMETERS = ["username", "password", "otp", "code", "phone", "new_password1", "new_password2"]
+
+# Per-IP and global limits on the doors (scope: (per IP, everyone together, window in seconds)).
+RATE_LIMITS = {
+    "signin": (
+        int(os.environ.get("RATE_SIGNIN_PER_IP", 60)),
+        int(os.environ.get("RATE_SIGNIN_GLOBAL", 1000)),
+        600,
+    ),
+    "register": (
+        int(os.environ.get("RATE_REGISTER_PER_IP", 20)),
+        int(os.environ.get("RATE_REGISTER_GLOBAL", 300)),
+        3600,
+    ),
+    "reset": (
+        int(os.environ.get("RATE_RESET_PER_IP", 10)),
+        int(os.environ.get("RATE_RESET_GLOBAL", 200)),
+        3600,
+    ),
+}
+CACHES = {
+    "default": {
+        "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": os.environ.get("CACHE_LOCATION", "civicloop"),
+    }
+}
+
+# API bearer tokens: a lifetime for everyone, and for staff-like roles the same idle limit as the session.
+API_TOKEN_LIFETIME_DAYS = int(os.environ.get("API_TOKEN_LIFETIME_DAYS", 30))
+
+OTP_TOTP_ISSUER = "CivicLoop 文明实践"
+OTP_TOTP_THROTTLE_FACTOR = 1  # after each wrong code, wait 1, 2, 4 … seconds before the next try counts
 
 STAFF_IDLE_TIMEOUT_SECONDS = int(os.environ.get("STAFF_IDLE_TIMEOUT_SECONDS", 30 * 60))
 SESSION_COOKIE_AGE = 14 * 24 * 3600
@@ -293,6 +351,29 @@ if PRODUCTION:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Content-Security-Policy (django-csp): only this site's own scripts and styles — no inline script, style
+# element or style attribute, no eval — and no framing. Images may be data: URLs (QR codes, charts).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Browser features the platform does not use are switched off; the location only for this site (check-in).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(self), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=(), interest-cohort=()"
+)
 
 LOGGING = {
     "version": 1,
@@ -315,11 +396,18 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # (dotted path of an idempotent job, run every N seconds) — see `manage.py worker`.
 PERIODIC_JOBS: list[tuple[str, int]] = [
     ("civicloop.orders.services.orders_escalate_overdue", 300),
+    ("civicloop.orders.whistle_workflow.whistles_escalate_overdue", 300),
     ("civicloop.matching.services.auto_dispatch_due", 60),
     ("civicloop.matching.services.team_index_refresh", 600),
     ("civicloop.orders.services.orders_auto_rate", 3600),
     ("civicloop.notify.services.notify_deliver_pending", 10),
+    ("civicloop.stats.services.counters_fold", 30),
+    ("civicloop.audit.services.audit_retain", 86400),
     ("civicloop.core.periodic.periodic_prune", 86400),
+    ("civicloop.campaigns.services.campaigns_escalate_overdue", 600),
+    ("civicloop.contests.services.calls_close_due", 300),
 ]
+# Audit rows are kept this many days (never fewer than 184: six months, 网络安全法 §21).
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", 365))
 # Notification channels besides the in-app inbox; add "civicloop.notify.channels.LoggingSmsChannel" for the SMS stub.
 NOTIFY_CHANNELS = env_list("NOTIFY_CHANNELS", "civicloop.notify.channels.EmailChannel")

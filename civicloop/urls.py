@@ -7,7 +7,11 @@ from django.views.i18n import set_language
 from civicloop.api import api
 from civicloop.core import views as core_views
 from civicloop.core.registry import civic_apps
+from civicloop.people.auth import LoginView
 from civicloop.people.forms import LoginForm
+
+# A 403 that no policy function recorded (Django admin, CSRF) is audited here.
+handler403 = "civicloop.audit.views.permission_denied"
 
 admin.site.site_header = "文明实践志愿服务平台 · 后台"
 admin.site.site_title = "CivicLoop"
@@ -15,12 +19,9 @@ admin.site.site_title = "CivicLoop"
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("me/", core_views.landing, name="landing"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("accounts/login/", LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("civicloop.people.account_urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("civicloop.core.urls")),
     *(path(f"{app.url_prefix}/", include(app.urls_module())) for app in civic_apps() if app.url_prefix),

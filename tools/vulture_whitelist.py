@@ -211,6 +211,56 @@ genuine  # unused variable (civicloop/records/api.py:129), a schema field or a n
 issuing_unit_name  # unused variable (civicloop/records/api.py:133), a schema field or a name read by the framework
 median_claim_minutes  # unused variable (civicloop/stats/api.py:58), a schema field or a name read by the framework
 median_complete_minutes  # unused variable (civicloop/stats/api.py:59), a schema field or a name read by the framework
+managed  # unused variable (civicloop/stats/models.py:66), read by the framework or named in settings
+counters_fold  # unused function (civicloop/stats/services.py:286), read by the framework or named in settings
+audit_retain  # unused function (civicloop/audit/services.py:78), read by the framework or named in settings
+permission_denied  # unused function (civicloop/audit/views.py:32), read by the framework or named in settings
+fingerprint  # unused function (civicloop/core/backup.py:138), read by the framework or named in settings
+value_to_string  # unused method (civicloop/core/fields.py:69), read by the framework or named in settings
+SecurityHeadersMiddleware  # unused class (civicloop/core/headers.py:16), read by the framework or named in settings
+new_password1  # unused variable (civicloop/people/account_views.py:125), read by the framework or named in settings
+new_password2  # unused variable (civicloop/people/account_views.py:134), read by the framework or named in settings
+_registration_limit  # unused function (civicloop/people/api.py:275), read by the framework or named in settings
+lockout_response  # unused function (civicloop/people/auth.py:20), read by the framework or named in settings
+original_response  # unused variable (civicloop/people/auth.py:21), read by the framework or named in settings
+redirect_authenticated_user  # unused variable (civicloop/people/auth.py:31), read by the framework or named in settings
+SecondFactorMiddleware  # unused class (civicloop/people/mfa.py:170), read by the framework or named in settings
+CharacterClassValidator  # unused class (civicloop/people/passwords.py:36), read by the framework or named in settings
+validate  # unused method (civicloop/people/passwords.py:53), read by the framework or named in settings
+NotNameOrPhoneValidator  # unused class (civicloop/people/passwords.py:65), read by the framework or named in settings
+validate  # unused method (civicloop/people/passwords.py:68), read by the framework or named in settings
+AXES_USERNAME_CALLABLE  # unused variable (civicloop/settings.py:187), read by the framework or named in settings
+AXES_LOCKOUT_CALLABLE  # unused variable (civicloop/settings.py:188), read by the framework or named in settings
+AXES_SENSITIVE_PARAMETERS  # unused variable (civicloop/settings.py:190), read by the framework or named in settings
+CACHES  # unused variable (civicloop/settings.py:210), read by the framework or named in settings
+OTP_TOTP_ISSUER  # unused variable (civicloop/settings.py:220), read by the framework or named in settings
+OTP_TOTP_THROTTLE_FACTOR  # unused variable (civicloop/settings.py:221), read by the framework or named in settings
+CONTENT_SECURITY_POLICY  # unused variable (civicloop/settings.py:290), read by the framework or named in settings
+handler403  # unused variable (civicloop/urls.py:14), read by the framework or named in settings
+town_count  # unused variable (civicloop/network/api.py:232), read by the framework or named in settings
+town_rate  # unused variable (civicloop/network/api.py:234), read by the framework or named in settings
+village_count  # unused variable (civicloop/network/api.py:235), read by the framework or named in settings
+village_rate  # unused variable (civicloop/network/api.py:237), read by the framework or named in settings
+book_for  # unused variable (civicloop/network/forms.py:82), read by the framework or named in settings
+PARTY_SERVICE  # unused variable (civicloop/network/models.py:107), read by the framework or named in settings
+GOV_SERVICE  # unused variable (civicloop/network/models.py:109), read by the framework or named in settings
+CULTURE_STATION  # unused variable (civicloop/network/models.py:110), read by the framework or named in settings
+CREATIVE_PARK  # unused variable (civicloop/network/models.py:111), read by the framework or named in settings
+booked_by  # unused variable (civicloop/network/models.py:181), read by the framework or named in settings
+cancelled_at  # unused variable (civicloop/network/models.py:183), read by the framework or named in settings
+venue_id  # unused variable (civicloop/network/venue_api.py:25), read by the framework or named in settings
+handler_team  # unused variable (civicloop/orders/models.py:278), read by the framework or named in settings
+handler_user  # unused variable (civicloop/orders/models.py:281), read by the framework or named in settings
+on_time  # unused variable (civicloop/orders/models.py:288), read by the framework or named in settings
+updated_by  # unused variable (civicloop/orders/models.py:322), read by the framework or named in settings
+updated_by  # unused attribute (civicloop/orders/services.py:1279), read by the framework or named in settings
+source_unit_id  # unused variable (civicloop/orders/settings_api.py:21), read by the framework or named in settings
+answer_hours  # unused variable (civicloop/orders/whistle_workflow.py:45), read by the framework or named in settings
+staff_username  # unused variable (civicloop/orders/whistle_workflow.py:54), read by the framework or named in settings
+whistles_escalate_overdue  # unused function (civicloop/orders/whistle_workflow.py:196), read by the framework or named in settings
+confirmed_at  # unused attribute (civicloop/people/details.py:225), read by the framework or named in settings
+confirmed_at  # unused variable (civicloop/people/models.py:361), read by the framework or named in settings
+orders_in_hand  # unused variable (civicloop/people/team_api.py:64), read by the framework or named in settings
 process_view  # Django middleware hook (civicloop/core/db_router.py)
 claimed_at  # periodic ledger columns, read by the drill and operators (civicloop/core/models.py)
 started_at
@@ -225,3 +275,92 @@ db_for_write
 allow_relation
 allow_migrate
 ReplicaRoutingMiddleware  # settings.MIDDLEWARE
+command_unit_id  # unused variable (civicloop/campaigns/api.py:43), read by the framework or templates
+escalated_to_id  # unused variable (civicloop/campaigns/api.py:79), read by the framework or templates
+photo_ids  # unused variable (civicloop/campaigns/api.py:83), read by the framework or templates
+rework  # unused variable (civicloop/campaigns/api.py:105), read by the framework or templates
+extension  # unused variable (civicloop/campaigns/api.py:106), read by the framework or templates
+liaison_id  # unused variable (civicloop/campaigns/api.py:130), read by the framework or templates
+image_url  # unused variable (civicloop/campaigns/api.py:156), read by the framework or templates
+auto_now_add  # unused attribute (civicloop/campaigns/bulk.py:69), read by the framework or templates
+auto_now_add  # unused attribute (civicloop/campaigns/bulk.py:73), read by the framework or templates
+recurrence_of  # unused attribute (civicloop/campaigns/bulk.py:122), read by the framework or templates
+escalated_due  # unused attribute (civicloop/campaigns/bulk.py:149), read by the framework or templates
+escalated_due  # unused attribute (civicloop/campaigns/bulk.py:154), read by the framework or templates
+recount  # unused function (civicloop/campaigns/figures.py:80), read by the framework or templates
+faces_checked  # unused variable (civicloop/campaigns/forms.py:142), read by the framework or templates
+rework  # unused variable (civicloop/campaigns/forms.py:153), read by the framework or templates
+extension  # unused variable (civicloop/campaigns/forms.py:154), read by the framework or templates
+escalated_due  # unused variable (civicloop/campaigns/models.py:101), read by the framework or templates
+done_at  # unused variable (civicloop/campaigns/models.py:102), read by the framework or templates
+LITTER  # unused variable (civicloop/campaigns/models.py:206), read by the framework or templates
+PARKING  # unused variable (civicloop/campaigns/models.py:207), read by the framework or templates
+STALLS  # unused variable (civicloop/campaigns/models.py:208), read by the framework or templates
+ADVERTS  # unused variable (civicloop/campaigns/models.py:209), read by the framework or templates
+BUILDING  # unused variable (civicloop/campaigns/models.py:210), read by the framework or templates
+PILING  # unused variable (civicloop/campaigns/models.py:211), read by the framework or templates
+WIRES  # unused variable (civicloop/campaigns/models.py:212), read by the framework or templates
+RIVER  # unused variable (civicloop/campaigns/models.py:213), read by the framework or templates
+FACADE  # unused variable (civicloop/campaigns/models.py:214), read by the framework or templates
+FACILITY  # unused variable (civicloop/campaigns/models.py:215), read by the framework or templates
+PUBLICITY  # unused variable (civicloop/campaigns/models.py:216), read by the framework or templates
+escalated_due  # unused variable (civicloop/campaigns/models.py:271), read by the framework or templates
+recurrence_of  # unused variable (civicloop/campaigns/models.py:272), read by the framework or templates
+taken_at  # unused variable (civicloop/campaigns/models.py:308), read by the framework or templates
+checks  # unused variable (civicloop/campaigns/models.py:332), read by the framework or templates
+extensions  # unused variable (civicloop/campaigns/models.py:334), read by the framework or templates
+escalations  # unused variable (civicloop/campaigns/models.py:336), read by the framework or templates
+tasks_due  # unused variable (civicloop/campaigns/models.py:337), read by the framework or templates
+tasks_done  # unused variable (civicloop/campaigns/models.py:338), read by the framework or templates
+proposed_by  # unused variable (civicloop/campaigns/models.py:397), read by the framework or templates
+approved_by  # unused variable (civicloop/campaigns/models.py:398), read by the framework or templates
+withdrawn_at  # unused variable (civicloop/campaigns/models.py:400), read by the framework or templates
+can_view_visit  # unused function (civicloop/campaigns/policies.py:158), read by the framework or templates
+visible_exposures  # unused function (civicloop/campaigns/policies.py:169), read by the framework or templates
+figures_for  # unused function (civicloop/campaigns/selectors.py:72), read by the framework or templates
+campaigns_escalate_overdue  # unused function (civicloop/campaigns/services.py:205), read by the framework or templates
+votes  # unused variable (civicloop/contests/api.py:365), read by the framework or templates
+discounted  # unused variable (civicloop/contests/api.py:366), read by the framework or templates
+minute  # unused variable (civicloop/contests/api.py:453), read by the framework or templates
+votes  # unused variable (civicloop/contests/api.py:454), read by the framework or templates
+second  # unused variable (civicloop/contests/forms.py:51), read by the framework or templates
+third  # unused variable (civicloop/contests/forms.py:52), read by the framework or templates
+merit  # unused variable (civicloop/contests/forms.py:53), read by the framework or templates
+FIRST  # unused variable (civicloop/contests/models.py:95), read by the framework or templates
+SECOND  # unused variable (civicloop/contests/models.py:96), read by the framework or templates
+THIRD  # unused variable (civicloop/contests/models.py:97), read by the framework or templates
+MERIT  # unused variable (civicloop/contests/models.py:98), read by the framework or templates
+taken_at  # unused variable (civicloop/contests/models.py:122), read by the framework or templates
+similar_to  # unused variable (civicloop/contests/models.py:125), read by the framework or templates
+FIRST  # unused variable (civicloop/contests/models.py:185), read by the framework or templates
+SECOND  # unused variable (civicloop/contests/models.py:186), read by the framework or templates
+discounted  # unused variable (civicloop/contests/models.py:278), read by the framework or templates
+discount_reason  # unused variable (civicloop/contests/models.py:279), read by the framework or templates
+handled_at  # unused variable (civicloop/contests/models.py:320), read by the framework or templates
+visible_entries  # unused function (civicloop/contests/policies.py:132), read by the framework or templates
+can_vote  # unused function (civicloop/contests/policies.py:145), read by the framework or templates
+can_nominate  # unused function (civicloop/contests/policies.py:161), read by the framework or templates
+taken_at  # unused attribute (civicloop/contests/services.py:380), read by the framework or templates
+similar_to  # unused attribute (civicloop/contests/services.py:389), read by the framework or templates
+staff_only  # unused function (civicloop/contests/services.py:753), read by the framework or templates
+calls_close_due  # unused function (civicloop/contests/services.py:771), read by the framework or templates
+edition  # unused variable (civicloop/plans/api.py:77), read by the framework or templates
+platform_figure  # unused variable (civicloop/plans/api.py:105), read by the framework or templates
+platform_figure  # unused variable (civicloop/plans/api.py:116), read by the framework or templates
+edition  # unused variable (civicloop/plans/models.py:91), read by the framework or templates
+adopted_at  # unused variable (civicloop/plans/models.py:96), read by the framework or templates
+PRACTICAL  # unused variable (civicloop/plans/models.py:187), read by the framework or templates
+PILOT  # unused variable (civicloop/plans/models.py:188), read by the framework or templates
+BRAND  # unused variable (civicloop/plans/models.py:189), read by the framework or templates
+ACTIVITIES  # unused variable (civicloop/plans/models.py:193), read by the framework or templates
+HOURS  # unused variable (civicloop/plans/models.py:195), read by the framework or templates
+ORDERS_CLOSED  # unused variable (civicloop/plans/models.py:196), read by the framework or templates
+VOLUNTEERS  # unused variable (civicloop/plans/models.py:197), read by the framework or templates
+BRAND_PROJECTS  # unused variable (civicloop/plans/models.py:199), read by the framework or templates
+drop_reason  # unused variable (civicloop/plans/models.py:218), read by the framework or templates
+platform_figure  # unused variable (civicloop/plans/models.py:268), read by the framework or templates
+PLENARY  # unused variable (civicloop/plans/models.py:299), read by the framework or templates
+JOINT  # unused variable (civicloop/plans/models.py:300), read by the framework or templates
+done_at  # unused variable (civicloop/plans/models.py:371), read by the framework or templates
+edition  # unused attribute (civicloop/plans/workflow.py:80), read by the framework or templates
+known_gaps  # used by civicloop/core/tests/test_api_parity.py

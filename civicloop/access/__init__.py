@@ -239,7 +239,9 @@ def deny(
     from civicloop.audit.services import audit_record
 
     audit_record(action=action, request=request, obj=obj, outcome=AuditEvent.Outcome.DENIED)
-    return PermissionDenied(message or _("You do not have permission to do this."))
+    exc = PermissionDenied(message or _("You do not have permission to do this."))
+    exc.audited = True  # the 403 handlers audit only denials that did not come through here
+    return exc
 
 
 def require(request: HttpRequest, allowed: bool, *, action: str, obj: object = None) -> None:

@@ -121,6 +121,12 @@ def hall_orders(user: Any, team: Team | None = None) -> QuerySet[Order]:
     return Order.objects.filter(_hall_q(teams))
 
 
+def hall_orders_of(team: Team) -> QuerySet[Order]:
+    """The hall of one team the caller already knows the user leads (e.g. from `team_leader_teams`), without
+    loading the user's teams again."""
+    return Order.objects.filter(_hall_q([team]))
+
+
 def visible_orders(user: Any) -> QuerySet[Order]:
     """Orders this user may open: staff scope, own orders, held orders, assignments, hall, whistles asked."""
     uid = _uid(user)
@@ -174,6 +180,22 @@ def may_check_in(user: Any, order: Order) -> bool:
 
 def is_requester_or_staff(user: Any, order: Order) -> bool:
     return is_requester(user, order) or is_order_staff(user, order)
+
+
+# The serving side needs the requester's full mobile and exact address only while it serves.
+SERVING = frozenset({S.ACCEPTED, S.IN_SERVICE, S.SERVED})
+
+
+def can_see_order_contact(user: Any, order: Order) -> bool:
+    """Full mobile, exact address and position: staff in scope and the requester; the holding team's leader and
+    assigned volunteers only while the order is being served (accepted → served), masked once it is closed."""
+    if _uid(user) is None:
+        return False
+    if is_order_staff(user, order) or is_requester(user, order):
+        return True
+    if order.status not in SERVING:
+        return False
+    return is_holding_leader(user, order) or assignment_of(user, order) is not None
 
 
 def may(user: Any, action: str, order: Order, *, team: Team | None = None) -> bool:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -197,6 +196,8 @@ def _qr_context(request: HttpRequest, activity: Activity) -> dict:
     for kind, label in (("in", _("Scan to sign in")), ("out", _("Scan to sign out"))):
         token = services.qr_token(activity.pk, kind)
         url = request.build_absolute_uri(reverse("activities:scan", args=[activity.pk, kind, token]))
+        import segno  # loaded by the first QR code only
+
         svg = segno.make(url, error="m").svg_inline(scale=6, border=2, omitsize=True)
         codes.append({"kind": kind, "label": label, "url": url, "svg": svg})
     return {"activity": activity, "codes": codes, "now": timezone.localtime()}

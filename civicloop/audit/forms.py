@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.audit.models import AuditEvent
+from civicloop.core.validators import validate_filter_date
 
 
 class AuditFilterForm(forms.Form):
@@ -14,8 +15,18 @@ class AuditFilterForm(forms.Form):
         label=_("Outcome"), choices=[("", _("All")), *AuditEvent.Outcome.choices], required=False
     )
     actor = forms.CharField(label=_("Actor username"), max_length=150, required=False)
-    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_filter_date],
+    )
+    until = forms.DateField(
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_filter_date],
+    )
 
     def clean(self) -> dict:
         data = super().clean()

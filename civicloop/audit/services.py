@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.http import HttpRequest
 
 from civicloop.audit.models import AuditEvent
@@ -41,3 +43,60 @@ def audit_record(
         ip=client_ip(request),
         detail=detail[:300],
     )
+
+
+# --- the chain: verification and retention --------------------------------------------------------------------
+
+RETENTION_MIN_DAYS = 184  # 网络安全法 §21: network logs are kept at least six months
+
+
+def audit_chain_verify() -> tuple[int, list[str]]:
+    """Walk the chain in id order; returns (rows checked, problems). A changed row fails its own hash; a removed
+    row breaks the link of the row after it; rows removed from the start must match a retention record."""
+    from civicloop.audit.models import chain_hash
+
+    problems: list[str] = []
+    anchors = {""}
+    for detail in AuditEvent.objects.filter(action="audit_retention").values_list("detail", flat=True):
+        anchors.update(part[len("last_hash=") :] for part in detail.split() if part.startswith("last_hash="))
+    prev: tuple[int, str] | None = None
+    checked = 0
+    for row in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
+        checked += 1
+        if prev is None and row.prev_hash not in anchors:
+            problems.append(f"#{row.pk}: the rows before it were removed outside the retention job")
+        if prev is not None and row.prev_hash != prev[1]:
+            problems.append(
+                f"#{row.pk}: does not follow #{prev[0]} (a row between them was removed or changed)"
+            )
+        if row.row_hash != chain_hash(row):
+            problems.append(f"#{row.pk}: its content was changed")
+        prev = (row.pk, row.row_hash)
+    return checked, problems
+
+
+def audit_retain(*, days: int | None = None) -> int:
+    """Remove audit rows older than the retention period (never less than 184 days); records what it removed
+    so `audit_verify` knows where the chain now starts. Periodic job."""
+    from django.conf import settings
+    from django.db import connection, transaction
+    from django.db.models import QuerySet
+    from django.utils import timezone
+
+    keep = max(days or getattr(settings, "AUDIT_RETENTION_DAYS", RETENTION_MIN_DAYS), RETENTION_MIN_DAYS)
+    cutoff = timezone.now() - dt.timedelta(days=keep)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # lets the append-only trigger allow this one deletion
+                cursor.execute("SET LOCAL civicloop.audit_retention = 'on'")
+        old: QuerySet[AuditEvent] = QuerySet(model=AuditEvent).filter(created_at__lt=cutoff)
+        last = old.order_by("-id").values_list("row_hash", flat=True).first()
+        if last is None:
+            return 0
+        removed = old._raw_delete(old.db)
+        audit_record(
+            action="audit_retention",
+            object_type="audit.auditevent",
+            detail=f"removed={removed} before={cutoff:%Y-%m-%d} last_hash={last}",
+        )
+    return removed

@@ -8,6 +8,8 @@ from django.shortcuts import render
 from civicloop import access
 from civicloop.audit import selectors
 from civicloop.audit.forms import AuditFilterForm
+from civicloop.audit.models import AuditEvent
+from civicloop.audit.services import audit_record
 
 PER_PAGE = 50
 
@@ -25,3 +27,16 @@ def event_list(request: HttpRequest) -> HttpResponse:
         "audit/event_list.html",
         {"page": page, "form": form, "actions": selectors.audit_actions()},
     )
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler403: record refusals that did not come through `access.deny` (Django admin, CSRF), then the page."""
+    if not getattr(exception, "audited", False):
+        audit_record(
+            action="http_403",
+            request=request,
+            object_type="path",
+            object_id=request.path[:50],
+            outcome=AuditEvent.Outcome.DENIED,
+        )
+    return render(request, "403.html", status=403)

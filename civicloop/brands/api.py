@@ -22,7 +22,7 @@ from civicloop.core.schemas import ErrorOut, Id
 router = Router(tags=["brands"])
 
 
-class ProjectOut(Schema):
+class BrandProjectOut(Schema):
     id: int
     name: str
     owner_unit_id: int
@@ -44,7 +44,7 @@ class ComplianceOut(Schema):
     gaps: int
 
 
-@router.get("/projects", response=list[ProjectOut])
+@router.get("/projects", response=list[BrandProjectOut])
 @paginate(Pages, page_size=50)
 def list_projects(request: HttpRequest, status: str = "") -> Any:
     qs = policy.visible_projects(request.user).order_by("unit_path", "name")
@@ -74,7 +74,7 @@ def compliance(request: HttpRequest) -> Any:
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 
-class ProjectIn(Schema):
+class BrandProjectIn(Schema):
     name: str
     owner_unit: Id
     category: str
@@ -113,15 +113,15 @@ def _brand_form(request: HttpRequest, values: dict[str, Any], *, edit: bool = Fa
     )
 
 
-@router.post("/projects", response={201: ProjectOut, **ERRORS}, summary="登记品牌项目 · Register a brand project")
-def create_project(request: HttpRequest, payload: ProjectIn) -> Any:
+@router.post("/projects", response={201: BrandProjectOut, **ERRORS}, summary="登记品牌项目 · Register a brand project")
+def create_project(request: HttpRequest, payload: BrandProjectIn) -> Any:
     access.require(request, access.is_staff(request.user), action="brand_create")
     d = valid_or_400(_brand_form(request, payload.dict()))
     access.require(request, policy.can_create_project(request.user, d["owner_unit"]), action="brand_create")
     return Status(201, services.brand_create(actor=request.user, **d))
 
 
-@router.patch("/projects/{pk}", response={200: ProjectOut, **ERRORS}, summary="修改品牌项目 · Change a project")
+@router.patch("/projects/{pk}", response={200: BrandProjectOut, **ERRORS}, summary="修改品牌项目 · Change a project")
 def update_project(request: HttpRequest, pk: Id, payload: ProjectPatch) -> Any:
     project = get_object_or_404(BrandProject.objects.select_related("owner_unit"), pk=pk)
     access.require(request, policy.can_edit_project(request.user, project), action="brand_edit", obj=project)

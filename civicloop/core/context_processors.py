@@ -12,8 +12,11 @@ from civicloop.core.registry import nav_templates
 
 def roles(request: HttpRequest) -> dict[str, Any]:
     user = request.user
+    cached = getattr(request, "civicloop_roles", None)  # from the session (IdleTimeoutMiddleware)
+    if not user.is_authenticated:
+        cached = []
     return {
-        "user_roles": SimpleLazyObject(lambda: access.roles(user)) if user.is_authenticated else [],
+        "user_roles": cached if cached is not None else SimpleLazyObject(lambda: access.roles(user)),
         "SITE_NAME": settings.CIVICLOOP["SITE_NAME"],
         "nav_templates": nav_templates(),
     }

@@ -6,8 +6,10 @@ import datetime as dt
 import json
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.lookups import StartsWith
+from django.utils.translation import gettext_lazy as _
 
 from civicloop.core import crypto
 
@@ -58,8 +60,16 @@ class EncryptedJSONField(models.TextField):
 
     def to_python(self, value: Any) -> Any:
         if isinstance(value, str):
-            return json.loads(value)
+            try:
+                return json.loads(value)
+            except ValueError as exc:
+                raise ValidationError(_("Enter valid JSON."), code="invalid") from exc
         return value
+
+    def value_to_string(self, obj: Any) -> str | None:
+        """Serialise as JSON (not a Python repr), so dumpdata output loads back."""
+        value = self.value_from_object(obj)
+        return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
     def get_prep_value(self, value: Any) -> str | None:
         if value is None:

@@ -86,6 +86,7 @@ ERRORS = {
     "403": "无权操作 · Not allowed",
     "404": "不存在 · Not found",
     "409": "状态不允许 · The state does not allow this",
+    "429": "尝试过多 · Too many attempts, or the account is locked",
 }
 
 
@@ -115,6 +116,10 @@ class CivicAPI(NinjaAPI):
                     codes.append("404")
                 if method.upper() in ("POST", "PATCH", "PUT", "DELETE"):
                     codes.append("409")
+                if path.startswith("/api/auth/"):  # sign-in doors: wrong password or code, lockout, limits
+                    codes += [c for c in ("401", "403", "429") if c not in codes]
+                elif "/register/" in path:  # registration is rate-limited too
+                    codes.append("429")
                 # ninja keys answers by int; the document (JSON) by string: one key per code
                 responses = {str(code): answer for code, answer in op.get("responses", {}).items()}
                 op["responses"] = responses

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-POSTCODE_RE = re.compile(r"^[1-8]\d{5}$")
+POSTCODE_RE = re.compile(r"^[0-8]\d{5}$")  # 0: Inner Mongolia (包头 014010), Shanxi, Hebei
 ID_RE = re.compile(r"^\d{17}[\dX]$")
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
@@ -25,6 +25,12 @@ def normalize_phone(value: str) -> str:
 def validate_mobile(value: str) -> None:
     if not MOBILE_RE.match(normalize_phone(value)):
         raise ValidationError(_("Enter a valid 11-digit mobile number."), code="invalid_phone")
+
+
+def validate_postcode(value: str) -> None:
+    """A mainland postcode: six digits, the first 1–8 (the essay contest asks for the author's)."""
+    if not POSTCODE_RE.match((value or "").strip()):
+        raise ValidationError(_("Enter a valid 6-digit postcode."), code="invalid_postcode")
 
 
 def id_check_digit(first17: str) -> str:
@@ -67,3 +73,17 @@ def validate_latitude(value: float) -> None:
 def validate_longitude(value: float) -> None:
     if value is not None and not (73.0 <= float(value) <= 136.0):
         raise ValidationError(_("Longitude must be inside China (73 to 136)."), code="invalid_lng")
+
+
+# Dates a filter or report may ask about; far dates used to overflow date arithmetic (a 500).
+FILTER_DATE_MIN = dt.date(2000, 1, 1)
+FILTER_DATE_MAX = dt.date(2100, 12, 31)
+
+
+def validate_filter_date(value: dt.date | None) -> None:
+    if value is not None and not (FILTER_DATE_MIN <= value <= FILTER_DATE_MAX):
+        raise ValidationError(
+            _("Choose a date between %(start)s and %(end)s."),
+            code="date_range",
+            params={"start": FILTER_DATE_MIN.isoformat(), "end": FILTER_DATE_MAX.isoformat()},
+        )

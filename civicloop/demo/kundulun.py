@@ -33,9 +33,14 @@ from civicloop.core.validators import id_check_digit
 from civicloop.network.models import Membership, Unit
 from civicloop.network.services import membership_grant, unit_create
 from civicloop.people import services as people
+from civicloop.people.mfa import mfa_enrol_fixed
 from civicloop.people.models import Resident, Team, TeamMember, User, Volunteer
 
 PASSWORD = "Kundulun-2019"
+# Demo staff, liaison and auditor logins share this authenticator key (RFC 6238's test key), printed by
+# `make demo`; `manage.py otp_code office` prints the current code. Never a real account's key.
+DEMO_TOTP_KEY_HEX = "3132333435363738393031323334353637383930"
+DEMO_TOTP_SECRET = "GEZD GNBV GY3T QOJQ GEZD GNBV GY3T QOJQ"
 DIVISION = "150203"  # 内蒙古自治区包头市昆都仑区
 CENTRE = "昆都仑区新时代文明实践中心"
 KUNHE = "昆河镇新时代文明实践所"
@@ -464,9 +469,9 @@ def _seed_staff(units: dict[str, Unit], phones: Phones) -> dict[str, User]:
             password=PASSWORD,
             full_name=login.full_name,
             phone=phones(),
-            is_staff=login.username == "office",
-        )
+        )  # no admin-site rights: the office runs the district from its own pages (issue #12)
         membership_grant(user=user, unit=units[unit_key], role=role, title=title)
+        mfa_enrol_fixed(user=user, key_hex=DEMO_TOTP_KEY_HEX)  # second factor, key printed below
         users[login.username] = user
     # Staff of the street institute and the other stations: real people in the data, not demo logins.
     for key in ("zhaotan", "liubao", "youyi", "luyuan", "kunbei"):
@@ -850,6 +855,12 @@ def logins_text() -> str:
     for row in rows:
         cells = [row[i] + " " * (widths[i] - width(row[i])) for i in range(3)]
         lines.append("  " + "  ".join(cells) + "  " + row[3])
+    lines += [
+        "",
+        "工作人员、联络员、审计员账号需第二步验证 / Staff, liaison and auditor logins need a second factor:",
+        f"  在身份验证器 App 中添加密钥 / add this key to an authenticator app: {DEMO_TOTP_SECRET}",
+        "  或运行 / or print the current code: .venv/bin/python manage.py otp_code office",
+    ]
     return "\n".join(lines) + "\n"
 
 

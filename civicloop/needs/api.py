@@ -259,7 +259,7 @@ class PaperAnswerIn(Schema):
     answers: dict[str, list[str] | str | int]
 
 
-class ResultOut(Schema):
+class SurveyResultOut(Schema):
     question_id: int
     text: str
     kind: str
@@ -426,7 +426,7 @@ def enter_paper(request: HttpRequest, survey_id: Id, payload: PaperAnswerIn) -> 
 
 
 @router.get(
-    "/surveys/{survey_id}/results", response={200: list[ResultOut], **ERRORS}, summary="问卷结果 · Results"
+    "/surveys/{survey_id}/results", response={200: list[SurveyResultOut], **ERRORS}, summary="问卷结果 · Results"
 )
 def survey_results(request: HttpRequest, survey_id: Id) -> Any:
     survey = _survey(request, survey_id, "survey_results")

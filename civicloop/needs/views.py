@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -395,6 +394,8 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _qr_svg(data: str, scale: int = 6) -> str:
+    import segno  # loaded by the first QR code only
+
     return segno.make(data, error="m").svg_inline(scale=scale, dark="#1f2328")
 
 

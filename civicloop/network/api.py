@@ -210,3 +210,64 @@ def revoke_role(request: HttpRequest, membership_id: int) -> Any:
     )
     services.membership_revoke(membership=membership, actor=request.user)
     return Status(204, None)
+
+
+# Venues, rooms and bookings (阵地叠加整合).
+from civicloop.network import venue_api  # noqa: E402
+
+venue_api.register(router)
+
+
+class PlaceOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+    parent_id: int | None
+    unit_id: int | None
+    opened_on: Any = None
+
+
+class CoverageOut(Schema):
+    town_count: int
+    towns_covered: int
+    town_rate: float | None
+    village_count: int
+    villages_covered: int
+    village_rate: float | None
+    places: list[PlaceOut]
+
+
+class PlaceLinkIn(Schema):
+    unit_id: int | None = Field(None, ge=1)
+    opened_on: Any = None
+
+
+@router.get("/coverage", response=CoverageOut, tags=["coverage"])
+def coverage(request: HttpRequest) -> dict[str, Any]:
+    """Every town/street and village/community with its covering 所/站 and opening date; coverage rates."""
+    access.require(request, access.is_office(request.user), action="coverage_view")
+    c = selectors.coverage()
+    places = []
+    for town in c["towns"]:
+        places.append(town.place)
+        places.extend(v.place for v in town.children)
+    return {**{k: v for k, v in c.items() if k != "towns"}, "places": places}
+
+
+@router.post("/places/{place_id}/link", response=PlaceOut, tags=["coverage"])
+def place_link(request: HttpRequest, place_id: int, payload: PlaceLinkIn) -> Any:
+    import datetime as dt
+
+    from civicloop.network.models import Place
+
+    access.require(request, access.is_office(request.user), action="place_link")
+    place = get_object_or_404(Place, pk=place_id)
+    unit = get_object_or_404(Unit, pk=payload.unit_id) if payload.unit_id else None
+    opened = None
+    if payload.opened_on:
+        try:
+            opened = dt.date.fromisoformat(str(payload.opened_on))
+        except ValueError as exc:
+            raise ValidationError(_("Enter a valid date.")) from exc
+    return services.place_link(actor=request.user, place=place, unit=unit, opened_on=opened)

@@ -11,3 +11,4 @@ class NetworkConfig(registry.CivicApp):
     api_prefix = "network"
     nav_template = "network/_nav.html"
     nav_order = 10
+    demo_order = 5  # coverage places, after the base units

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from treebeard.mp_tree import MP_Node
 
+from civicloop.core.fields import PathField
 from civicloop.core.validators import validate_latitude, validate_longitude
 
 
@@ -92,3 +96,135 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.unit} ({self.get_role_display()})"
+
+
+class Venue(models.Model):
+    """阵地叠加整合: a place the practice network shares with other services (a 党群服务中心, 融媒体中心,
+    综合文化站...), hosted by one unit and shared with others; its rooms are booked without conflicts."""
+
+    class Kind(models.TextChoices):
+        PRACTICE = "practice", _("Practice centre, institute or station")
+        PARTY_SERVICE = "party_service", _("Party and public service centre")
+        MEDIA = "media", _("Integrated media centre")
+        GOV_SERVICE = "gov_service", _("Government service centre")
+        CULTURE_STATION = "culture_station", _("Comprehensive culture station")
+        CREATIVE_PARK = "creative_park", _("Cultural and creative park")
+        OTHER = "other", _("Other venue")
+
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices, default=Kind.PRACTICE)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="venues", verbose_name=_("host unit"))
+    unit_path = PathField(max_length=255, db_index=True, editable=False)
+    shared_with = models.ManyToManyField(
+        Unit, blank=True, related_name="shared_venues", verbose_name=_("units sharing it")
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("venue")
+        verbose_name_plural = _("venues")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return f"/network/venues/{self.pk}/"
+
+
+class Room(models.Model):
+    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="rooms", verbose_name=_("venue"))
+    name = models.CharField(_("name"), max_length=100)
+    capacity = models.PositiveIntegerField(_("seats"), default=20)
+    equipment = models.CharField(_("equipment"), max_length=300, blank=True)
+    opens_at = models.TimeField(_("opens at"), default=dt.time(8, 30))
+    closes_at = models.TimeField(_("closes at"), default=dt.time(21, 0))
+    # ISO weekdays (1 = Monday) the room is open.
+    open_days = models.JSONField(_("open on"), default=list, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("room")
+        verbose_name_plural = _("rooms")
+
+    def __str__(self) -> str:
+        return f"{self.venue.name} · {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return f"/network/rooms/{self.pk}/"
+
+
+class Booking(models.Model):
+    """A room booked for a time range by a unit or a team. Two confirmed bookings of one room never overlap:
+    a PostgreSQL exclusion constraint (migration 0004) and, on SQLite, a check inside the IMMEDIATE write
+    transaction (civicloop.network.services.booking_create)."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Booking confirmed")
+        CANCELLED = "cancelled", pgettext_lazy("booking", "Cancelled")
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="bookings", verbose_name=_("room"))
+    unit_path = PathField(max_length=255, db_index=True, editable=False)  # the venue's host unit
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    title = models.CharField(_("what for"), max_length=100)
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("booking unit")
+    )
+    team = models.ForeignKey(
+        "people.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="bookings",
+        verbose_name=_("booking team"),
+    )
+    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.CONFIRMED)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        indexes = [models.Index(fields=["room", "starts_at"], name="booking_room_start")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="booking_ends_after")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.room_id} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class Place(models.Model):
+    """全域化: an administrative place of the district — a town or street (乡镇/街道), or a village or community
+    (村/社区) under it — and the practice unit that covers it (its 所 or 站), if any. Coverage is read from here."""
+
+    class Kind(models.TextChoices):
+        TOWN = "town", _("Town")
+        STREET = "street", _("Street")
+        VILLAGE = "village", _("Village")
+        COMMUNITY = "community", _("Community")
+
+    code = models.CharField(_("administrative division code"), max_length=12, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children", verbose_name=_("town")
+    )
+    unit = models.OneToOneField(
+        Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="place",
+        verbose_name=_("practice unit covering it"),
+    )
+    opened_on = models.DateField(_("opened on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_town(self) -> bool:
+        return self.kind in (self.Kind.TOWN, self.Kind.STREET)

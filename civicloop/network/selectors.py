@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -105,3 +106,83 @@ def account_by_username(username: str) -> Any:
     from civicloop.people.models import User
 
     return User.objects.filter(username__iexact=username.strip()).first()
+
+
+def room_bookings(room: Any, first: dt.date, last: dt.date) -> list[Any]:
+    """Confirmed bookings of a room from the first to the last day (local time), by start (indexed)."""
+    from django.utils import timezone
+
+    from civicloop.network.models import Booking
+
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(first, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    return list(
+        Booking.objects.filter(room=room, status=Booking.Status.CONFIRMED, starts_at__lt=end, ends_at__gt=start)
+        .select_related("unit", "team")
+        .order_by("starts_at")
+    )
+
+
+def venue_figures(venue: Any) -> dict[str, Any]:
+    """Use of a venue over the last 30 days: bookings, hours booked, and how many units and teams booked."""
+    from django.utils import timezone
+
+    from civicloop.network.models import Booking
+
+    since = timezone.now() - dt.timedelta(days=30)
+    rows = Booking.objects.filter(room__venue=venue, status=Booking.Status.CONFIRMED, starts_at__gte=since)
+    agg = rows.aggregate(n=Count("pk"), units=Count("unit", distinct=True), teams=Count("team", distinct=True))
+    # at most a few hundred bookings a month per venue; summed here, the same on SQLite and PostgreSQL
+    span = sum(
+        ((end - start).total_seconds() for start, end in rows.values_list("starts_at", "ends_at")[:5000]), 0.0
+    )
+    return {"bookings": agg["n"], "hours": round(span / 3600, 1), "units": agg["units"], "teams": agg["teams"]}
+
+
+@dataclass
+class CoverageRow:
+    place: Any
+    unit: Any
+    opened_on: dt.date | None
+    villages: int = 0
+    villages_covered: int = 0
+    children: list[Any] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float | None:
+        return round(100 * self.villages_covered / self.villages, 1) if self.villages else None
+
+
+def coverage(root_code: str = "") -> dict[str, Any]:
+    """Every town/street with its 所 and every village/community with its 站, and coverage rates: per town
+    (villages with a station / villages), for the district (towns with an institute, villages with a station)."""
+    from civicloop.network.models import Place
+
+    places = list(Place.objects.select_related("unit").order_by("code"))
+    if root_code:
+        places = [p for p in places if p.code.startswith(root_code)]
+    towns: dict[int, CoverageRow] = {}
+    for place in places:
+        if place.is_town:
+            towns[place.pk] = CoverageRow(place, place.unit, place.opened_on)
+    for place in places:
+        if not place.is_town and place.parent_id in towns:
+            row = towns[place.parent_id]
+            covered = place.unit is not None and place.unit.is_active
+            row.villages += 1
+            row.villages_covered += int(covered)
+            row.children.append(CoverageRow(place, place.unit if covered else None, place.opened_on))
+    rows = list(towns.values())
+    villages = sum(r.villages for r in rows)
+    villages_covered = sum(r.villages_covered for r in rows)
+    towns_covered = sum(1 for r in rows if r.unit is not None and r.unit.is_active)
+    return {
+        "towns": rows,
+        "town_count": len(rows),
+        "towns_covered": towns_covered,
+        "town_rate": round(100 * towns_covered / len(rows), 1) if rows else None,
+        "village_count": villages,
+        "villages_covered": villages_covered,
+        "village_rate": round(100 * villages_covered / villages, 1) if villages else None,
+    }

@@ -1,4 +1,5 @@
-"""Notifications: `notify_queue` writes outbox rows inside the caller's transaction; delivery runs after commit.
+"""Notifications: `notify_queue` writes outbox rows and their delivery task inside the caller's
+transaction (one commit); a worker delivers them once it is committed.
 
 Delivery writes an in-app `InboxItem` and calls each configured channel (settings.NOTIFY_CHANNELS, default:
 email). A channel that fails leaves the row pending; the worker's periodic sweep retries it later, so a row is
@@ -14,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -60,11 +61,64 @@ def notify_queue(
     ids = [n.pk for n in created if n.pk is not None]
     if not ids:  # backends without RETURNING: the sweep delivers them
         return created
-    transaction.on_commit(lambda: _enqueue(ids))
+    if _runs_at_once():
+        # An immediate backend (development, tests) would send before the rows are committed: after commit.
+        transaction.on_commit(lambda: _enqueue_after_commit(ids))
+        return created
+    order_id = getattr(order, "pk", None)
+    if order_id is not None and _batched(order_id):
+        return created  # this transaction's task already delivers the order's new rows
+    _enqueue(ids, order_id=order_id)
     return created
 
 
-def _enqueue(ids: list[int]) -> None:
+class _Batch:
+    """A no-op on-commit callback that marks "this transaction enqueued delivery for order N".
+
+    Django drops it on commit, on rollback and when the savepoint it was registered in rolls back (together
+    with the task row written in it), so the mark lives exactly as long as the enqueued task row.
+    """
+
+    def __init__(self, order_id: int) -> None:
+        self.order_id = order_id
+
+    def __call__(self) -> None:
+        return None
+
+
+def _batched(order_id: int) -> bool:
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return False
+    if any(
+        isinstance(f, _Batch) and f.order_id == order_id for _sids, f, _robust in connection.run_on_commit
+    ):
+        return True
+    transaction.on_commit(_Batch(order_id))
+    return False
+
+
+def _runs_at_once() -> bool:
+    from django_tasks.backends.immediate import ImmediateBackend
+
+    from civicloop.notify.tasks import deliver_notifications
+
+    return isinstance(deliver_notifications.get_backend(), ImmediateBackend)
+
+
+def _enqueue(ids: list[int], order_id: int | None = None) -> None:
+    """One task row, written in the caller's transaction (one commit for the move, its outbox and its task):
+    it delivers `ids` and every later undelivered row of the same order from this transaction. If writing it
+    fails the use case fails with it, so no outbox row is left without its task."""
+    from civicloop.notify.tasks import deliver_notifications
+
+    if order_id is None:
+        deliver_notifications.enqueue(ids)
+    else:
+        deliver_notifications.enqueue(ids, order_id=order_id)
+
+
+def _enqueue_after_commit(ids: list[int]) -> None:
     from civicloop.notify.tasks import deliver_notifications
 
     try:
@@ -111,9 +165,17 @@ def notify_deliver(*, notification: Notification) -> bool:
         return ok
 
 
-def notify_deliver_many(*, ids: Iterable[int]) -> int:
+def notify_deliver_many(*, ids: Iterable[int], order_id: int | None = None) -> int:
+    """Deliver the given rows; with `order_id`, also the order's undelivered rows written after the first of
+    them (the rest of the writing transaction's outbox: one task per transaction, not one per call)."""
+    ids = list(ids)
+    rows = Notification.objects.filter(pk__in=ids, delivered_at__isnull=True)
+    if order_id is not None and ids:
+        rows = Notification.objects.filter(
+            Q(pk__in=ids) | Q(order_id=order_id, pk__gt=min(ids)), delivered_at__isnull=True
+        )
     done = 0
-    for row in Notification.objects.filter(pk__in=list(ids), delivered_at__isnull=True):
+    for row in rows.order_by("pk"):
         notify_deliver(notification=row)
         done += 1
     return done

@@ -1,5 +1,5 @@
 """Admin: read-only, scoped views of orders, whistles and deadlines (every change goes through the services:
-the workflow for orders, `unit_deadlines_set` for deadlines)."""
+the workflow for orders, `unit_settings_update` for deadlines)."""
 
 from __future__ import annotations
 

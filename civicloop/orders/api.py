@@ -160,8 +160,14 @@ class WhistleOut(Schema):
         return [d.name for d in obj.departments.all()]
 
 
-def _detail(user: Any, order: Order) -> dict[str, Any]:
+def _detail(user: Any, order: Order, *, step: bool = False) -> dict[str, Any]:
+    """The order as this user may see it. Contact details (full mobile, exact address, position) only for
+    `can_see_order_contact`; a step's answer (`step=True`) leaves them out for the serving side, which reads
+    them from GET /api/orders/{number} when it needs them."""
     full = policy.can_see_order_details(user, order)
+    contact = full and policy.can_see_order_contact(user, order)
+    if step and contact and not (policy.is_order_staff(user, order) or policy.is_requester(user, order)):
+        contact = False
     report = getattr(order, "report", None) if hasattr(order, "report") else None
     rating = getattr(order, "rating", None) if hasattr(order, "rating") else None
     return {
@@ -187,10 +193,10 @@ def _detail(user: Any, order: Order) -> dict[str, Any]:
         "description": order.description,
         "beneficiaries": order.beneficiaries,
         "focus_group": order.focus_group if full else "",
-        "address": order.address if full else order.masked_address,
-        "requester_phone": order.requester.phone if full else order.requester.masked_phone,
-        "lat": order.lat if full else None,
-        "lng": order.lng if full else None,
+        "address": order.address if contact else order.masked_address,
+        "requester_phone": order.requester.phone if contact else order.requester.masked_phone,
+        "lat": order.lat if contact else None,
+        "lng": order.lng if contact else None,
         "allowed_actions": sorted(policy.allowed_actions(user, order)),
         "timeline": [
             {
@@ -310,12 +316,12 @@ def whistle_list(request: HttpRequest) -> Any:
     return selectors.whistle_queue(request.user)
 
 
-class AnswerIn(Schema):
+class WhistleAnswerIn(Schema):  # not "AnswerIn": the needs survey has one, and OpenAPI names must be unique
     answer: str
 
 
 @router.post("/whistles/{whistle_id}/answer", response=WhistleOut)
-def whistle_answer(request: HttpRequest, whistle_id: int, payload: AnswerIn) -> Any:
+def whistle_answer(request: HttpRequest, whistle_id: int, payload: WhistleAnswerIn) -> Any:
     whistle = get_object_or_404(Whistle.objects.select_related("order"), pk=whistle_id)
     if not policy.can_answer_whistle(request.user, whistle):
         raise access.deny(request, action="orders.whistle_answer", obj=whistle)
@@ -430,7 +436,7 @@ class WhistleIn(Schema):
 
 
 def _done(request: HttpRequest, order: Order) -> dict[str, Any]:
-    return _detail(request.user, selectors.order_detail(order.number))
+    return _detail(request.user, selectors.order_detail(order.number), step=True)
 
 
 @router.post("/{number}/publish", response=OrderDetailOut)
@@ -598,3 +604,10 @@ def order_whistle(request: HttpRequest, number: str, payload: WhistleIn) -> Any:
         actor=request.user, order=order, departments=departments, note=payload.note
     )
     return Status(201, whistle)
+
+
+# Unit settings (deadlines, auto-dispatch, whistle departments, auto-rating delay).
+from civicloop.orders import settings_api  # noqa: E402
+
+settings_api.register(router)
+settings_api.register_whistles(router)

@@ -12,3 +12,11 @@ class OrdersConfig(registry.CivicApp):
     nav_template = "orders/_nav.html"
     nav_order = 30
     demo_order = 10
+
+    def ready(self) -> None:
+        # A suspended or dissolved team hands its orders back (people cannot import orders: see people.hooks).
+        from civicloop.orders.services import orders_release_team
+        from civicloop.people.hooks import on_team_stopped
+
+        on_team_stopped(orders_release_team)
+        from civicloop.orders import whistle_workflow  # noqa: F401  (declares orders.whistle)

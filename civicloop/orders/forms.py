@@ -180,6 +180,8 @@ class ClaimForm(forms.Form):
     def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams
+        if self.is_bound:  # a claim being posted needs the chosen team only (one query), not the list
+            return
         listed = list(teams)
         if len(listed) > 1:
             self.fields["team"].widget = forms.Select()

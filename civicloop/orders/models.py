@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from civicloop.core import masking
 from civicloop.core.choices import FocusGroup, Platform
 from civicloop.core.fields import EncryptedTextField, PathField
+from civicloop.core.models import WorkflowEvent
 from civicloop.core.validators import validate_latitude, validate_longitude
 
 
@@ -266,6 +267,26 @@ class Whistle(models.Model):
     automatic = models.BooleanField(default=False)
     deadline = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # 部门动员 (orders.whistle workflow, civicloop/orders/whistle_workflow.py): a department's liaison accepts the
+    # task, puts one of its teams or staff on it, answers by a deadline and closes it with a result.
+    status = models.CharField(_("status"), max_length=16, default="raised", db_index=True)
+    version = models.PositiveIntegerField(default=0)
+    department = models.ForeignKey(
+        "network.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("department handling it"),
+    )
+    handler_team = models.ForeignKey(
+        "people.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("team on it")
+    )
+    handler_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("staff on it"),
+    )
+    due_at = models.DateTimeField(_("answer due"), null=True, blank=True, db_index=True)
+    result = models.TextField(_("result"), blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    on_time = models.BooleanField(null=True, blank=True)
+    overdue_count = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("whistle")
@@ -293,6 +314,15 @@ class UnitDeadlines(models.Model):
     complete_hours = models.PositiveIntegerField(_("hours to complete"), default=168)
     auto_dispatch = models.BooleanField(_("dispatch automatically"), default=False)
     auto_dispatch_hours = models.PositiveIntegerField(_("dispatch after hours unclaimed"), default=24)
+    # Set on the unit settings page (orders.unit_settings_update); a row means "this unit sets its own".
+    auto_rating_days = models.PositiveSmallIntegerField(_("days before an automatic rating"), default=7)
+    whistle_departments = models.ManyToManyField(
+        "network.Unit", blank=True, related_name="+", verbose_name=_("departments asked when an order is raised")
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("order deadlines")
@@ -311,3 +341,13 @@ class OrderNumberSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}{self.last:04d}"
+
+
+class WhistleEvent(WorkflowEvent):
+    """The whistle's own timeline (accepted, assigned, overdue, closed); each step also writes an order event."""
+
+    subject = models.ForeignKey(Whistle, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(WorkflowEvent.Meta):
+        verbose_name = _("whistle event")
+        verbose_name_plural = _("whistle events")

@@ -86,9 +86,12 @@ def due_colour(order: Order, now: dt.datetime | None = None) -> str:
     return "ok"
 
 
-def hall(user: Any, team: Any, *, category: str | None = None, unit: Any = None) -> QuerySet[Order]:
-    """The order hall of a leader's team: escalated (urgent) first, then newest."""
-    qs = policy.hall_orders(user, team)
+def hall(
+    user: Any, team: Any, *, category: str | None = None, unit: Any = None, led: bool = False
+) -> QuerySet[Order]:
+    """The order hall of a leader's team: escalated (urgent) first, then newest. `led=True`: the caller took
+    `team` from the user's own led teams, so they are not read again."""
+    qs = policy.hall_orders_of(team) if led else policy.hall_orders(user, team)
     if category:
         qs = qs.filter(category=category)
     if unit is not None:
@@ -183,3 +186,35 @@ def visible_order_list(
 def in_subtree(number: str, path: str) -> Order | None:
     """The order with this number under the unit path, for other apps linking to it (e.g. a need met by it)."""
     return Order.objects.filter(number=number.strip(), unit_path__startswith=path).first() if number else None
+
+
+def whistle_figures(whistles: Any) -> dict[str, Any]:
+    """Whistles by department (raised to it, accepted, closed, closed on time) over an already-scoped queryset;
+    indexed reads grouped in the database."""
+    from django.db.models import Count, F
+
+    from civicloop.network.models import Unit
+
+    rows = (
+        Unit.objects.filter(whistles_to_department__in=whistles)
+        .values("pk", "name")
+        .annotate(
+            asked=Count("whistles_to_department", distinct=True),
+            closed=Count(
+                "whistles_to_department",
+                filter=Q(whistles_to_department__status="closed", whistles_to_department__department_id=F("pk")),
+                distinct=True,
+            ),
+            on_time=Count(
+                "whistles_to_department",
+                filter=Q(whistles_to_department__on_time=True, whistles_to_department__department_id=F("pk")),
+                distinct=True,
+            ),
+        )
+        .order_by("-asked", "name")
+    )
+    totals = whistles.aggregate(
+        total=Count("pk"), closed=Count("pk", filter=Q(status="closed")),
+        on_time=Count("pk", filter=Q(on_time=True)), overdue=Count("pk", filter=Q(overdue_count__gt=0)),
+    )
+    return {"departments": list(rows), **totals}

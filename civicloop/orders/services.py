@@ -16,8 +16,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Exists, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -242,7 +243,13 @@ def order_submit(
     if resident is None or resident.erased_at is not None:
         raise ValidationError(_("Choose the resident this order is for."))
     own = resident.user_id is not None and resident.user_id == getattr(actor, "pk", None)
-    staff = access.can_view_resident(actor, resident) and access.path_in_scope(actor, resident.unit_path)
+    # A resident's own online order does not need the staff check (it only widens the channels allowed).
+    needs_staff = not own or channel not in (Order.Channel.ONLINE, Order.Channel.WISH_WALL)
+    staff = (
+        needs_staff
+        and access.can_view_resident(actor, resident)
+        and access.path_in_scope(actor, resident.unit_path)
+    )
     if not own and not staff:
         raise _denied()
     if category not in Platform.values:
@@ -283,6 +290,10 @@ def order_submit(
     address = _text(address, _("address"), required=False, max_length=200) or resident.address or ""
     now = timezone.now()
     prefix = _today_prefix(now)
+    # Read before numbering: the day's sequence row stays locked from numbering until commit, and every
+    # submission in the district waits for it, so nothing that can be read earlier is read while holding it.
+    review_due = _due(owner, "review")
+    owner_staff = _staff_users(owner)
     with transaction.atomic():
         for _attempt in range(20):
             try:
@@ -305,7 +316,7 @@ def order_submit(
                         wanted_to=wanted_to,
                         unit=owner,
                         unit_path=owner.path,
-                        review_due=_due(owner, "review"),
+                        review_due=review_due,
                     )
                 break
             except IntegrityError:
@@ -316,7 +327,7 @@ def order_submit(
         counters_add_row("order", order)
         _notify(
             order,
-            _staff_users(owner),
+            owner_staff,
             "submitted",
             _("New order %(n)s: %(t)s") % {"n": order.number, "t": title},
         )
@@ -472,27 +483,61 @@ def order_reject(*, actor: Any, order: Order, reason: str) -> Order:
 
 @transaction.atomic
 def order_claim(*, actor: Any, order: Order, team: Any) -> Order:
-    """A team leader takes an open order from the hall. Of simultaneous claims exactly one wins."""
+    """A team leader takes an open order from the hall. Of simultaneous claims exactly one wins.
+
+    The winning path costs one read beyond the order and the team: a single statement that locks the team row
+    and answers "does it serve this unit", "how many orders does it hold" and "how long may it take" together.
+    """
     if team is None or team.leader_id != getattr(actor, "pk", None) or not team.is_active:
         raise _denied(_("Only the leader of an active team can claim orders."))
-    if not policy.team_serves(team, order):
+    if order.category not in (team.categories or []):
         raise _denied(_("Your team does not serve this order's area or platform."))
+    paths = [order.unit_path[:i] for i in range(Unit.steplen, len(order.unit_path) + 1, Unit.steplen)]
+    load_of = (
+        Order.objects.filter(team_id=OuterRef("pk"), status__in=policy.LOAD)
+        .order_by()
+        .values("team_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    serves = Team.served_units.through.objects.filter(team_id=OuterRef("pk"), unit__path__in=paths)
+    hours = (
+        UnitDeadlines.objects.filter(unit__path__in=paths).order_by("-unit__depth").values("complete_hours")
+    )
+    teams = Team.objects.filter(pk=team.pk)
+    if connection.features.has_select_for_update:
+        # Lock the team row so two claims of different orders by one team cannot both pass the capacity check
+        # (PostgreSQL row lock; SQLite's IMMEDIATE transactions already serialise writers).
+        teams = teams.select_for_update(of=("self",))
+    row = (
+        teams.annotate(load=Coalesce(Subquery(load_of), 0), serves=Exists(serves), hours=Subquery(hours[:1]))
+        .values_list("load", "serves", "hours")
+        .first()
+    )
+    if row is None or not row[1]:
+        raise _denied(_("Your team does not serve this order's area or platform."))
+    load, _serves, complete_hours = row
     taken = _("This order has already been taken by another team.")
     if order.status != S.OPEN:
         if order.status in (S.ACCEPTED, S.IN_SERVICE, S.SERVED, S.CLOSED, S.DISPATCHED):
             raise Conflict(taken)
         raise _state_conflict(order)
-    # Lock the team row so two claims of different orders by one team cannot both pass the capacity check
-    # (PostgreSQL row lock; SQLite's IMMEDIATE transactions already serialise writers).
-    Team.objects.select_for_update().filter(pk=team.pk).first()
-    if not policy.team_has_capacity(team):
+    if load >= team.capacity:
         raise Conflict(_("Your team already holds as many orders as it can take at once."))
+    if complete_hours is None:  # no unit on the way up has its own deadlines: the defaults, as deadlines_for
+        complete_hours = {**DEFAULT_HOURS, **getattr(settings, "CIVICLOOP", {}).get("ORDER_DEADLINES", {})}[
+            "complete"
+        ]
     _move(
         order,
         action="claim",
         actor=actor,
         note=team.name,
-        changes={"team": team, "claim_due": None, "complete_due": _due(order.unit, "complete")},
+        changes={
+            "team": team,
+            "claim_due": None,
+            "complete_due": timezone.now() + dt.timedelta(hours=complete_hours),
+        },
         taken_message=taken,
     )
     order.team = team
@@ -708,16 +753,22 @@ def order_report(
     clean = _clean_hours(order, hours)
     if len(photos) > 9:
         raise ValidationError(_("At most 9 photos."))
-    report, created = OrderReport.objects.get_or_create(
-        order=order,
-        defaults={
-            "summary": summary,
-            "people_served": people_served,
-            "filed_by": actor,
-            "served_on": timezone.localdate(),
-        },
-    )
-    if not created:  # a new report after return-for-rework supersedes the old one
+    # A report exists only after a return for rework, which takes at least six moves (publish/dispatch,
+    # claim/accept, check-in, report, return, check-in): below that there is nothing to look up.
+    report = OrderReport.objects.filter(order=order).first() if order.version >= 6 else None
+    created = report is None
+    if created:
+        try:
+            report = OrderReport.objects.create(
+                order=order,
+                summary=summary,
+                people_served=people_served,
+                filed_by=actor,
+                served_on=timezone.localdate(),
+            )
+        except IntegrityError:  # another report of this order is being filed at this moment
+            raise Conflict(_("Someone else changed this order just now. Reload and try again.")) from None
+    else:  # a new report after return-for-rework supersedes the old one
         report.summary = summary
         report.people_served = people_served
         report.filed_by = actor
@@ -985,7 +1036,7 @@ def orders_escalate_overdue(limit: int = 500) -> int:
 
 def _escalate(order: Order, *, reason: str, deadline: dt.datetime) -> None:
     target = _raise_target(order)
-    Whistle.objects.create(
+    whistle = Whistle.objects.create(
         order=order,
         reason=reason,
         from_unit=order.escalated_to or order.unit,
@@ -995,6 +1046,9 @@ def _escalate(order: Order, *, reason: str, deadline: dt.datetime) -> None:
         deadline=deadline,
         note=str(Whistle.Reason(reason).label),
     )
+    departments = unit_settings_for(target).departments  # the departments the raised-to unit mobilises
+    if departments:
+        whistle.departments.set(departments)
     Order.objects.filter(pk=order.pk).update(escalation_level=F("escalation_level") + 1, escalated_to=target)
     order.escalation_level += 1
     order.escalated_to = target
@@ -1023,16 +1077,23 @@ def orders_auto_rate(limit: int = 500) -> int:
     apart and it never puts an order on the follow-up list.
     """
     days = int(settings.CIVICLOOP.get("AUTO_RATING_DAYS", 7))
-    cutoff = timezone.now() - dt.timedelta(days=days)
+    now = timezone.now()
+    # Units may set their own delay (unit settings): take candidates by the shortest delay in use, then skip
+    # those whose own unit's delay has not passed yet.
+    shortest = min([days, *UnitDeadlines.objects.values_list("auto_rating_days", flat=True)])
+    cutoff = now - dt.timedelta(days=shortest)
     candidates = (
         Order.objects.filter(
             status__in=(S.SERVED, S.CLOSED), rating__isnull=True, report__updated_at__lte=cutoff
         )
-        .select_related("unit")
+        .select_related("unit", "report")
         .order_by("pk")[:limit]
     )
+    delays = {u: s.auto_rating_days for u, s in unit_settings_many(list({o.unit for o in candidates})).items()}
     done = 0
     for order in candidates:
+        if order.report.updated_at > now - dt.timedelta(days=delays.get(order.unit_id, days)):
+            continue
         try:
             with transaction.atomic():
                 counted = contribution_of("order", order)
@@ -1044,7 +1105,8 @@ def orders_auto_rate(limit: int = 500) -> int:
                     actor=None,
                     from_status=order.status,
                     to_status=order.status,
-                    note=_("Automatic rating after %(d)d days without one") % {"d": days},
+                    note=_("Automatic rating after %(d)d days without one")
+                    % {"d": delays.get(order.unit_id, days)},
                     automatic=True,
                 )
             done += 1
@@ -1053,52 +1115,208 @@ def orders_auto_rate(limit: int = 500) -> int:
     return done
 
 
-# --- a unit's deadlines and auto-dispatch (DESIGN §2; the page comes with the network pages) -----------------
-
-MAX_DEADLINE_HOURS = 24 * 365
+# --- a team stops serving (people.team suspend / dissolve) ---------------------------------------------------
 
 
-@transaction.atomic
-def unit_deadlines_set(
+def orders_release_team(*, team: Any, actor: Any, reason: str) -> int:
+    """Hand a suspended or dissolved team's orders back: accepted ones to the hall (open), dispatched ones to
+    the owning unit's review (submitted), and tell their requesters. Orders already in service stay with the
+    team for the unit to settle (their volunteers are on site). Runs inside the team step's transaction; the
+    team step already checked who may stop the team, so no leader check here."""
+    note = f"{team.name}: {reason}" if reason else team.name
+    released = 0
+    held = Order.objects.filter(team=team, status__in=(S.DISPATCHED, S.ACCEPTED)).select_related("unit", "requester")
+    for order in held:
+        if order.status == S.ACCEPTED and order.assignments.filter(checked_in_at__isnull=False).exists():
+            continue
+        if order.status == S.ACCEPTED:
+            _move(
+                order, action="release", actor=actor, note=note,
+                changes={"team": None, "complete_due": None, "claim_due": _due(order.unit, "claim")},
+            )
+            order.assignments.all().delete()
+            policy.forget_assignments(order)
+        else:
+            _move(
+                order, action="decline", actor=actor, note=note,
+                changes={"team": None, "claim_due": None, "review_due": _due(order.unit, "review")},
+            )
+        _notify(
+            order,
+            _requester_user(order) + _staff_users(order.unit),
+            "team_stopped",
+            _("The team serving your order %(n)s has stopped; the order is waiting for another team.")
+            % {"n": order.number},
+        )
+        released += 1
+    return released
+
+
+# --- unit settings (deadlines, auto-dispatch, whistle departments, auto-rating delay) ------------------------
+# A unit with a UnitDeadlines row sets its own values ("set here"); without one it inherits all of them from the
+# nearest ancestor that has a row, else the platform defaults. The settings page shows which.
+
+SETTING_LIMITS = {
+    "review_hours": (1, 2160),
+    "claim_hours": (1, 2160),
+    "complete_hours": (1, 2160),
+    "auto_dispatch_hours": (1, 720),
+    "auto_rating_days": (1, 60),
+}
+
+
+class UnitSettings:
+    """The settings a unit works with, and where they come from (`source` None = the platform defaults)."""
+
+    def __init__(self, unit: Unit, row: UnitDeadlines | None, departments: list[Unit]) -> None:
+        defaults = {**DEFAULT_HOURS, **getattr(settings, "CIVICLOOP", {}).get("ORDER_DEADLINES", {})}
+        self.unit = unit
+        self.row = row
+        self.source: Unit | None = row.unit if row is not None else None
+        self.own = row is not None and row.unit_id == unit.pk
+        self.review_hours = row.review_hours if row else defaults["review"]
+        self.claim_hours = row.claim_hours if row else defaults["claim"]
+        self.complete_hours = row.complete_hours if row else defaults["complete"]
+        self.auto_dispatch = row.auto_dispatch if row else False
+        self.auto_dispatch_hours = row.auto_dispatch_hours if row else 24
+        self.auto_rating_days = (
+            row.auto_rating_days if row else int(settings.CIVICLOOP.get("AUTO_RATING_DAYS", 7))
+        )
+        self.departments = departments
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "review_hours": self.review_hours,
+            "claim_hours": self.claim_hours,
+            "complete_hours": self.complete_hours,
+            "auto_dispatch": self.auto_dispatch,
+            "auto_dispatch_hours": self.auto_dispatch_hours,
+            "auto_rating_days": self.auto_rating_days,
+            "whistle_department_ids": sorted(d.pk for d in self.departments),
+        }
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    return [path[:i] for i in range(Unit.steplen, len(path) + 1, Unit.steplen)]
+
+
+def unit_settings_for(unit: Unit) -> UnitSettings:
+    row = (
+        UnitDeadlines.objects.filter(unit__path__in=_ancestor_paths(unit.path))
+        .select_related("unit")
+        .order_by("-unit__depth")
+        .first()
+    )
+    departments = list(row.whistle_departments.order_by("path")) if row else []
+    return UnitSettings(unit, row, departments)
+
+
+def unit_settings_many(units: Sequence[Unit]) -> dict[int, UnitSettings]:
+    """Settings of many units by two queries: every row on their ancestor paths, resolved in memory."""
+    paths = {p for u in units for p in _ancestor_paths(u.path)}
+    rows = {
+        r.unit.path: r
+        for r in UnitDeadlines.objects.filter(unit__path__in=paths).select_related("unit")
+    }
+    result: dict[int, UnitSettings] = {}
+    for unit in units:
+        row = next((rows[p] for p in reversed(_ancestor_paths(unit.path)) if p in rows), None)
+        result[unit.pk] = UnitSettings(unit, row, [])
+    return result
+
+
+def _clean_setting(name: str, value: Any) -> int:
+    low, high = SETTING_LIMITS[name]
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = None
+    if number is None or isinstance(value, bool) or not low <= number <= high:
+        raise ValidationError(
+            {name: [_("Enter a whole number from %(low)d to %(high)d.") % {"low": low, "high": high}]}
+        )
+    return number
+
+
+@transaction.atomic(durable=True)
+def unit_settings_update(
     *,
     actor: Any,
     unit: Unit,
     review_hours: int,
     claim_hours: int,
     complete_hours: int,
-    auto_dispatch: bool = False,
-    auto_dispatch_hours: int = 24,
+    auto_dispatch: bool,
+    auto_dispatch_hours: int,
+    auto_rating_days: int,
+    whistle_departments: Sequence[Unit] = (),
+    request: Any = None,
 ) -> UnitDeadlines:
-    """Set a unit's own order deadlines (its subtree inherits them) and whether open orders are dispatched
-    automatically after `auto_dispatch_hours` unclaimed. Staff of the unit or above only; audited."""
+    """Set a unit's own settings (the units below it inherit them unless they set their own). Audited with the
+    values before and after (no personal data in them)."""
+    from civicloop.access.unit_settings import can_edit_unit_settings
+
+    if not can_edit_unit_settings(actor, unit):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    values = {
+        "review_hours": _clean_setting("review_hours", review_hours),
+        "claim_hours": _clean_setting("claim_hours", claim_hours),
+        "complete_hours": _clean_setting("complete_hours", complete_hours),
+        "auto_dispatch_hours": _clean_setting("auto_dispatch_hours", auto_dispatch_hours),
+        "auto_rating_days": _clean_setting("auto_rating_days", auto_rating_days),
+        "auto_dispatch": bool(auto_dispatch),
+    }
+    departments = list(dict.fromkeys(whistle_departments))
+    root = unit.path[: Unit.steplen]
+    if any(d.kind == Unit.Kind.PRACTICE or not d.is_active or not d.path.startswith(root) for d in departments):
+        raise ValidationError(
+            {"whistle_departments": [_("Only active departments, social organisations or venues can be asked.")]}
+        )
+    before = unit_settings_for(unit)
+    row = UnitDeadlines.objects.select_for_update().filter(unit=unit).first() or UnitDeadlines(unit=unit)
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.updated_by = actor
+    row.updated_at = timezone.now()
+    row.save()
+    row.whistle_departments.set(departments)
+    after = unit_settings_for(unit)
+    changed = {k: (before.as_dict()[k], v) for k, v in after.as_dict().items() if before.as_dict()[k] != v}
     from civicloop.audit.services import audit_record
 
-    if not access.in_scope(actor, unit):
-        raise _denied()
-    hours: dict[str, int] = {}
-    for name, value in (
-        ("review_hours", review_hours),
-        ("claim_hours", claim_hours),
-        ("complete_hours", complete_hours),
-        ("auto_dispatch_hours", auto_dispatch_hours),
-    ):
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            raise ValidationError({name: [_("Enter a whole number of hours.")]}) from None
-        if not 1 <= number <= MAX_DEADLINE_HOURS:
-            raise ValidationError(
-                {name: [_("Hours must be between 1 and %(n)d.") % {"n": MAX_DEADLINE_HOURS}]}
-            )
-        hours[name] = number
-    row, _created = UnitDeadlines.objects.update_or_create(
-        unit=unit, defaults={**hours, "auto_dispatch": bool(auto_dispatch)}
-    )
     audit_record(
-        action="orders.deadlines_set",
+        action="unit_settings_update",
         actor=actor,
+        request=request,
         unit=unit,
         obj=row,
-        detail=" ".join(f"{k}={v}" for k, v in hours.items()) + f" auto={bool(auto_dispatch)}",
+        detail="; ".join(f"{k}: {a}→{b}" for k, (a, b) in sorted(changed.items()))[:500]
+        + ("" if before.own else " (now set here)"),
     )
     return row
+
+
+@transaction.atomic(durable=True)
+def unit_settings_reset(*, actor: Any, unit: Unit, request: Any = None) -> UnitSettings:
+    """Drop a unit's own settings: it inherits from above again. The root's own row can be dropped too (the
+    platform defaults then apply)."""
+    from civicloop.access.unit_settings import can_edit_unit_settings
+
+    if not can_edit_unit_settings(actor, unit):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    before = unit_settings_for(unit)
+    if not before.own:
+        raise Conflict(_("This unit already inherits its settings."))
+    UnitDeadlines.objects.filter(unit=unit).delete()
+    after = unit_settings_for(unit)
+    from civicloop.audit.services import audit_record
+
+    audit_record(
+        action="unit_settings_reset",
+        actor=actor,
+        request=request,
+        unit=unit,
+        obj=unit,
+        detail=f"inherits from {after.source.pk if after.source else 'defaults'}",
+    )
+    return after

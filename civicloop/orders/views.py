@@ -65,12 +65,14 @@ def _safe_next(request: HttpRequest, default: str) -> str:
     return default
 
 
-def _get_order(number: str) -> Order:
-    order = (
-        Order.objects.select_related("unit", "team", "requester", "escalated_to", "merged_into")
-        .filter(number=number)
-        .first()
-    )
+DETAIL_RELATED = ("unit", "team", "requester", "escalated_to", "merged_into")
+# A step needs the unit (deadlines, scope), the team (leader, capacity) and the requester's account (the
+# notification), not the escalation or merge targets the page shows.
+ACTION_RELATED = ("unit", "team", "requester__user")
+
+
+def _get_order(number: str, related: tuple[str, ...] = DETAIL_RELATED) -> Order:
+    order = Order.objects.select_related(*related).filter(number=number).first()
     if order is None:
         raise Http404
     return order
@@ -330,7 +332,7 @@ def order_hall(request: HttpRequest) -> HttpResponse:
         category = None
     units = list(team.served_units.filter(is_active=True).order_by("path"))
     unit = next((u for u in units if str(u.pk) == request.GET.get("unit")), None)
-    orders = selectors.hall(request.user, team, category=category, unit=unit)
+    orders = selectors.hall(request.user, team, category=category, unit=unit, led=True)
     page = page_of(request, orders, PAGE_SIZE)
     # How well each order on this page fits the team (distance, platform, time); optionally best fit first.
     by_fit = request.GET.get("sort") == "fit"
@@ -429,8 +431,9 @@ def _assigned_volunteers(order: Order) -> list[Any]:
 
 
 def _claim_teams(request: HttpRequest, order: Order) -> Any:
-    if request.method == "POST":  # any team the user leads; the claim service says whether it serves
-        return order_access.team_leader_teams(request.user)
+    if request.method == "POST":
+        # Any team the user leads, read as one row; the claim service says whether it serves.
+        return access.led_teams(request.user)
     return page_selectors.claim_teams(request.user, order)
 
 
@@ -574,6 +577,9 @@ ACTIONS: dict[str, Action] = {
         gettext_lazy("Whistle blown; the departments are asked to respond."),
     ),
 }
+# After these steps the actor still sees the order (the holding team, its volunteers, the verifying staff), so
+# the redirect goes to the order page without reloading it (the service left `order` up to date) or re-checking.
+STILL_VIEWS = frozenset({"claim", "accept", "assign", "check_in", "check_out", "report", "verify", "rate"})
 # The order in which the page lists the actions: the usual next step first, the dangerous ones last.
 ACTION_ORDER = list(ACTIONS)
 ACTION_ORDER.sort(key=lambda name: ACTIONS[name].danger)
@@ -642,21 +648,27 @@ def order_action(request: HttpRequest, number: str, action: str) -> HttpResponse
     spec = ACTIONS.get(action)
     if spec is None:
         raise Http404
-    order = _get_order(number)
-    if action == "claim":
-        # The hall shows orders a leader cannot open yet; the claim service decides, by team and unit.
-        teams = page_selectors.leader_teams(request.user)
-        access.require(request, bool(teams), action="orders.claim", obj=order)
-    else:
+    order = _get_order(number, ACTION_RELATED)
+    if action != "claim":
         access.require(
             request, order_access.can_view_order(request.user, order), action=f"orders.{action}", obj=order
         )
+    # A claim is not checked up front: the hall shows orders a leader cannot open yet, the form only accepts a
+    # team the user leads (one query) and the claim service decides by team and unit. Someone who leads no team
+    # is refused below, when the form finds no team, with the same 403 as before.
     default_next = reverse("orders:detail", args=[order.number])
     if action == "claim":
         default_next = reverse("orders:hall")
     form = spec.build(request, order, request.POST, request.FILES)
     error = ""
     if not form.is_valid():
+        if action == "claim":
+            access.require(
+                request,
+                order_access.team_leader_teams(request.user).exists(),
+                action="order_claim",
+                obj=order,
+            )
         error = " ".join(str(e) for errors in form.errors.values() for e in errors)
     else:
         try:
@@ -686,8 +698,7 @@ def order_action(request: HttpRequest, number: str, action: str) -> HttpResponse
     if _is_htmx(request):
         return render(request, "orders/_claim_result.html", {"order": order, "ok": True, "text": spec.done})
     messages.success(request, spec.done)
-    order.refresh_from_db()
-    if order_access.can_view_order(request.user, order):
+    if action in STILL_VIEWS or order_access.can_view_order(request.user, order):
         default_next = reverse("orders:detail", args=[order.number])
     else:
         default_next = reverse("orders:hall") if action in {"release", "decline"} else reverse("landing")

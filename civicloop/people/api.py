@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from civicloop import access
+from civicloop.audit.models import AuditEvent
+from civicloop.audit.services import audit_record
 from civicloop.core.choices import FocusGroup
 from civicloop.network.models import Unit
 from civicloop.people import selectors, services
@@ -120,6 +122,14 @@ def _filter_unit(request: HttpRequest, unit_id: int | None) -> Unit | None:
         return None
     unit = access.filter_units(request.user).filter(pk=unit_id).first()
     if unit is None:
+        # Asking for a unit outside one's scope is a probe worth recording, answered like a bad choice.
+        audit_record(
+            action="people.filter_unit",
+            request=request,
+            object_type="network.unit",
+            object_id=str(unit_id),
+            outcome=AuditEvent.Outcome.DENIED,
+        )
         raise ValidationError(_("Choose a unit from the list."))
     return unit
 
@@ -309,6 +319,16 @@ class UnmaskOut(Schema):
     id_number: str
 
 
+def _door(request: HttpRequest) -> None:
+    """Registration is rate-limited per IP and overall, like the page."""
+    from ninja.errors import HttpError
+
+    from civicloop.core.ratelimit import over_limit, too_many_message
+
+    if over_limit(request, "register"):
+        raise HttpError(429, too_many_message())
+
+
 @router.post(
     "/register/resident",
     auth=None,
@@ -322,8 +342,12 @@ def register_resident(request: HttpRequest, payload: ResidentRegisterIn) -> Any:
     from civicloop.core.forms import valid_or_400
     from civicloop.people.forms import ResidentRegisterForm
 
+    _door(request)
     d = valid_or_400(ResidentRegisterForm(_form_data(payload.dict()), units=selectors.registration_units()))
-    resident = services.resident_register(**d)
+    try:
+        resident = services.resident_register(**d)
+    except ValidationError as exc:
+        raise services.registration_refusal(exc) from None
     return Status(201, _resident_out(resident))
 
 
@@ -339,9 +363,13 @@ def register_volunteer(request: HttpRequest, payload: VolunteerRegisterIn) -> An
     from civicloop.core.forms import valid_or_400
     from civicloop.people.forms import VolunteerRegisterForm
 
+    _door(request)
     d = valid_or_400(VolunteerRegisterForm(_form_data(payload.dict()), units=selectors.registration_units()))
     d["home_unit"] = d.pop("unit")
-    return Status(201, services.volunteer_register(user=None, **d))
+    try:
+        return Status(201, services.volunteer_register(user=None, **d))
+    except ValidationError as exc:
+        raise services.registration_refusal(exc) from None
 
 
 @router.post(
@@ -369,12 +397,6 @@ def _own_resident(request: HttpRequest, action: str) -> Resident:
     return resident  # type: ignore[return-value]
 
 
-@router.get("/me/export", response={200: dict, **_errors()}, summary="导出我的数据 · Export my personal data")
-def export_my_data(request: HttpRequest) -> Any:
-    resident = _own_resident(request, "resident_export")
-    return services.resident_export(resident=resident, actor=request.user, request=request)
-
-
 @router.post("/me/erase", response={204: None, **_errors()}, summary="删除我的数据 · Erase my personal data")
 def erase_my_data(request: HttpRequest, payload: EraseIn) -> Any:
     from ninja.responses import Status
@@ -394,11 +416,28 @@ def erase_my_data(request: HttpRequest, payload: EraseIn) -> Any:
     summary="查看完整身份证号 · Reveal a resident's ID number (audited)",
 )
 def unmask_resident(request: HttpRequest, resident_id: int) -> Any:
-    resident = Resident.objects.filter(pk=resident_id, erased_at__isnull=True).first() if 0 < resident_id < 2**63 else None
+    resident = (
+        Resident.objects.filter(pk=resident_id, erased_at__isnull=True).first()
+        if 0 < resident_id < 2**63
+        else None
+    )
     if resident is None:
         from django.http import Http404
 
         raise Http404
-    access.require(request, access.can_unmask_resident(request.user, resident), action="unmask_id", obj=resident)
+    access.require(
+        request, access.can_unmask_resident(request.user, resident), action="unmask_id", obj=resident
+    )
     id_number = services.resident_unmask_id(resident=resident, actor=request.user, request=request)
     return {"id": resident.pk, "id_number": id_number}
+
+
+# Teams on the workflow engine: founding, members, join requests and the step endpoints.
+from civicloop.people import team_api  # noqa: E402
+
+team_api.register(router)
+
+from civicloop.people import details_api  # noqa: E402
+
+details_api.register(router)
+details_api.register_export(router)

@@ -15,3 +15,4 @@ class PeopleConfig(registry.CivicApp):
     def ready(self) -> None:
         super().ready()
         from civicloop.audit import receivers  # noqa: F401  (login audit hooks)
+        from civicloop.people import workflow  # noqa: F401  (declares people.team and people.team_request)

@@ -7,13 +7,17 @@ search that the masked display already reveals.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from civicloop.core import masking
 from civicloop.core.choices import FocusGroup, Platform, VolunteerType
 from civicloop.core.fields import EncryptedDateField, EncryptedJSONField, EncryptedTextField, PathField
+from civicloop.core.models import WorkflowEvent
 from civicloop.core.validators import validate_latitude, validate_longitude
 from civicloop.network.models import Unit
 
@@ -31,6 +35,13 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A new password ends every API token (sessions end through Django's session auth hash).
+        password_changed = self.pk is not None and self._password is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            ApiToken.objects.filter(user=self).delete()
 
     @property
     def display_name(self) -> str:
@@ -165,7 +176,19 @@ class Volunteer(models.Model):
 
 
 class Team(models.Model):
-    """A volunteer team: belongs to a home unit, serves a set of units and platforms."""
+    """A volunteer team: belongs to a home unit, serves a set of units and platforms.
+
+    Its life (founded → approved by the owning unit → suspended / dissolved) is the `people.team` workflow
+    (civicloop/people/workflow.py); `is_active` mirrors "approved and not suspended or dissolved" so the order
+    hall, matching and claims keep reading one indexed flag.
+    """
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", pgettext_lazy("team state", "Awaiting approval")
+        ACTIVE = "active", pgettext_lazy("team state", "Active")
+        SUSPENDED = "suspended", pgettext_lazy("team state", "Suspended")
+        REJECTED = "rejected", pgettext_lazy("team state", "Not approved")
+        DISSOLVED = "dissolved", pgettext_lazy("team state", "Dissolved")
 
     name = models.CharField(_("name"), max_length=100)
     team_type = models.CharField(_("team type"), max_length=32, choices=VolunteerType.choices)
@@ -185,18 +208,98 @@ class Team(models.Model):
     )
     capacity = models.PositiveIntegerField(_("orders at once"), default=3)
     description = models.TextField(_("description"), blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = EncryptedTextField(_("contact mobile"), blank=True)
+    founded_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("founded by")
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE, db_index=True
+    )
+    version = models.PositiveIntegerField(default=0)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("team")
         verbose_name_plural = _("teams")
+        indexes = [models.Index(fields=["unit_path", "status"], name="team_path_status")]
 
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return f"/people/teams/{self.pk}/"
+
     def category_labels(self) -> list[str]:
         return [str(Platform(c).label) for c in self.categories if c in Platform.values]
+
+    @property
+    def masked_contact_phone(self) -> str:
+        return masking.mask_phone(self.contact_phone)
+
+
+class TeamEvent(WorkflowEvent):
+    """The team's timeline: founding, approval, handovers, members leaving or removed, suspension, dissolution."""
+
+    subject = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(WorkflowEvent.Meta):
+        verbose_name = _("team event")
+        verbose_name_plural = _("team events")
+
+
+class TeamRequest(models.Model):
+    """A volunteer's application to join a team, or the leader's invitation to a volunteer (`people.team_request`).
+
+    Approved requests become `TeamMember` rows; the request stays as the record of who asked and who decided.
+    """
+
+    class Kind(models.TextChoices):
+        APPLY = "apply", _("Application")
+        INVITE = "invite", _("Invitation")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("team request state", "Pending")
+        APPROVED = "approved", pgettext_lazy("team request state", "Joined")
+        DECLINED = "declined", pgettext_lazy("team request state", "Declined")
+        WITHDRAWN = "withdrawn", pgettext_lazy("team request state", "Withdrawn")
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="requests")
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="team_requests")
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    unit_path = PathField(max_length=255, db_index=True, editable=False)
+    message = models.CharField(_("message"), max_length=300, blank=True)
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    version = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("team request")
+        verbose_name_plural = _("team requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "volunteer"], condition=models.Q(status="pending"), name="team_request_pending_once"
+            )
+        ]
+        indexes = [models.Index(fields=["team", "status"], name="team_request_team_status")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.volunteer_id}→{self.team_id}"
+
+    def get_absolute_url(self) -> str:
+        return f"/people/teams/{self.team_id}/"
+
+
+class TeamRequestEvent(WorkflowEvent):
+    subject = models.ForeignKey(TeamRequest, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(WorkflowEvent.Meta):
+        verbose_name = _("team request event")
+        verbose_name_plural = _("team request events")
 
 
 class TeamMember(models.Model):
@@ -212,13 +315,54 @@ class TeamMember(models.Model):
 
 
 class ApiToken(models.Model):
-    """Bearer token for API clients. Only the hash is kept; the token is shown once when issued."""
+    """Bearer token for API clients. Only the hash is kept; the token is shown once when issued.
+
+    A token lives `API_TOKEN_LIFETIME_DAYS`; staff-like accounts also lose it after the session idle limit. One
+    live token per device name: issuing a new one for the same name replaces the old. Signing out, changing
+    the password and `DELETE /api/auth/token` delete it.
+    """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     token_hash = models.CharField(max_length=64, unique=True)
     name = models.CharField(max_length=50, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="api_token_one_per_device")]
 
     def __str__(self) -> str:
         return f"token #{self.pk} of {self.user_id}"
+
+
+class PasswordResetCode(models.Model):
+    """A pending password reset sent by SMS; only a keyed hash of the code is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    code_hash = models.CharField(max_length=64)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"reset code of {self.user_id}"
+
+
+class PhoneChange(models.Model):
+    """A pending change of a person's mobile: the new number waits until the code sent to it by SMS is typed back.
+    Only a keyed hash of the code is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="phone_changes")
+    new_phone = EncryptedTextField()
+    code_hash = models.CharField(max_length=64)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    expires_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-created_at"], name="phone_change_user")]
+
+    def __str__(self) -> str:
+        return f"phone change {self.pk} of {self.user_id}"

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
@@ -95,10 +98,11 @@ def registration_units() -> QuerySet[Unit]:
 
 
 def team_detail(team_id: int) -> Team | None:
+    """A team in any state (a proposed team's page is where the station approves it)."""
     return (
-        Team.objects.select_related("home_unit", "leader")
+        Team.objects.select_related("home_unit", "leader", "founded_by")
         .prefetch_related("served_units")
-        .filter(pk=team_id, is_active=True)
+        .filter(pk=team_id)
         .first()
     )
 
@@ -122,3 +126,48 @@ def led_teams_with_counts(user: User) -> QuerySet[Team]:
         .annotate(member_count=Count("memberships", distinct=True))
         .order_by("name")
     )
+
+
+@dataclass
+class TeamFigures:
+    orders_served: int
+    orders_open: int
+    hours: Decimal
+    ratings: int
+    rating_avg: float | None
+
+
+def team_figures(team: Team) -> TeamFigures:
+    """Orders the team has served and holds, the hours credited for them and their ratings (indexed reads:
+    orders by (team, status), records by (source, source_id)). Models of apps above people are looked up by
+    name so people imports none of them."""
+    from django.apps import apps
+    from django.db.models import Avg, Sum
+
+    Order = apps.get_model("orders", "Order")
+    Rating = apps.get_model("orders", "OrderRating")
+    Record = apps.get_model("records", "ServiceRecord")
+    orders = Order.objects.filter(team=team)
+    served = orders.filter(status__in=["served", "closed"])
+    rated = Rating.objects.filter(order__team=team).aggregate(n=Count("pk"), avg=Avg("score"))
+    hours = Record.objects.filter(source="order", source_id__in=served.values("pk")).aggregate(h=Sum("hours"))["h"]
+    return TeamFigures(
+        orders_served=served.count(),
+        orders_open=orders.filter(status__in=["dispatched", "accepted", "in_service"]).count(),
+        hours=hours or Decimal("0"),
+        ratings=rated["n"],
+        rating_avg=round(float(rated["avg"]), 1) if rated["avg"] is not None else None,
+    )
+
+
+def team_recent_orders(team: Team, limit: int = 20) -> list[Any]:
+    from django.apps import apps
+
+    Order = apps.get_model("orders", "Order")
+    return list(
+        Order.objects.filter(team=team).select_related("unit").order_by("-created_at")[:limit]
+    )
+
+
+def team_requests_pending(team: Team, requests: QuerySet) -> QuerySet:
+    return requests.filter(status="pending").select_related("volunteer__user").order_by("created_at")

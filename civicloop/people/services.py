@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -74,7 +76,7 @@ def user_create(
         raise ValidationError(_("This username is already taken."))
     phone_fields = _phone_fields(phone)
     if phone_fields["phone_hash"] and User.objects.filter(phone_hash=phone_fields["phone_hash"]).exists():
-        raise ValidationError(_("An account with this mobile number already exists."))
+        raise ValidationError(_("An account with this mobile number already exists."), code="phone_taken")
     user = User(
         username=username,
         full_name=full_name.strip(),
@@ -213,7 +215,7 @@ def resident_enter(
         values["id_hash"]
         and Resident.objects.filter(id_hash=values["id_hash"], erased_at__isnull=True).exists()
     ):
-        raise ValidationError(_("A resident with this ID number is already registered."))
+        raise ValidationError(_("A resident with this ID number is already registered."), code="id_taken")
     resident = Resident.objects.create(entered_by=entered_by, consent_at=timezone.now(), **values)
     audit_record(action="resident_enter", actor=entered_by, unit=unit, obj=resident)
     return resident
@@ -239,6 +241,9 @@ def resident_erase(*, resident: Resident, actor: User) -> Resident:
     resident.focus_groups = None
     resident.erased_at = timezone.now()
     resident.save()
+    from civicloop.people.details import erase_order_texts
+
+    erase_order_texts(resident)  # their orders keep no free text or address of theirs
     user = resident.user
     if (
         user is not None
@@ -347,7 +352,7 @@ def volunteer_register(
         raise ValidationError(_("You are already registered as a volunteer."))
     ids = _id_fields(id_number)
     if ids["id_hash"] and Volunteer.objects.filter(id_hash=ids["id_hash"]).exists():
-        raise ValidationError(_("A volunteer with this ID number is already registered."))
+        raise ValidationError(_("A volunteer with this ID number is already registered."), code="id_taken")
     prefix = str(settings.CIVICLOOP["DISTRICT_PREFIX"])
     for _attempt in range(3):  # two registrations may race for the same next number
         try:
@@ -420,15 +425,272 @@ def team_add_member(*, team: Team, volunteer: Volunteer) -> TeamMember:
 
 
 @transaction.atomic
-def api_token_issue(*, user: User, request: HttpRequest | None = None, name: str = "api") -> str:
-    """A new bearer token for an authenticated user: only its digest is stored; the issue is audited (never the
-    token itself). Returns the token, shown to the caller once."""
+def api_token_issue(*, user: User, request: HttpRequest | None = None, name: str = "api") -> tuple[str, Any]:
+    """A new bearer token for an authenticated user (who passed the second factor where one is required), valid
+    for API_TOKEN_LIFETIME_DAYS; it replaces the account's token of the same device name. Only its digest is
+    stored; the issue is audited (never the token itself). Returns the token, shown to the caller once, and its
+    expiry."""
+    import datetime as dt
     import secrets
+
+    from django.utils import timezone
 
     from civicloop.core.crypto import token_digest
     from civicloop.people.models import ApiToken
 
     token = secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, token_hash=token_digest(token), name=name[:50])
+    expires_at = timezone.now() + dt.timedelta(days=settings.API_TOKEN_LIFETIME_DAYS)
+    ApiToken.objects.filter(user=user, name=name[:50]).delete()
+    ApiToken.objects.create(user=user, token_hash=token_digest(token), name=name[:50], expires_at=expires_at)
     audit_record(action="people.token_issue", actor=user, request=request, obj=user, detail=name[:50])
-    return token
+    return token, expires_at
+
+
+# Self-registration must not tell an anonymous caller whether a mobile or ID number is on file.
+NOT_REVEALED = frozenset({"phone_taken", "id_taken"})
+
+
+def registration_refusal(exc: ValidationError) -> ValidationError:
+    """The same refusal with "this number is registered" replaced by one neutral message (pages and API)."""
+    kept = [e for e in exc.error_list if e.code not in NOT_REVEALED]
+    if len(kept) < len(exc.error_list):
+        kept.append(
+            ValidationError(
+                _(
+                    "We could not register you with these details. If you already have an account, sign in or "
+                    "reset your password; otherwise ask your station for help."
+                ),
+                code="not_registered",
+            )
+        )
+    return ValidationError(kept)
+
+
+# --- teams on the workflow engine (civicloop/people/workflow.py) ---------------------------------------------
+
+
+def _deny(actor: User, request: HttpRequest | None, action: str, obj: object) -> PermissionDenied:
+    """The service's own refusal (pages and the API ask the same policy first, through `access.require`, which
+    audits the denial outside this transaction)."""
+    return PermissionDenied(_("You do not have permission to do this."))
+
+
+def _team_values(
+    *,
+    name: str,
+    team_type: str,
+    categories: Iterable[str],
+    capacity: int,
+    contact_name: str,
+    contact_phone: str,
+) -> dict:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError(_("Enter the team's name."))
+    if len(name) > 100:
+        raise ValidationError(_("The team's name is too long (at most 100 characters)."))
+    if team_type not in VolunteerType.values:
+        raise ValidationError(_("Choose a team type."))
+    categories = _clean_choices(categories, Platform.values, _("service platform"))
+    if not categories:
+        raise ValidationError(_("Choose at least one service platform."))
+    if not isinstance(capacity, int) or capacity < 1 or capacity > 100:
+        raise ValidationError(_("Capacity must be between 1 and 100."))
+    phone = _phone_fields(contact_phone)["phone"]
+    return {
+        "name": name,
+        "team_type": team_type,
+        "categories": categories,
+        "capacity": capacity,
+        "contact_name": (contact_name or "").strip()[:50],
+        "contact_phone": phone,
+    }
+
+
+@transaction.atomic(durable=True)
+def team_found(
+    *,
+    actor: User,
+    name: str,
+    team_type: str,
+    home_unit: Unit,
+    served_units: Iterable[Unit] = (),
+    categories: Iterable[str],
+    capacity: int = 3,
+    leader_number: str = "",
+    contact_name: str = "",
+    contact_phone: str = "",
+    description: str = "",
+    request: HttpRequest | None = None,
+) -> Team:
+    """A unit's staff or a volunteer founds a team; it waits for the owning unit's approval (`people.team`).
+
+    A volunteer founding a team leads it; staff name the leader by volunteer number. Units served must lie in
+    the home unit's subtree (a station's team serves the station and its points).
+    """
+    from civicloop import access
+    from civicloop.notify.services import notify_queue
+    from civicloop.people import policies
+    from civicloop.people.models import TeamEvent
+
+    if not policies.can_found_team_at(actor, home_unit):
+        raise _deny(actor, request, "people.team.found", home_unit)
+    values = _team_values(
+        name=name,
+        team_type=team_type,
+        categories=categories,
+        capacity=capacity,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+    )
+    leader_number = (leader_number or "").strip().upper()
+    own = access.volunteer_of(actor)
+    if leader_number:
+        leader_volunteer = Volunteer.objects.select_related("user").filter(number=leader_number, is_active=True).first()
+        if leader_volunteer is None:
+            raise ValidationError(_("No active volunteer has this number."))
+    elif own is not None:
+        leader_volunteer = own
+    else:
+        raise ValidationError(_("Name the team's leader by volunteer number."))
+    if not access.is_staff(actor) and leader_volunteer != own:
+        raise ValidationError(_("A volunteer founding a team leads it."))
+    served = list(dict.fromkeys(served_units)) or [home_unit]
+    if any(not u.path.startswith(home_unit.path) or not u.is_active for u in served):
+        raise ValidationError(_("A team serves its home unit and the units below it."))
+    if Team.objects.filter(home_unit=home_unit, name=values["name"]).exclude(
+        status__in=[Team.Status.REJECTED, Team.Status.DISSOLVED]
+    ).exists():
+        raise ValidationError(_("This unit already has a team with this name."))
+    team = Team.objects.create(
+        home_unit=home_unit,
+        unit_path=home_unit.path,
+        leader=leader_volunteer.user,
+        founded_by=actor,
+        description=(description or "").strip()[:2000],
+        status=Team.Status.PROPOSED,
+        is_active=False,
+        **values,
+    )
+    team.served_units.set(served)
+    TeamMember.objects.get_or_create(team=team, volunteer=leader_volunteer)
+    TeamEvent.objects.create(
+        subject=team, from_status="", to_status=team.status, step="found", actor=actor, unit=home_unit
+    )
+    audit_record(action="people.team.found", actor=actor, request=request, unit=home_unit, obj=team)
+    staff = User.objects.filter(
+        memberships__unit=home_unit, memberships__role="staff", is_active=True
+    ).distinct()
+    notify_queue(
+        recipients=staff,
+        kind="team_founded",
+        title=_("A new team asks for approval: %(team)s") % {"team": team.name},
+        url=team.get_absolute_url(),
+    )
+    return team
+
+
+@transaction.atomic(durable=True)
+def team_update(*, actor: User, team: Team, request: HttpRequest | None = None, **changes: object) -> Team:
+    """The leader or the owning unit edits the team's details (not its state, leader or members)."""
+    from civicloop.people import policies
+
+    if not policies.can_run_team(actor, team):
+        raise _deny(actor, request, "people.team.update", team)
+    current = {
+        "name": team.name,
+        "team_type": team.team_type,
+        "categories": team.categories,
+        "capacity": team.capacity,
+        "contact_name": team.contact_name,
+        "contact_phone": team.contact_phone,
+    }
+    unknown = set(changes) - {*current, "description"}
+    if unknown:
+        raise ValidationError(_("This field cannot be changed here."))
+    description = changes.pop("description", None)
+    values = _team_values(**{**current, **changes})  # type: ignore[arg-type]
+    for key, value in values.items():
+        setattr(team, key, value)
+    if description is not None:
+        team.description = str(description).strip()[:2000]
+    team.save()
+    audit_record(
+        action="people.team.update", actor=actor, request=request, unit=team.home_unit, obj=team,
+        detail=",".join(sorted([*changes, *(["description"] if description is not None else [])])),
+    )
+    return team
+
+
+def _pending_request(team: Team, volunteer: Volunteer) -> None:
+    from civicloop.core.exceptions import Conflict
+    from civicloop.people.models import TeamRequest
+
+    if TeamMember.objects.filter(team=team, volunteer=volunteer).exists():
+        raise Conflict(_("This volunteer is already a member of the team."))
+    if TeamRequest.objects.filter(team=team, volunteer=volunteer, status=TeamRequest.Status.PENDING).exists():
+        raise Conflict(_("A request to join this team is already waiting."))
+
+
+@transaction.atomic(durable=True)
+def team_apply(*, actor: User, team: Team, message: str = "", request: HttpRequest | None = None):
+    """A volunteer asks to join an active team; the leader (or the owning unit) decides."""
+    from civicloop import access
+    from civicloop.notify.services import notify_queue
+    from civicloop.people import policies
+    from civicloop.people.models import TeamRequest
+
+    volunteer = access.volunteer_of(actor)
+    if volunteer is None or not policies.can_apply_to_team(actor, team):
+        if volunteer is not None and team.status == Team.Status.ACTIVE:
+            _pending_request(team, volunteer)
+        raise _deny(actor, request, "people.team.apply", team)
+    _pending_request(team, volunteer)
+    row = TeamRequest.objects.create(
+        team=team, volunteer=volunteer, kind=TeamRequest.Kind.APPLY, unit_path=team.unit_path,
+        message=(message or "").strip()[:300], created_by=actor,
+    )
+    audit_record(action="people.team.apply", actor=actor, request=request, unit=team.home_unit, obj=row)
+    notify_queue(
+        recipients=[team.leader],
+        kind="team_apply",
+        title=_("%(name)s asks to join %(team)s") % {"name": actor.masked_name, "team": team.name},
+        url=team.get_absolute_url(),
+    )
+    return row
+
+
+@transaction.atomic(durable=True)
+def team_invite(
+    *, actor: User, team: Team, volunteer_number: str, message: str = "", request: HttpRequest | None = None
+):
+    """The leader (or the owning unit) invites a volunteer by number; the volunteer accepts or declines."""
+    from civicloop.core.exceptions import Conflict
+    from civicloop.notify.services import notify_queue
+    from civicloop.people import policies
+    from civicloop.people.models import TeamRequest
+
+    if not policies.can_run_team(actor, team):
+        raise _deny(actor, request, "people.team.invite", team)
+    if team.status != Team.Status.ACTIVE:
+        raise Conflict(_("The team does not take new members now."))
+    volunteer = (
+        Volunteer.objects.select_related("user")
+        .filter(number=(volunteer_number or "").strip().upper(), is_active=True)
+        .first()
+    )
+    if volunteer is None:
+        raise ValidationError({"volunteer_number": [_("No active volunteer has this number.")]})
+    _pending_request(team, volunteer)
+    row = TeamRequest.objects.create(
+        team=team, volunteer=volunteer, kind=TeamRequest.Kind.INVITE, unit_path=team.unit_path,
+        message=(message or "").strip()[:300], created_by=actor,
+    )
+    audit_record(action="people.team.invite", actor=actor, request=request, unit=team.home_unit, obj=row)
+    notify_queue(
+        recipients=[volunteer.user],
+        kind="team_invite",
+        title=_("You are invited to join %(team)s") % {"team": team.name},
+        url=team.get_absolute_url(),
+    )
+    return row

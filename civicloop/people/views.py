@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicloop import access
+from civicloop.core.ratelimit import rate_limited
 from civicloop.people import selectors, services
 from civicloop.people.forms import (
     BecomeVolunteerForm,
@@ -34,6 +35,11 @@ def _form_error(form: Any, exc: ValidationError) -> None:
         form.add_error(None, message)
 
 
+def _registration_error(form: Any, exc: ValidationError) -> None:
+    for message in services.registration_refusal(exc).messages:
+        form.add_error(None, message)
+
+
 def _posted(request: HttpRequest) -> Any:
     """The submitted data on POST (even when empty, so an empty form shows its errors), else None."""
     return request.POST if request.method == "POST" else None
@@ -47,9 +53,13 @@ def _sign_in(request: HttpRequest, user: User) -> None:
 # --- self-registration -----------------------------------------------------------------------------------------
 
 
+@rate_limited("register")
 def register_resident(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and access.resident_of(request.user) is not None:
         return redirect("people:resident_home")
+    if request.user.is_authenticated:
+        # a signed-in volunteer adds the resident role to the same account (no second account, no "mobile taken")
+        return redirect("people:become_resident")
     form = ResidentRegisterForm(_posted(request), units=selectors.registration_units())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -69,7 +79,7 @@ def register_resident(request: HttpRequest) -> HttpResponse:
                 guardian_consent=data["guardian_consent"],
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            _registration_error(form, exc)
         else:
             _sign_in(request, resident.user)
             messages.success(request, _("Welcome! You are registered and signed in."))
@@ -77,6 +87,7 @@ def register_resident(request: HttpRequest) -> HttpResponse:
     return render(request, "people/register_resident.html", {"form": form})
 
 
+@rate_limited("register")
 def register_volunteer(request: HttpRequest) -> HttpResponse:
     user = request.user if request.user.is_authenticated else None
     if user is not None and access.volunteer_of(user) is not None:
@@ -106,7 +117,7 @@ def register_volunteer(request: HttpRequest) -> HttpResponse:
                 consent=data["consent"],
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            _registration_error(form, exc)
         else:
             if user is None:
                 _sign_in(request, volunteer.user)
@@ -238,24 +249,6 @@ def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def team_list(request: HttpRequest) -> HttpResponse:
-    access.require(request, access.can_list_people(request.user), action="team_list")
-    search, q, unit = _search(request)
-    teams = selectors.team_search(access.visible_teams(request.user).filter(is_active=True), q, unit)
-    page = selectors.paginate(teams, request.GET.get("page"))
-    return render(request, "people/team_list.html", {"page": page, "search": search, "q": q})
-
-
-@login_required
-def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    team = selectors.team_detail(pk)
-    if team is None:
-        raise Http404
-    access.require(request, access.can_view_team(request.user, team), action="team_view", obj=team)
-    return render(request, "people/team_detail.html", {"team": team, "members": selectors.team_members(team)})
-
-
-@login_required
 def my_teams(request: HttpRequest) -> HttpResponse:
     access.require(request, access.is_leader(request.user), action="my_teams")
     return render(request, "people/my_teams.html", {"teams": selectors.led_teams_with_counts(request.user)})
@@ -271,7 +264,11 @@ def volunteer_home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "people/volunteer_home.html",
-        {"volunteer": volunteer, "teams": selectors.volunteer_teams(volunteer)},
+        {
+            "volunteer": volunteer,
+            "teams": selectors.volunteer_teams(volunteer),
+            "is_resident": access.resident_of(request.user) is not None,
+        },
     )
 
 

@@ -124,7 +124,7 @@ class DocumentOut(Schema):
         return reverse("records:verify", args=[obj.number])
 
 
-class VerifyOut(Schema):
+class RecordVerifyOut(Schema):
     number: str
     genuine: bool
     masked_name: str = ""
@@ -260,7 +260,7 @@ def document_pdf(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @router.get(
-    "/verify/{number}", auth=None, response={200: VerifyOut}, summary="验证服务记录 · Is this record genuine?"
+    "/verify/{number}", auth=None, response={200: RecordVerifyOut}, summary="验证服务记录 · Is this record genuine?"
 )
 def verify(request: HttpRequest, number: str) -> dict[str, Any]:
     """Public, as the verification page: the name masked, nothing the PDF does not show."""

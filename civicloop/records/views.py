@@ -25,7 +25,7 @@ from civicloop.core.forms import parse_id
 from civicloop.core.masking import mask_name
 from civicloop.network.models import Unit
 from civicloop.people.models import Volunteer
-from civicloop.records import exports, pdf, selectors, services
+from civicloop.records import selectors, services
 from civicloop.records.models import MakeupClaim, Redemption, ServiceRecord, ServiceRecordDocument, ShopItem
 
 
@@ -104,6 +104,8 @@ def document_issue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def document_download(request: HttpRequest, number: str) -> HttpResponse:
+    from civicloop.records import pdf  # reportlab and segno: loaded by the first PDF only
+
     doc = get_object_or_404(
         ServiceRecordDocument.objects.select_related("volunteer__user", "issuing_unit"), number=number
     )
@@ -355,6 +357,8 @@ def top(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def export(request: HttpRequest) -> HttpResponse:
+    from civicloop.records import exports  # openpyxl: loaded by the first export only
+
     access.require(request, policy.can_export_hours(request.user), action="export")
     by = request.GET.get("by", "volunteer")
     if by not in exports.HEADERS:

@@ -16,7 +16,7 @@ from civicloop.access import stats as policy
 from civicloop.audit.services import audit_record
 from civicloop.core.schemas import MAX_ID, ErrorOut
 from civicloop.network.models import Unit
-from civicloop.stats import report, selectors
+from civicloop.stats import selectors
 from civicloop.stats.forms import PeriodForm
 from civicloop.stats.summary import summary_sentence
 
@@ -34,7 +34,7 @@ class PeriodIn(Schema):
     end: dt.date | None = None
 
 
-class FiguresOut(Schema):
+class StatsFiguresOut(Schema):
     unit: int
     unit_name: str
     start: dt.date
@@ -70,7 +70,7 @@ class ChildOut(Schema):
     orders_closed: int
 
 
-class MonthOut(Schema):
+class FiguresMonthOut(Schema):
     month: dt.date
     value: float
 
@@ -132,7 +132,7 @@ def _figures(unit: Unit, start: dt.date, end: dt.date) -> dict[str, Any]:
 
 @router.get(
     "/figures",
-    response={200: FiguresOut, **ERRORS},
+    response={200: StatsFiguresOut, **ERRORS},
     summary="单位数据总览 · Figures of a unit's subtree for a period",
 )
 def figures(request: HttpRequest, q: Query[PeriodIn]) -> dict[str, Any]:
@@ -162,7 +162,7 @@ def children(request: HttpRequest, q: Query[PeriodIn]) -> list[dict[str, Any]]:
 
 @router.get(
     "/months/{metric}",
-    response={200: list[MonthOut], **ERRORS},
+    response={200: list[FiguresMonthOut], **ERRORS},
     summary="按月 · One figure by month",
 )
 def by_month(request: HttpRequest, metric: str, q: Query[PeriodIn]) -> list[dict[str, Any]]:
@@ -193,6 +193,8 @@ def breakdown(request: HttpRequest, dimension: str, q: Query[PeriodIn]) -> list[
     summary="Excel 报表 · The Excel report as a download",
 )
 def report_xlsx(request: HttpRequest, q: Query[PeriodIn]) -> HttpResponse:
+    from civicloop.stats import report  # openpyxl: loaded by the first Excel report only
+
     unit, start, end = _scope(request, q)
     content = report.workbook(unit, start, end)
     audit_record(action="export", request=request, unit=unit, obj=unit, detail=f"stats {start}..{end}")
@@ -206,7 +208,7 @@ def report_xlsx(request: HttpRequest, q: Query[PeriodIn]) -> HttpResponse:
 @router.get(
     "/public",
     auth=None,
-    response={200: FiguresOut, 404: ErrorOut},
+    response={200: StatsFiguresOut, 404: ErrorOut},
     summary="公开数据 · This year's public figures of a practice unit (no sign-in)",
 )
 def public(request: HttpRequest, unit: int | None = None) -> dict[str, Any]:

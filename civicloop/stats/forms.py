@@ -7,13 +7,25 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civicloop.core.validators import validate_filter_date
+
 
 class PeriodForm(forms.Form):
     """A period: a whole year by default, or a start and an end date."""
 
     year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_filter_date],
+    )
+    end = forms.DateField(
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_filter_date],
+    )
 
     def clean(self) -> dict:
         data = super().clean()

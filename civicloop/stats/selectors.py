@@ -14,7 +14,7 @@ from django.db.models.functions import TruncMonth
 from civicloop.core.choices import Platform
 from civicloop.network.models import Unit
 from civicloop.orders.workflow import OPEN_STATES
-from civicloop.stats.models import DailyCount
+from civicloop.stats.models import Counter as DailyCount  # folded rows + unfolded deltas
 from civicloop.stats.services import ALL, BUCKETS, MONTHLY
 
 

@@ -18,11 +18,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F, Min, OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery, Sum
 from django.utils import timezone
 
 from civicloop.core.hot import hot_invalidate
-from civicloop.stats.models import DailyCount
+from civicloop.stats.models import Counter as CounterView
+from civicloop.stats.models import CounterDelta, DailyCount
 
 Key = tuple[str, str, dt.date, str]  # metric, unit_path, day, dim
 Contribution = Counter
@@ -49,17 +50,44 @@ def _day(value: dt.datetime | dt.date | None) -> dt.date | None:
 # --- contributions (pure) ------------------------------------------------------------------------------------
 
 
-def order_values(order: Any) -> dict[str, Any]:
-    """The values of one order that its contribution depends on (a few small queries)."""
-    from civicloop.orders.models import OrderEvent, OrderRating, OrderReport
+# Fewest moves before an order can hold an acceptance (publish+claim or dispatch+accept) and a rating or
+# report (…, check_in, report): `version` counts the moves, so an order below them cannot have those rows.
+_MOVES_BEFORE_ACCEPTED = 2
+_MOVES_BEFORE_SERVED = 4
 
-    rating = OrderRating.objects.filter(order_id=order.pk).values("score", "created_at").first() or {}
-    accepted = (
-        OrderEvent.objects.filter(order_id=order.pk, to_status="accepted")
-        .exclude(from_status="accepted")
-        .aggregate(first=Min("created_at"))["first"]
-    )
-    served = OrderReport.objects.filter(order_id=order.pk).values_list("people_served", flat=True).first()
+
+def order_values(order: Any) -> dict[str, Any]:
+    """The values of one order that its contribution depends on: at most one query, none for a fresh order.
+
+    The acceptance time, rating and people served live in other tables; each is read (as one subquery of a single
+    statement) only when the order could have it: an open order claimed for the first time has no acceptance,
+    rating or report, and people served count only once it is closed. The recount reads the same values with
+    the same subqueries for every order, so skipping a read never changes the result.
+    """
+    from civicloop.orders.models import Order, OrderEvent, OrderRating, OrderReport
+
+    moves = int(getattr(order, "version", 0) or 0)
+    status = order.status
+    subqueries: dict[str, Any] = {}
+    # The current state says so directly; the move count covers orders that went back (release, return, cancel).
+    if status in ("accepted", "in_service", "served", "closed") or moves >= _MOVES_BEFORE_ACCEPTED:
+        subqueries["accepted_at"] = Subquery(
+            OrderEvent.objects.filter(order=OuterRef("pk"), to_status="accepted")
+            .exclude(from_status="accepted")
+            .order_by("created_at")
+            .values("created_at")[:1]
+        )
+    if status in ("served", "closed") or moves >= _MOVES_BEFORE_SERVED:
+        rating = OrderRating.objects.filter(order=OuterRef("pk")).order_by("pk")
+        subqueries["rating_score"] = Subquery(rating.values("score")[:1])
+        subqueries["rating_at"] = Subquery(rating.values("created_at")[:1])
+    if status == "closed":
+        subqueries["people_served"] = Subquery(
+            OrderReport.objects.filter(order=OuterRef("pk")).order_by("pk").values("people_served")[:1]
+        )
+    found: dict[str, Any] = {}
+    if subqueries and order.pk is not None:
+        found = Order.objects.filter(pk=order.pk).annotate(**subqueries).values(*subqueries).first() or {}
     return {
         "unit_path": order.unit_path,
         "created_at": order.created_at,
@@ -67,10 +95,10 @@ def order_values(order: Any) -> dict[str, Any]:
         "status": order.status,
         "category": order.category,
         "focus_group": order.focus_group,
-        "rating_score": rating.get("score"),
-        "rating_at": rating.get("created_at"),
-        "accepted_at": accepted,
-        "people_served": served,
+        "rating_score": found.get("rating_score"),
+        "rating_at": found.get("rating_at"),
+        "accepted_at": found.get("accepted_at"),
+        "people_served": found.get("people_served"),
     }
 
 
@@ -222,16 +250,23 @@ def rolled_up(contribution: Contribution) -> Contribution:
 
 
 def counters_apply(delta: Contribution) -> None:
-    """Add each non-zero amount (rolled up the tree) to its counter row, in one upsert statement.
+    """Append each non-zero amount (rolled up the tree) to the insert-only delta table, in one statement.
 
-    `INSERT … ON CONFLICT … DO UPDATE SET value = value + excluded.value` works on SQLite (3.24+) and PostgreSQL,
-    is race-safe (the unique key decides), and costs one round trip however many counters a change moves.
-    Rows are written in key order so two transactions lock shared rows in the same order (no deadlock).
+    An insert never waits for another transaction's row lock, so simultaneous moves in one district (which all
+    add to the district root's counters) no longer queue behind each other until commit, as the former
+    `INSERT … ON CONFLICT DO UPDATE` on `DailyCount` made them. `counters_fold` later adds the deltas into
+    `DailyCount`; readers see both through the `Counter` view, so the figures are exact at every moment.
     """
-    rows = sorted((k, v) for k, v in rolled_up(delta).items() if v)
-    if not rows:
-        return
-    hot_invalidate(path for (_metric, path, _day, _dim), _v in rows)  # cached dashboard figures (core.hot)
+    rows = [CounterDelta(metric=m, unit_path=p, day=d, dim=dim, value=v) for (m, p, d, dim), v in
+            sorted(rolled_up(delta).items()) if v]  # fmt: skip
+    if rows:
+        CounterDelta.objects.bulk_create(rows, batch_size=500)
+        # the dashboard reads folded rows plus this tail at once: cached figures of these units are stale now
+        hot_invalidate(r.unit_path for r in rows)
+
+
+def _upsert(rows: list[tuple[Key, int]]) -> None:
+    """Add amounts to `DailyCount` rows (`INSERT … ON CONFLICT … DO UPDATE`, SQLite 3.24+ and PostgreSQL)."""
     table = connection.ops.quote_name(DailyCount._meta.db_table)
     for start in range(0, len(rows), 200):
         chunk = rows[start : start + 200]
@@ -245,6 +280,57 @@ def counters_apply(delta: Contribution) -> None:
                 f"ON CONFLICT (metric, unit_path, day, dim) DO UPDATE SET value = {table}.value + excluded.value",
                 params,
             )
+
+
+FOLD_BATCH = 20000
+FOLD_LOCK = 0x5717C0  # PostgreSQL advisory lock key: one fold at a time
+
+
+def counters_fold(limit: int = FOLD_BATCH) -> int:
+    """Periodic job: move up to `limit` deltas into `DailyCount` (summed per key). Returns how many were folded.
+
+    The deltas folded are exactly the ones deleted: on PostgreSQL one statement deletes them (RETURNING) and
+    upserts their sums, so a delta committed meanwhile is either in it or left for the next fold, and a reader
+    (one statement over the view) sees the counters before or after, never both or neither. On SQLite the
+    transaction holds the only write lock, so nothing can be added between the read and the delete.
+    """
+    delta = connection.ops.quote_name(CounterDelta._meta.db_table)
+    table = connection.ops.quote_name(DailyCount._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [FOLD_LOCK])
+            if not cursor.fetchone()[0]:
+                return 0  # another worker is folding
+            cursor.execute(
+                f"WITH gone AS (DELETE FROM {delta} WHERE id IN (SELECT id FROM {delta} ORDER BY id LIMIT %s) "
+                f"RETURNING metric, unit_path, day, dim, value), "
+                f"summed AS (SELECT metric, unit_path, day, dim, SUM(value) AS value, COUNT(*) AS n FROM gone "
+                f"GROUP BY metric, unit_path, day, dim), "
+                f"applied AS (INSERT INTO {table} (metric, unit_path, day, dim, value) "
+                f"SELECT metric, unit_path, day, dim, value FROM summed ORDER BY metric, unit_path, day, dim "
+                f"ON CONFLICT (metric, unit_path, day, dim) DO UPDATE SET value = {table}.value + excluded.value "
+                f"RETURNING 1) "
+                f"SELECT COALESCE(SUM(n), 0) FROM summed",
+                [limit],
+            )
+            return int(cursor.fetchone()[0])
+        cursor.execute(f"SELECT id FROM {delta} ORDER BY id LIMIT 1 OFFSET %s", [max(limit - 1, 0)])
+        last = cursor.fetchone()
+        cursor.execute(f"SELECT MAX(id) FROM {delta}")
+        top = cursor.fetchone()[0]
+        if top is None:
+            return 0
+        upto = last[0] if last else top
+        cursor.execute(
+            f"SELECT metric, unit_path, day, dim, SUM(value), COUNT(*) FROM {delta} WHERE id <= %s "
+            f"GROUP BY metric, unit_path, day, dim ORDER BY metric, unit_path, day, dim",
+            [upto],
+        )
+        found = cursor.fetchall()
+        day = DailyCount._meta.get_field("day")
+        _upsert([((m, p, day.to_python(d), dim), int(v)) for m, p, d, dim, v, _n in found if int(v)])
+        cursor.execute(f"DELETE FROM {delta} WHERE id <= %s", [upto])
+        return sum(int(n) for *_key, n in found)
 
 
 def _diff(before: Contribution, after: Contribution) -> Contribution:
@@ -354,12 +440,16 @@ def counters_recount() -> Contribution:
 
 
 def counters_stored() -> Contribution:
+    """Every counter as the dashboards read it: folded rows plus unfolded deltas (the `Counter` view)."""
     return Counter(
         {
             (m, p, d, dim): v
-            for m, p, d, dim, v in DailyCount.objects.exclude(value=0)
-            .values_list("metric", "unit_path", "day", "dim", "value")
+            for m, p, d, dim, v in CounterView.objects.values_list("metric", "unit_path", "day", "dim")
+            .annotate(v=Sum("value"))
+            .order_by()
+            .values_list("metric", "unit_path", "day", "dim", "v")
             .iterator(chunk_size=20000)
+            if v
         }
     )
 
@@ -379,6 +469,7 @@ def counters_mismatches(limit: int = 20) -> list[tuple[Key, int, int]]:
 def counters_rebuild() -> int:
     """Replace every counter by a full recount (after an import, or to repair). Returns the number of rows."""
     fresh = counters_recount()
+    CounterDelta.objects.all().delete()
     hot_invalidate(path for (_m, path, _d, _dim) in fresh)
     DailyCount.objects.all().delete()
     DailyCount.objects.bulk_create(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from civicloop.core.forms import parse_id
 from civicloop.core.hot import hot_cached
 from civicloop.network.models import Unit
 from civicloop.orders.models import Order
-from civicloop.stats import charts, report, selectors
+from civicloop.stats import charts, selectors
 from civicloop.stats.forms import PeriodForm
 from civicloop.stats.summary import summary_sentence
 
@@ -120,7 +120,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 def report_xlsx(request: HttpRequest) -> HttpResponse:
     unit = _unit_for(request)
-    start, end = PeriodForm(request.GET or None).period()
+    form = PeriodForm(request.GET or None)
+    if form.is_bound and not form.is_valid():  # a file cannot show form errors: say what is wrong instead
+        message = "; ".join(str(m) for errors in form.errors.values() for m in errors)
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+    start, end = form.period()
+    from civicloop.stats import report  # openpyxl: loaded by the first Excel report only
+
     content = report.workbook(unit, start, end)
     audit_record(action="export", request=request, unit=unit, obj=unit, detail=f"stats {start}..{end}")
     response = HttpResponse(

@@ -7,7 +7,7 @@ import pytest
 from civicloop.audit.models import AuditEvent
 from civicloop.matching.services import team_index_refresh
 from civicloop.matching.tests import factories as f
-from conftest import PASSWORD
+from conftest import PASSWORD, otp_for
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +85,7 @@ def test_api_returns_parts_and_explanation(client, personas):
 def test_api_with_a_bearer_token(client, personas):
     order = f.order(personas)
     token = client.post(
-        "/api/auth/token", {"username": "station", "password": PASSWORD}, content_type="application/json"
+        "/api/auth/token", {"username": "station", "password": PASSWORD, **otp_for("station")}, content_type="application/json"
     ).json()["token"]
     resp = client.get(api(order.number), HTTP_AUTHORIZATION=f"Bearer {token}")
     assert resp.status_code == 200 and resp.json()[0]["team_id"] == personas.team.pk

@@ -8,7 +8,7 @@ import pytest
 
 from civicloop.audit.models import AuditEvent
 from civicloop.network.models import Unit
-from conftest import PASSWORD
+from conftest import PASSWORD, otp_for
 
 pytestmark = pytest.mark.django_db
 
@@ -128,6 +128,8 @@ def test_patch_changes_only_the_given_fields(client, personas):
         ({"name": ""}, "请填写单位名称。"),
         ({"name": None}, "请填写单位名称。"),
         ({"lat": 80}, "纬度应在中国境内（3至54之间）。"),
+        ({"contact_phone": "请拨打我"}, "请填写手机号码或带区号的固定电话，例如 0472-1234567。"),
+        ({"contact_phone": "1234"}, "请填写手机号码或带区号的固定电话，例如 0472-1234567。"),
     ],
 )
 def test_patch_bad_input_is_a_chinese_400_and_changes_nothing(client, personas, data, message):
@@ -137,6 +139,16 @@ def test_patch_bad_input_is_a_chinese_400_and_changes_nothing(client, personas, 
     assert message in response.json()["detail"]
     station = Unit.objects.get(pk=personas.station.pk)
     assert station.address == "" and station.name == "万和阳光社区新时代文明实践站"
+
+
+@pytest.mark.parametrize(
+    "given,stored", [("0472-2345678", "0472-2345678"), ("138 1234 5678", "13812345678"), ("", "")]
+)
+def test_patch_accepts_a_mobile_or_a_landline(client, personas, given, stored):
+    client.force_login(personas.station_staff)
+    response = _patch(client, f"/api/network/units/{personas.station.pk}", {"contact_phone": given})
+    assert response.status_code == 200
+    assert Unit.objects.get(pk=personas.station.pk).contact_phone == stored
 
 
 @pytest.mark.parametrize("persona", ["sibling", "auditor", "resident", "outsider"])
@@ -193,7 +205,7 @@ def test_post_child_refused_out_of_scope(client, personas, persona):
 def test_bearer_token_works_like_the_session(client, personas):
     token = client.post(
         "/api/auth/token",
-        json.dumps({"username": "sibling", "password": PASSWORD}),
+        json.dumps({"username": "sibling", "password": PASSWORD, **otp_for("sibling")}),
         content_type="application/json",
     ).json()["token"]
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}

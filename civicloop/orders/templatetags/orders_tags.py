@@ -70,6 +70,10 @@ EVENT_LABELS = {
     "whistle_answer": _("Department answered"),
     "escalate": _("Raised to the parent unit"),
     "auto_rate": _("Rated automatically"),
+    "whistle_accept": _("Department took on the whistle"),
+    "whistle_assign": _("Department put a team or staff member on it"),
+    "whistle_close": _("Department closed the whistle with a result"),
+    "whistle_overdue": _("Whistle answer overdue; raised again"),
 }
 
 

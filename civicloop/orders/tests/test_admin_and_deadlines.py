@@ -49,32 +49,34 @@ def test_unit_deadlines_and_notifications_admins_are_read_only():
 
 
 def test_deadlines_set_through_the_service_and_inherited(personas):
-    row = services.unit_deadlines_set(
+    common = {"auto_dispatch_hours": 6, "auto_rating_days": 7}
+    row = services.unit_settings_update(
         actor=personas.institute_staff,
         unit=personas.institute,
         review_hours=12,
         claim_hours=24,
         complete_hours=72,
         auto_dispatch=True,
-        auto_dispatch_hours=6,
+        **common,
     )
     assert (row.review_hours, row.auto_dispatch) == (12, True)
     assert services.deadlines_for(personas.station)["review"] == 12  # the station inherits
-    assert AuditEvent.objects.filter(action="orders.deadlines_set", actor=personas.institute_staff).count() == 1
+    assert AuditEvent.objects.filter(action="unit_settings_update", actor=personas.institute_staff).count() == 1
     with pytest.raises(PermissionDenied):
-        services.unit_deadlines_set(
-            actor=personas.station_staff, unit=personas.institute, review_hours=1, claim_hours=1, complete_hours=1
+        services.unit_settings_update(
+            actor=personas.station_staff, unit=personas.institute, review_hours=1, claim_hours=1,
+            complete_hours=1, auto_dispatch=False, **common,
         )
     with pytest.raises(ValidationError):
-        services.unit_deadlines_set(
+        services.unit_settings_update(
             actor=personas.institute_staff, unit=personas.institute, review_hours="x", claim_hours=1,
-            complete_hours=1,
+            complete_hours=1, auto_dispatch=False, **common,
         )
     assert UnitDeadlines.objects.get(unit=personas.institute).review_hours == 12  # refused calls wrote nothing
 
 
 def test_token_issue_is_audited_without_the_token(personas):
-    token = api_token_issue(user=personas.volunteer)
+    token, _expires = api_token_issue(user=personas.volunteer)
     assert ApiToken.objects.filter(user=personas.volunteer).count() == 1
     event = AuditEvent.objects.get(action="people.token_issue", actor=personas.volunteer)
     assert token not in event.detail

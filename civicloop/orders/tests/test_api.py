@@ -10,7 +10,7 @@ from django.test import Client
 from civicloop.orders.models import Order, OrderEvent
 from civicloop.orders.tests.factories import fresh, submit, walk
 from civicloop.records.models import ServiceRecord
-from conftest import PASSWORD
+from conftest import PASSWORD, otp_for
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def client_for(username: str) -> Client:
     c = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
     r = c.post(
-        "/api/auth/token", {"username": username, "password": PASSWORD}, content_type="application/json"
+        "/api/auth/token", {"username": username, "password": PASSWORD, **otp_for(username)}, content_type="application/json"
     )
     assert r.status_code == 200, r.content
     return Client(HTTP_AUTHORIZATION=f"Bearer {r.json()['token']}", HTTP_ACCEPT_LANGUAGE="zh-hans")

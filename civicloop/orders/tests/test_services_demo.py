@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 from typing import Any
 
 import pytest
@@ -22,9 +21,8 @@ def test_demo_orders(db: Any) -> None:
     rng = random.Random(2019)
     today = timezone.localdate()
     kundulun.seed_base(rng=rng, today=today)
-    started = time.process_time()  # CPU time: the shared test machine's load does not count
+    # How long seeding takes is measured by the bench (bench/run.py, "demo seed"), not asserted here.
     demo.seed(rng=rng, today=today, scale=0)
-    assert time.process_time() - started < 30
     assert Order.objects.filter(created_at__year=2019).count() == 191
     from django.db.models import Count
 

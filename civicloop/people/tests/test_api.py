@@ -7,6 +7,7 @@ import pytest
 from civicloop.audit.models import AuditEvent
 from civicloop.people.models import Resident
 from civicloop.people.tests.helpers import bad_check_digit, id_number
+from conftest import otp_for
 
 BASE = "/api/people"
 
@@ -154,7 +155,7 @@ def test_enter_refused_without_staff_role(client, personas, persona):
 def test_bearer_token_works(client, personas):
     token = client.post(
         "/api/auth/token",
-        {"username": "station", "password": "Kd-test-2026!"},
+        {"username": "station", "password": "Kd-test-2026!", **otp_for("station")},
         content_type="application/json",
     ).json()["token"]
     response = client.get(f"{BASE}/residents", HTTP_AUTHORIZATION=f"Bearer {token}")

@@ -21,7 +21,9 @@ def test_resident_registers_through_the_api(client, personas):
     r = client.post(f"{BASE}/register/resident", _json(resident_form(personas.station)), content_type=JSON)
     assert r.status_code == 201, r.content
     assert r.json()["phone"] == "137****5678"
-    token = client.post("/api/auth/token", {"username": "wangxiuying", "password": "Kd-newpass-77"}, content_type=JSON)
+    token = client.post(
+        "/api/auth/token", {"username": "wangxiuying", "password": "Kd-newpass-77"}, content_type=JSON
+    )
     assert token.status_code == 200
 
 
@@ -29,11 +31,17 @@ def test_registration_answers_the_forms_messages(client, personas):
     no_consent = _json(resident_form(personas.station, consent=None))
     r = client.post(f"{BASE}/register/resident", no_consent, content_type=JSON)
     assert r.status_code == 400 and "consent" in r.json()["errors"]
-    r = client.post(f"{BASE}/register/resident", _json(resident_form(personas.station, phone="12345")), content_type=JSON)
+    r = client.post(
+        f"{BASE}/register/resident", _json(resident_form(personas.station, phone="12345")), content_type=JSON
+    )
     assert r.status_code == 400 and "phone" in r.json()["errors"]
     at_a_department = _json(resident_form(personas.department))
     assert client.post(f"{BASE}/register/resident", at_a_department, content_type=JSON).status_code == 400
-    assert not Resident.objects.filter(name_initials__isnull=False).exclude(pk=personas.resident_profile.pk).exists()
+    assert (
+        not Resident.objects.filter(name_initials__isnull=False)
+        .exclude(pk=personas.resident_profile.pk)
+        .exists()
+    )
 
 
 def test_volunteer_registers_and_a_resident_becomes_one(client, personas):
@@ -41,8 +49,13 @@ def test_volunteer_registers_and_a_resident_becomes_one(client, personas):
     assert r.status_code == 201, r.content
     assert Volunteer.objects.get(number=r.json()["number"]).user.username == "zhaozhiqiang"
     client.force_login(personas.resident)
-    body = {"unit": personas.station.pk, "types": ["five_elders"], "categories": ["culture"], "consent": True,
-            "id_number": id_number("15020319500101123")}
+    body = {
+        "unit": personas.station.pk,
+        "types": ["five_elders"],
+        "categories": ["culture"],
+        "consent": True,
+        "id_number": id_number("15020319500101123"),
+    }
     become = client.post(f"{BASE}/me/volunteer", body, content_type=JSON)
     assert become.status_code == 201, become.content
     assert client.post(f"{BASE}/me/volunteer", body, content_type=JSON).status_code == 409

@@ -66,7 +66,7 @@ def test_child_with_guardian_is_recorded(client, personas):
         ({"name": ""}, "请填写姓名。"),
         ({"unit": "999999"}, "请从列表中选择站点。"),
         ({"password": "12345678"}, "这个密码太常见了。"),
-        ({"password": "Kd-7x"}, "密码长度太短。密码必须包含至少 8 个字符。"),
+        ({"password": "Kd-7x"}, "密码长度太短。密码必须包含至少 10 个字符。"),
     ],
 )
 def test_resident_registration_bad_input_shows_chinese_and_writes_nothing(

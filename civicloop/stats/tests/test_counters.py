@@ -17,9 +17,9 @@ from civicloop.orders.models import Order
 from civicloop.orders.tests.factories import walk
 from civicloop.records import services as records
 from civicloop.records.models import ServiceRecord
-from civicloop.stats.models import DailyCount
+from civicloop.stats.models import CounterDelta, DailyCount
 from civicloop.stats.selectors import figures
-from civicloop.stats.services import counters_mismatches, counters_rebuild
+from civicloop.stats.services import counters_fold, counters_mismatches, counters_rebuild
 
 STATES = (
     "submitted",
@@ -45,7 +45,9 @@ def _random_history(p, rng: random.Random) -> None:
             orders.order_reroute(actor=p.institute_staff, order=order, unit=p.station_b, reason="属地调整")
         if order.status == "served" and roll > 0.5:
             orders.order_return(actor=p.station_staff, order=order, reason="补充照片")
-    for record in ServiceRecord.objects.order_by("?")[: rng.randint(0, 2)]:
+    reversed_ids = ServiceRecord.objects.filter(reverses__isnull=False).values("reverses_id")
+    unreversed = ServiceRecord.objects.filter(reverses__isnull=True).exclude(pk__in=reversed_ids)
+    for record in unreversed.order_by("pk")[: rng.randint(0, 2)]:
         records.record_reverse(record=record, reason="重复登记", created_by=p.station_staff)
     now = timezone.now()
     activity = activities.activity_create(
@@ -92,8 +94,25 @@ def _random_history(p, rng: random.Random) -> None:
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_counters_equal_a_full_recount_after_random_actions(personas, seed):
-    _random_history(personas, random.Random(seed))
-    assert DailyCount.objects.exists()
+    """Exact at every moment: with every delta still unfolded, after a partial fold, after a full fold, and
+    after more actions on top of folded rows."""
+    rng = random.Random(seed)
+    personas.team.capacity = 1000  # two rounds of history
+    personas.team.save()
+    _random_history(personas, rng)
+    assert CounterDelta.objects.exists() and not DailyCount.objects.exists()  # writes only append
+    assert counters_mismatches() == []
+    pending = CounterDelta.objects.count()
+    part = rng.randint(1, pending - 1)
+    assert counters_fold(limit=part) == part
+    assert CounterDelta.objects.count() == pending - part
+    assert counters_mismatches() == []
+    counters_fold()
+    assert not CounterDelta.objects.exists() and DailyCount.objects.exists()
+    assert counters_mismatches() == []
+    _random_history(personas, rng)
+    assert counters_mismatches() == []
+    counters_fold(limit=rng.randint(1, 50))
     assert counters_mismatches() == []
 
 
@@ -112,6 +131,7 @@ def test_figures_match_the_raw_tables(personas):
 
 def test_check_command_fails_when_counters_drift_and_rebuild_repairs(personas):
     _random_history(personas, random.Random(4))
+    counters_fold()
     call_command("stats_counters")  # equal: no error
     DailyCount.objects.filter(metric="orders").update(value=999)
     with pytest.raises(Exception, match="counters differ"):
@@ -139,3 +159,19 @@ def test_month_totals_and_daily_rows_give_the_same_tables(personas):
         == Order.objects.filter(unit__path__startswith=personas.institute.path).count()
     )
     assert by_month(personas.root, first, last, metrics)["orders"] == {first: Order.objects.count()}
+
+
+def test_a_claim_appends_deltas_and_updates_no_counter_row(personas):
+    """No hot row: a move only inserts deltas; the district root's folded rows are not touched until the fold."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    order = walk(personas, "open")
+    counters_fold()
+    root_rows = dict(DailyCount.objects.filter(unit_path=personas.root.path).values_list("pk", "value"))
+    with CaptureQueriesContext(connection) as ctx:
+        orders.order_claim(actor=personas.leader, order=order, team=personas.team)
+    assert not [q for q in ctx.captured_queries if "stats_dailycount" in q["sql"]]
+    assert dict(DailyCount.objects.filter(unit_path=personas.root.path).values_list("pk", "value")) == root_rows
+    assert CounterDelta.objects.filter(unit_path=personas.root.path).exists()
+    assert counters_mismatches() == []
