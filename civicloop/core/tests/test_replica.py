@@ -114,8 +114,8 @@ def test_dashboard_reads_the_replica_and_writes_stay_on_the_primary(client: Any,
     assert response.status_code == 200
     replica_sql = " ".join(q["sql"] for q in standby.captured_queries)
     primary_sql = " ".join(q["sql"] for q in primary.captured_queries)
-    assert "stats_dailycount" in replica_sql and "network_unit" in replica_sql
-    assert "stats_dailycount" not in primary_sql  # the primary only served the session
+    assert "stats_counter" in replica_sql and "network_unit" in replica_sql
+    assert "stats_counter" not in primary_sql  # the primary only served the session
     assert STICKY_COOKIE not in response.cookies  # reading a dashboard is not a write
 
     # A page that is not on the list (the order queue) reads the primary.
