@@ -135,7 +135,7 @@ start_app() {  # start_app N PORT
   (eval "$(cluster_env)"; cd "$ROOT"; exec "$ROOT/.venv/bin/gunicorn" civicloop.wsgi:application \
     --bind 127.0.0.1:"$port" --workers 2 --threads 4 --worker-class gthread --timeout 60 \
     --pid "$pidf" --daemon --access-logfile "$DIR/app$n.access.log" --error-logfile "$DIR/app$n.log")
-  for _ in $(seq 1 100); do
+  for _ in $(seq 1 600); do  # up to 2 minutes: a loaded two-core machine boots gunicorn slowly
     curl -fsS "http://127.0.0.1:$port/health/" >/dev/null 2>&1 && return; sleep 0.2
   done
   echo "app server $n did not answer /health/" >&2; exit 1

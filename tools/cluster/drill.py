@@ -352,7 +352,16 @@ def main() -> int:
         )
 
     # 5. replica converges
-    converged = wait_for("the replica", lambda: (replica_lag() or {}).get("bytes") == 0, 60)
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_lsn()::text")
+        target = cursor.fetchone()[0]
+
+    def replayed() -> bool:
+        with connections["replica"].cursor() as cursor:
+            cursor.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [target])
+            return bool(cursor.fetchone()[0])
+
+    converged = wait_for("the replica", replayed, 60)
     on_primary = Order.objects.using("default").count()
     on_replica = Order.objects.using("replica").count()
     if not converged or on_primary != on_replica:

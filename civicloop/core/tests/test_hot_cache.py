@@ -39,8 +39,8 @@ def redis_cache(settings: Any) -> None:
     cache.clear()
 
 
-def _dailycount_queries(ctx: CaptureQueriesContext) -> int:
-    return sum("stats_dailycount" in q["sql"] for q in ctx.captured_queries)
+def _counter_queries(ctx: CaptureQueriesContext) -> int:
+    return sum("stats_counter" in q["sql"] for q in ctx.captured_queries)
 
 
 @pytest.mark.django_db
@@ -54,7 +54,7 @@ def test_dashboard_figures_come_from_the_cache_until_a_counter_changes(
     with CaptureQueriesContext(connection) as second:
         assert client.get(url).context["f"].orders == 0
     # Headline figures and the table by child unit are read once, then served from Redis.
-    assert _dailycount_queries(second) < _dailycount_queries(first)
+    assert _counter_queries(second) < _counter_queries(first)
 
     resident = client.__class__()
     resident.force_login(personas.resident)
@@ -83,4 +83,4 @@ def test_without_a_shared_cache_every_dashboard_read_is_fresh(client: Any, perso
         client.get(url)
     with CaptureQueriesContext(connection) as second:
         client.get(url)
-    assert _dailycount_queries(second) == _dailycount_queries(first)
+    assert _counter_queries(second) == _counter_queries(first)
