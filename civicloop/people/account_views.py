@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import segno
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -66,6 +65,8 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
             return render(request, "people/mfa_codes.html", {"codes": codes, "next": _next(request)})
     if device is None or request.method != "POST":
         device = mfa.mfa_enrol_start(user=user)
+    import segno  # loaded by the first enrolment page only
+
     qr = segno.make(device.config_url, error="m").svg_inline(scale=5, dark="#222", light="#fff")
     return render(
         request,

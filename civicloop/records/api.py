@@ -23,7 +23,7 @@ from civicloop.core.masking import mask_name
 from civicloop.core.pagination import LimitOffset
 from civicloop.core.schemas import DecideIn, ErrorOut, Id, ReasonIn
 from civicloop.network.models import Unit
-from civicloop.records import pdf, selectors, services
+from civicloop.records import selectors, services
 from civicloop.records.models import MakeupClaim, Redemption, ServiceRecord, ServiceRecordDocument, ShopItem
 
 router = Router(tags=["records"])
@@ -253,6 +253,8 @@ def document_pdf(request: HttpRequest, number: str) -> HttpResponse:
     access.require(
         request, policy.can_download_document(request.user, doc), action="record_document_download", obj=doc
     )
+    from civicloop.records import pdf  # reportlab and segno: loaded by the first PDF only
+
     url = request.build_absolute_uri(reverse("records:verify", args=[doc.number]))
     response = HttpResponse(pdf.render(doc, url), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="service-record-{doc.number}.pdf"'
