@@ -3,8 +3,7 @@
 `CivicAPI` completes what each operation does not say itself: a bilingual summary for the operations declared
 before summaries were written in their decorators (SUMMARIES, keyed by method and path so that a renamed
 function keeps its text), and the error answers every operation can give, each with the ErrorOut body:
-400 (bad input), 401 (not signed in, for signed-in operations), 403 (not allowed), 404 (no such object, for
-paths with an id) and 409 (the state does not allow it, for writes).
+400 (bad input), 401 (not signed in, for signed-in operations), 403 (not allowed), 404 (no such object) and 409 (the state does not allow it, for writes).
 """
 
 from __future__ import annotations
@@ -112,8 +111,7 @@ class CivicAPI(NinjaAPI):
                 codes = ["400"]
                 if signed_in:
                     codes += ["401", "403"]
-                if "{" in path:
-                    codes.append("404")
+                codes.append("404")  # an id in the path or the query that does not exist
                 if method.upper() in ("POST", "PATCH", "PUT", "DELETE"):
                     codes.append("409")
                 if path.startswith("/api/auth/"):  # sign-in doors: wrong password or code, lockout, limits
