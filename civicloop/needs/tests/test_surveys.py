@@ -177,7 +177,9 @@ def test_poster_has_a_qr_code_and_print_css(client, personas, survey):
     assert "<svg" in body and "css/pages/needs-survey-poster.css" in body  # print CSS is a static file (CSP)
     from django.contrib.staticfiles import finders
 
-    css = open(finders.find("css/pages/needs-survey-poster.css"), encoding="utf-8").read()
+    from pathlib import Path
+
+    css = Path(finders.find("css/pages/needs-survey-poster.css")).read_text(encoding="utf-8")
     assert "@page" in css and "size: A4" in css
     assert str(survey.token) in body and "请用手机扫码填写问卷" in body
 
