@@ -129,8 +129,8 @@ class CivicAPI(NinjaAPI):
                 codes = ["400"]
                 if signed_in:
                     codes += ["401", "403"]
-                if "{" in path:
-                    codes.append("404")
+                if "{" in path or any(p.get("in") == "query" for p in op.get("parameters", [])):
+                    codes.append("404")  # an id in the path, or a filter naming something that does not exist
                 if method.upper() in ("POST", "PATCH", "PUT", "DELETE"):
                     codes.append("409")
                 if path.startswith("/api/auth/"):  # sign-in doors: wrong password or code, lockout, limits
