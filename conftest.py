@@ -33,6 +33,7 @@ PASSWORD = "Kd-test-2026!"
 # (RFC 6238's test key); `otp_code(username)` gives the current code, `client.force_login` passes the second
 # factor for them, and `Browser.login` enters the code when the page asks.
 TOTP_KEY_HEX = "3132333435363738393031323334353637383930"
+TOTP_SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"  # the same key in base32, as an authenticator app takes it
 ARTIFACTS = Path(__file__).resolve().parent / "test-artifacts"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
@@ -107,6 +108,8 @@ class Personas:
     team_b: Any
     volunteer_profile: Any
     resident_profile: Any
+    # For scripts that sign staff in over HTTP (docs/api_walkthrough.py): the authenticator key in base32.
+    otp_args: tuple[str, ...] = ("--otp-secret", TOTP_SECRET)
 
 
 def build_personas() -> Personas:

@@ -226,7 +226,13 @@ def issue_token(request: HttpRequest, payload: AuthTokenIn) -> dict[str, Any]:
     return {"token": token, "expires_at": expires_at}
 
 
-@api.delete("/auth/token", auth=TokenAuth(), response={204: None}, tags=["auth"])
+@api.delete(
+    "/auth/token",
+    auth=TokenAuth(),
+    response={204: None},
+    tags=["auth"],
+    summary="注销令牌 · Revoke the bearer token of this request",
+)
 def revoke_token(request: HttpRequest) -> Status:
     """Revoke the bearer token this request was made with."""
     request.api_token.delete()
@@ -239,7 +245,7 @@ class PasswordChangeIn(Schema):
     new_password: str = Field(..., max_length=128)
 
 
-@api.post("/auth/password", response={204: None}, tags=["auth"])
+@api.post("/auth/password", response={204: None}, tags=["auth"], summary="修改密码 · Change my password")
 def change_password(request: HttpRequest, payload: PasswordChangeIn) -> Status:
     """Change the password (same policy as the page). Every API token of the account ends with it."""
     from civicloop.people import passwords
@@ -260,7 +266,13 @@ class ResetConfirmIn(Schema):
     new_password: str = Field(..., max_length=128)
 
 
-@api.post("/auth/reset", auth=None, response={202: None}, tags=["auth"])
+@api.post(
+    "/auth/reset",
+    auth=None,
+    response={202: None},
+    tags=["auth"],
+    summary="短信重置密码 · Send a reset code by SMS",
+)
 def reset_request(request: HttpRequest, payload: ResetIn) -> Status:
     """Send a password reset code by SMS. The answer is the same whether or not the number has an account."""
     from civicloop.people import passwords
@@ -271,7 +283,13 @@ def reset_request(request: HttpRequest, payload: ResetIn) -> Status:
     return Status(202, None)
 
 
-@api.post("/auth/reset/confirm", auth=None, response={204: None}, tags=["auth"])
+@api.post(
+    "/auth/reset/confirm",
+    auth=None,
+    response={204: None},
+    tags=["auth"],
+    summary="设置新密码 · Set a new password with the SMS code",
+)
 def reset_confirm(request: HttpRequest, payload: ResetConfirmIn) -> Status:
     """Set a new password with the code from the text message."""
     from civicloop.people import passwords

@@ -96,11 +96,28 @@ def _error_schema() -> dict[str, Any]:
     return {"title": "ErrorOut", "type": "object", "properties": schema["properties"], "required": ["detail"]}
 
 
+def _tuples_as_arrays(node: Any) -> None:
+    """`tuple[str, int]` answers (pairs such as label and count) are documented as arrays of exactly that many
+    items, each one of the tuple's types: pydantic's `prefixItems` is JSON Schema 2020-12, which several OpenAPI
+    tools (schemathesis among them) still read as draft 4 and reject."""
+    if isinstance(node, dict):
+        if isinstance(node.get("prefixItems"), list):
+            kinds = node.pop("prefixItems")
+            node["items"] = {"anyOf": kinds}
+            node["minItems"] = node["maxItems"] = len(kinds)
+        for value in node.values():
+            _tuples_as_arrays(value)
+    elif isinstance(node, list):
+        for value in node:
+            _tuples_as_arrays(value)
+
+
 class CivicAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         components.setdefault("ErrorOut", _error_schema())
+        _tuples_as_arrays(schema)
         ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
         for path, methods in schema["paths"].items():
             for method, op in methods.items():

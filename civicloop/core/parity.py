@@ -201,6 +201,8 @@ def test_functions() -> list[tuple[str, str]]:
 ABOUT_THE_CALLER = {
     ("GET", "/api/people/me"): "who am I",
     ("POST", "/api/people/me/volunteer"): "the caller signs up to serve (409 if already a volunteer)",
+    ("DELETE", "/api/auth/token"): "the caller revokes the token it calls with",
+    ("POST", "/api/auth/password"): "the caller changes its own password (400 if the old one is wrong)",
 }
 
 

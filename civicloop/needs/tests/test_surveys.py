@@ -174,7 +174,13 @@ def test_results_have_bar_charts_and_keywords(client, personas, survey):
 def test_poster_has_a_qr_code_and_print_css(client, personas, survey):
     client.force_login(personas.station_staff)
     body = client.get(reverse("needs:survey_poster", args=[survey.pk])).content.decode()
-    assert "<svg" in body and "@page" in body and "size: A4" in body
+    assert "<svg" in body and "css/pages/needs-survey-poster.css" in body  # print CSS is a static file (CSP)
+    from pathlib import Path
+
+    from django.contrib.staticfiles import finders
+
+    css = Path(finders.find("css/pages/needs-survey-poster.css")).read_text(encoding="utf-8")
+    assert "@page" in css and "size: A4" in css
     assert str(survey.token) in body and "请用手机扫码填写问卷" in body
 
 
