@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
 
 from civicloop.api import api
@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("civicloop.core.urls")),
     *(path(f"{app.url_prefix}/", include(app.urls_module())) for app in civic_apps() if app.url_prefix),
     path("api/", api.urls),
+    re_path(r"^api/", core_views.api_not_found),  # no operation at this path: a JSON 404, like the API's own
     path("admin/", admin.site.urls),
 ]
 

@@ -36,3 +36,11 @@ def landing(request: HttpRequest) -> HttpResponse:
 def liaison_home(request: HttpRequest) -> HttpResponse:
     access.require(request, access.is_liaison(request.user), action="liaison_home")
     return render(request, "core/liaison_home.html", {"units": access.liaison_units(request.user)})
+
+
+def api_not_found(request: HttpRequest) -> HttpResponse:
+    """A path under /api/ that no operation serves answers like the API does, in JSON (not Django's HTML page)."""
+    from django.http import JsonResponse
+    from django.utils.translation import gettext as _
+
+    return JsonResponse({"detail": _("Not found.")}, status=404, json_dumps_params={"ensure_ascii": False})
