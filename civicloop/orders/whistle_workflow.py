@@ -60,9 +60,21 @@ class CloseForm(forms.Form):
 
 
 def _order_record(ctx: Ctx, action: str, note: str) -> None:
-    from civicloop.orders.services import _record
+    """The whistle's step on the order's own timeline too (a record: the order's state does not move, and the
+    whistle's step already wrote its audit row)."""
+    from civicloop.orders.models import OrderEvent
 
-    _record(ctx.obj.order, action=action, actor=ctx.actor, note=note, automatic=ctx.actor is None)
+    order = ctx.obj.order
+    OrderEvent.objects.create(
+        order=order,
+        from_status=order.status,
+        to_status=order.status,
+        action=action,
+        actor=ctx.actor if getattr(ctx.actor, "pk", None) else None,
+        unit=order.unit,
+        note=note,
+        automatic=ctx.actor is None,
+    )
 
 
 def _accept_changes(ctx: Ctx) -> dict[str, Any]:

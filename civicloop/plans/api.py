@@ -109,7 +109,7 @@ class ProjectOut(Schema):
         return selectors.project_figure(obj)
 
 
-class ReportOut(Schema):
+class ProgressReportOut(Schema):
     id: int
     quarter: int
     figure: int
@@ -380,12 +380,12 @@ def milestone_done(request: HttpRequest, id: Id) -> Any:
     return {"id": m.pk, "title": m.title, "done_on": m.done_on.isoformat() if m.done_on else None}
 
 
-@router.get("/projects/{id}/reports", response={200: list[ReportOut], **ERR})
+@router.get("/projects/{id}/reports", response={200: list[ProgressReportOut], **ERR})
 def reports(request: HttpRequest, id: Id) -> Any:
     return list(lookups.get_project(request, id).reports.prefetch_related("evidence"))
 
 
-@router.post("/projects/{id}/reports", response={201: ReportOut, **ERR})
+@router.post("/projects/{id}/reports", response={201: ProgressReportOut, **ERR})
 def report_file(
     request: HttpRequest, id: Id, quarter: int = Form(..., ge=1, le=4), text: str = Form(...),
     on_track: bool = Form(True), figure: int | None = Form(None, ge=0, le=10_000_000),
