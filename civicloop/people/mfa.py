@@ -167,6 +167,20 @@ def check_for_token(request: HttpRequest, user: Any, otp: str) -> None:
 EXEMPT = ("/accounts/mfa/", "/accounts/logout/", "/static/", "/i18n/", "/favicon")
 
 
+def _privileged(request: HttpRequest, user: Any) -> bool:
+    """is_privileged, read from the session's role note when it has a fresh one (written by the idle check at most
+    five minutes ago), so a resident's or leader's page view costs no membership query. A role granted during a
+    session therefore asks for the second factor within five minutes — the same window as the navigation."""
+    import time
+
+    from civicloop.core.middleware import STAFF_LIKE, _cached_roles
+
+    roles = _cached_roles(request, user, int(time.time())) if hasattr(request, "session") else None
+    if roles is None:
+        return is_privileged(user)
+    return bool(user.is_staff or STAFF_LIKE.intersection(roles))
+
+
 class SecondFactorMiddleware:
     """After the password, a privileged session may only enrol or enter its code until it has done so."""
 
@@ -180,7 +194,7 @@ class SecondFactorMiddleware:
             and user.is_authenticated
             and not request.path.startswith(EXEMPT)
             and not is_verified(request)
-            and is_privileged(user)
+            and _privileged(request, user)
         ):
             if request.path.startswith("/api/"):
                 return JsonResponse(
