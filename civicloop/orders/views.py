@@ -618,6 +618,8 @@ def _detail_context(
             order.whistles.select_related("to_unit", "answered_by").prefetch_related("departments")
         ),
         "full_details": order_access.can_see_order_details(user, order),
+        # the exact address: the serving side only while it serves (accepted → served), as in the API
+        "contact": order_access.can_see_order_details(user, order) and order_access.can_see_order_contact(user, order),
         "badges": STATUS_BADGES,
         "char": PLATFORM_CHARS.get(order.category, ""),
         "is_requester": order.requester.user_id == user.pk,

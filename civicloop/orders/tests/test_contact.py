@@ -72,3 +72,13 @@ def test_step_answers_leave_contact_out(personas):
     assert leader.get(f"/api/orders/{order.number}").json()["requester_phone"] == FULL_PHONE
     services.order_verify(actor=personas.station_staff, order=fresh(order))
     assert vol.get(f"/api/orders/{order.number}").json()["requester_phone"] == "138****1234"
+
+
+@pytest.mark.parametrize(("state", "full"), [("accepted", True), ("served", True), ("closed", False)])
+def test_order_page_follows_the_same_rule(client, personas, state, full):
+    order = walk(personas, state, address="万和阳光社区3栋2单元501")
+    client.force_login(personas.leader)
+    page = client.get(f"/orders/{order.number}/").content.decode()
+    assert ("3栋2单元501" in page) is full
+    client.force_login(personas.station_staff)  # staff in scope keep the full address after the close
+    assert "3栋2单元501" in client.get(f"/orders/{order.number}/").content.decode()
