@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, QueryDict
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.pagination import paginate
@@ -15,7 +15,7 @@ from civicloop.access import brands as policy
 from civicloop.brands import selectors, services
 from civicloop.brands.forms import ProjectForm
 from civicloop.brands.models import BrandProject
-from civicloop.core.forms import valid_or_400
+from civicloop.core.forms import form_data, valid_or_400
 from civicloop.core.pagination import Pages
 from civicloop.core.schemas import ErrorOut, Id
 
@@ -93,19 +93,9 @@ class ProjectPatch(Schema):
     teams: list[Id] | None = None
 
 
-def _data(values: dict[str, Any]) -> QueryDict:
-    data = QueryDict(mutable=True)
-    for key, value in values.items():
-        if isinstance(value, list):
-            data.setlist(key, [str(v) for v in value])
-        elif value is not None:
-            data[key] = str(value)
-    return data
-
-
 def _brand_form(request: HttpRequest, values: dict[str, Any], *, edit: bool = False) -> ProjectForm:
     return ProjectForm(
-        _data(values),
+        form_data(values),
         units=policy.owner_units(request.user),
         teams=access.visible_teams(request.user).filter(is_active=True),
         edit=edit,

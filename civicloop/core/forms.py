@@ -61,6 +61,26 @@ def page_of(request: Any, items: Any, size: int) -> Any:
 def valid_or_400(form: Any) -> dict[str, Any]:
     """An API twin validates its JSON with the page's own form, so both give the same messages; invalid input
     is a ValidationError carrying the field messages (400 with `errors` in the API)."""
+    from civicloop.core.workflow import form_errors
+
     if not form.is_valid():
-        raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
+        raise form_errors(form)
     return dict(form.cleaned_data)
+
+
+def form_data(payload: dict[str, Any]) -> Any:
+    """A JSON body in the shape a page form reads (a QueryDict): lists for multiple choices, dates as ISO text,
+    and None or False left out as an empty field or an unchecked box would be."""
+    import datetime as dt
+
+    from django.http import QueryDict
+
+    data = QueryDict(mutable=True)
+    for key, value in payload.items():
+        if value is None or value is False:
+            continue
+        if isinstance(value, list):
+            data.setlist(key, [str(v) for v in value])
+        else:
+            data[key] = value.isoformat() if isinstance(value, dt.date) else str(value)
+    return data

@@ -15,7 +15,7 @@ from ninja.responses import Status
 
 from civicloop import access
 from civicloop.access import needs as policy
-from civicloop.core.forms import parse_id, valid_or_400
+from civicloop.core.forms import form_data, parse_id, valid_or_400
 from civicloop.core.pagination import Pages
 from civicloop.core.schemas import ErrorOut, Id
 from civicloop.needs import selectors, services
@@ -267,25 +267,10 @@ class SurveyResultOut(Schema):
     bars: list[tuple[str, int]]
 
 
-def _form_data(payload: dict[str, Any]) -> Any:
-    """JSON into the QueryDict shape the page forms read (lists for multiple choices, unchecked boxes absent)."""
-    from django.http import QueryDict
-
-    data = QueryDict(mutable=True)
-    for key, value in payload.items():
-        if value is None or value is False:
-            continue
-        if isinstance(value, list):
-            data.setlist(key, [str(v) for v in value])
-        else:
-            data[key] = value.isoformat() if isinstance(value, dt.date) else str(value)
-    return data
-
-
 @router.post("/rounds", response={201: RoundOut, **ERRORS}, summary="开启需求征集 · Open a needs round")
 def open_round(request: HttpRequest, payload: RoundIn) -> Any:
     _staff(request, "needs_round_open")
-    d = valid_or_400(RoundForm(_form_data(payload.dict()), units=policy.analysis_units(request.user)))
+    d = valid_or_400(RoundForm(form_data(payload.dict()), units=policy.analysis_units(request.user)))
     access.require(request, policy.can_open_round(request.user, d["unit"]), action="needs_round_open")
     return Status(201, services.round_open(actor=request.user, **d))
 
@@ -310,7 +295,7 @@ def import_orders(request: HttpRequest, round_id: Id) -> Any:
 def add_need(request: HttpRequest, round_id: Id, payload: NeedIn) -> Any:
     rnd = _round(request, round_id, "need_record")
     units = policy.analysis_units(request.user).filter(path__startswith=rnd.unit_path)
-    d = valid_or_400(NeedForm(_form_data(payload.dict()), units=units))
+    d = valid_or_400(NeedForm(form_data(payload.dict()), units=units))
     return Status(201, services.need_record(round=rnd, actor=request.user, **d))
 
 
@@ -319,7 +304,7 @@ def add_need(request: HttpRequest, round_id: Id, payload: NeedIn) -> Any:
 )
 def add_visit(request: HttpRequest, round_id: Id, payload: VisitIn) -> Any:
     rnd = _round(request, round_id, "need_visit")
-    d = valid_or_400(VisitForm(_form_data(payload.dict()), residents=policy.visit_residents(request.user, rnd)))
+    d = valid_or_400(VisitForm(form_data(payload.dict()), residents=policy.visit_residents(request.user, rnd)))
     return Status(201, services.need_record_visit(round=rnd, actor=request.user, **d))
 
 
@@ -337,7 +322,7 @@ def edit_need(request: HttpRequest, need_id: Id, payload: NeedPatch) -> Any:
         "activity_id": need.activity_id,
         "recurring": need.recurring,
     }
-    d = valid_or_400(NeedEditForm(_form_data({**current, **payload.dict(exclude_unset=True)})))
+    d = valid_or_400(NeedEditForm(form_data({**current, **payload.dict(exclude_unset=True)})))
     order = selectors.order_in_round(d.pop("order_number"), need.round)
     activity = selectors.activity_in_round(d.pop("activity_id"), need.round)
     return services.need_update(need=need, actor=request.user, order=order, activity=activity, **d)
@@ -347,7 +332,7 @@ def edit_need(request: HttpRequest, need_id: Id, payload: NeedPatch) -> Any:
 def create_survey(request: HttpRequest, payload: SurveyIn) -> Any:
     _staff(request, "survey_create")
     form = SurveyForm(
-        _form_data(payload.dict()),
+        form_data(payload.dict()),
         units=policy.analysis_units(request.user),
         rounds=policy.visible_rounds(request.user).filter(status=NeedsRound.Status.OPEN),
     )
@@ -371,7 +356,7 @@ def survey_detail(request: HttpRequest, survey_id: Id) -> Any:
 )
 def add_question(request: HttpRequest, survey_id: Id, payload: QuestionIn) -> Any:
     survey = _survey(request, survey_id, "survey_view")
-    d = valid_or_400(QuestionForm(_form_data(payload.dict())))
+    d = valid_or_400(QuestionForm(form_data(payload.dict())))
     return Status(201, services.question_add(survey=survey, actor=request.user, **d))
 
 
@@ -408,7 +393,7 @@ def close_survey(request: HttpRequest, survey_id: Id) -> Any:
 )
 def paper_distributed(request: HttpRequest, survey_id: Id, payload: PaperCountIn) -> Any:
     survey = _survey(request, survey_id, "survey_view")
-    d = valid_or_400(PaperCountForm(_form_data(payload.dict())))
+    d = valid_or_400(PaperCountForm(form_data(payload.dict())))
     services.survey_set_paper_distributed(survey=survey, count=d["paper_distributed"], actor=request.user)
     survey.refresh_from_db()
     return _survey_out(survey)
@@ -460,7 +445,7 @@ def analysis(request: HttpRequest, unit: int | None = None, start: dt.date | Non
     today = timezone.localdate()
     first = access.staff_units(request.user)[0]
     data = {"unit": unit or first.pk, "start": start or today - dt.timedelta(days=365), "end": end or today}
-    d = valid_or_400(AnalysisForm(_form_data(data), units=policy.analysis_units(request.user)))
+    d = valid_or_400(AnalysisForm(form_data(data), units=policy.analysis_units(request.user)))
     access.require(request, policy.can_analyse(request.user, d["unit"]), action="needs_analysis", obj=d["unit"])
     result = selectors.needs_analysis(d["unit"], d["start"], d["end"])
     rows = lambda key: [(str(label), n) for label, n in result.get(key, [])]  # noqa: E731

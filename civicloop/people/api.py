@@ -17,6 +17,7 @@ from civicloop import access
 from civicloop.audit.models import AuditEvent
 from civicloop.audit.services import audit_record
 from civicloop.core.choices import FocusGroup
+from civicloop.core.forms import form_data
 from civicloop.network.models import Unit
 from civicloop.people import selectors, services
 from civicloop.people.models import Resident
@@ -258,20 +259,6 @@ def _errors() -> dict[int, Any]:
     return {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 
-def _form_data(payload: dict[str, Any]) -> Any:
-    from django.http import QueryDict
-
-    data = QueryDict(mutable=True)
-    for key, value in payload.items():
-        if value is None or value is False:
-            continue  # an unchecked box, an empty optional field
-        if isinstance(value, list):
-            data.setlist(key, [str(v) for v in value])
-        else:
-            data[key] = value.isoformat() if isinstance(value, dt.date) else str(value)
-    return data
-
-
 class ResidentRegisterIn(Schema):
     username: str
     password: str
@@ -343,7 +330,7 @@ def register_resident(request: HttpRequest, payload: ResidentRegisterIn) -> Any:
     from civicloop.people.forms import ResidentRegisterForm
 
     _door(request)
-    d = valid_or_400(ResidentRegisterForm(_form_data(payload.dict()), units=selectors.registration_units()))
+    d = valid_or_400(ResidentRegisterForm(form_data(payload.dict()), units=selectors.registration_units()))
     try:
         resident = services.resident_register(**d)
     except ValidationError as exc:
@@ -364,7 +351,7 @@ def register_volunteer(request: HttpRequest, payload: VolunteerRegisterIn) -> An
     from civicloop.people.forms import VolunteerRegisterForm
 
     _door(request)
-    d = valid_or_400(VolunteerRegisterForm(_form_data(payload.dict()), units=selectors.registration_units()))
+    d = valid_or_400(VolunteerRegisterForm(form_data(payload.dict()), units=selectors.registration_units()))
     d["home_unit"] = d.pop("unit")
     try:
         return Status(201, services.volunteer_register(user=None, **d))
@@ -386,7 +373,7 @@ def become_volunteer(request: HttpRequest, payload: VolunteerFieldsIn) -> Any:
 
     if access.volunteer_of(request.user) is not None:
         raise Conflict(_("You are already registered as a volunteer."))
-    d = valid_or_400(BecomeVolunteerForm(_form_data(payload.dict()), units=selectors.registration_units()))
+    d = valid_or_400(BecomeVolunteerForm(form_data(payload.dict()), units=selectors.registration_units()))
     d["home_unit"] = d.pop("unit")
     return Status(201, services.volunteer_register(user=request.user, **d))
 
@@ -405,7 +392,7 @@ def erase_my_data(request: HttpRequest, payload: EraseIn) -> Any:
     from civicloop.people.forms import EraseForm
 
     resident = _own_resident(request, "resident_erase")
-    valid_or_400(EraseForm(_form_data(payload.dict())))
+    valid_or_400(EraseForm(form_data(payload.dict())))
     services.resident_erase(resident=resident, actor=request.user)
     return Status(204, None)
 
