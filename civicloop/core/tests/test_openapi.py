@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
 
@@ -26,24 +25,15 @@ def _ops(schema):
             yield method.upper(), path, op
 
 
-GAPS = Path(__file__).resolve().parent / "summary_gaps.txt"
-
-
 def test_every_operation_has_a_chinese_and_english_summary_and_a_tag(schema):
-    """New operations need a "中文 · English" summary (in the decorator, or core.openapi.SUMMARIES) and a tag;
-    summary_gaps.txt lists the operations merged in session 2 that still have an English one only — a list that
-    may only shrink."""
-    known = {tuple(line.split()[:2]) for line in GAPS.read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")}
-    lacking = {
-        (m, p)
+    """Every operation has a "中文 · English" summary (in the decorator, or core.openapi.SUMMARIES) and a tag."""
+    lacking = sorted(
+        f"{m} {p}"
         for m, p, op in _ops(schema)
         if not (HAN.search(op.get("summary", "")) and LATIN.search(op.get("summary", "")))
-    }
+    )
     assert all(op.get("tags") for _m, _p, op in _ops(schema))
-    new = sorted(lacking - known)
-    assert not new, "operations without a bilingual summary:\n" + "\n".join(f"  {m} {p}" for m, p in new)
-    fixed = sorted(known - lacking)
-    assert not fixed, "bilingual now — remove from summary_gaps.txt:\n" + "\n".join(f"  {m} {p}" for m, p in fixed)
+    assert not lacking, "operations without a bilingual summary:\n" + "\n".join(f"  {op}" for op in lacking)
 
 
 def test_error_answers_are_documented_with_their_body(schema):
