@@ -203,6 +203,9 @@ ABOUT_THE_CALLER = {
     ("POST", "/api/people/me/volunteer"): "the caller signs up to serve (409 if already a volunteer)",
     ("DELETE", "/api/auth/token"): "the caller revokes the token it calls with",
     ("POST", "/api/auth/password"): "the caller changes its own password (400 if the old one is wrong)",
+    ("POST", "/api/people/me/phone"): "the caller asks for a code to its own new number (202 whatever the number)",
+    ("POST", "/api/people/me/phone/confirm"): "the caller confirms its own new number (400 on a wrong code)",
+    ("POST", "/api/people/me/resident"): "the caller adds the resident role to its own account",
 }
 
 
