@@ -319,13 +319,16 @@ if REDIS_URL:
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # django-redis rather than Django's own backend: with IGNORE_EXCEPTIONS a Redis restart is a cache
+            # miss (logged), not a 500 on every request that touches the cache or a cached session.
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_CACHE_URL,
             "KEY_PREFIX": "civicloop",
             "TIMEOUT": 300,
-            "OPTIONS": {"socket_timeout": 2, "socket_connect_timeout": 2},
+            "OPTIONS": {"SOCKET_TIMEOUT": 2, "SOCKET_CONNECT_TIMEOUT": 2, "IGNORE_EXCEPTIONS": True},
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Dashboard figures cached per unit until its counters change (civicloop.core.hot); only on a shared cache.
 STATS_CACHE_SECONDS = int(os.environ.get("STATS_CACHE_SECONDS", 300 if REDIS_URL else 0))

@@ -8,6 +8,7 @@ share one connection.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -19,21 +20,29 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+log = logging.getLogger(__name__)
+
 
 def _ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR") or "-"
 
 
 def _count(key: str, window: int) -> int:
+    """The attempts in this window so far, this one included; 0 when the cache is down (the limit fails open
+    for that while: django-axes still locks each account, and refusing every sign-in would be worse)."""
     slot = int(time.time()) // window
     full = f"rl:{key}:{slot}"
-    if cache.add(full, 1, timeout=window + 5):
-        return 1
     try:
-        return cache.incr(full)
-    except ValueError:  # expired between add and incr
-        cache.add(full, 1, timeout=window + 5)
-        return 1
+        if cache.add(full, 1, timeout=window + 5):
+            return 1
+        try:
+            return int(cache.incr(full) or 0)
+        except ValueError:  # expired between add and incr
+            cache.add(full, 1, timeout=window + 5)
+            return 1
+    except Exception:
+        log.warning("rate-limit cache unavailable; not counting")
+        return 0
 
 
 def over_limit(request: HttpRequest, scope: str) -> bool:

@@ -61,8 +61,11 @@ def notify_queue(
     ids = [n.pk for n in created if n.pk is not None]
     if not ids:  # backends without RETURNING: the sweep delivers them
         return created
-    if _runs_at_once():
-        # An immediate backend (development, tests) would send before the rows are committed: after commit.
+    if not _queue_is_transactional():
+        # An immediate backend (development, tests) would send before the rows are committed, and a queue
+        # outside the database (RQ on Redis) could run the job before the commit, or be down and fail a use
+        # case that has nothing to do with it: enqueue after commit, and the periodic sweep delivers what a
+        # failed enqueue left.
         transaction.on_commit(lambda: _enqueue_after_commit(ids))
         return created
     order_id = getattr(order, "pk", None)
@@ -98,12 +101,14 @@ def _batched(order_id: int) -> bool:
     return False
 
 
-def _runs_at_once() -> bool:
-    from django_tasks.backends.immediate import ImmediateBackend
+def _queue_is_transactional() -> bool:
+    """True when the task queue is a table in this database, so a task row commits or rolls back with the
+    use case that wrote it."""
+    from django_tasks_db import DatabaseBackend
 
     from civicloop.notify.tasks import deliver_notifications
 
-    return isinstance(deliver_notifications.get_backend(), ImmediateBackend)
+    return isinstance(deliver_notifications.get_backend(), DatabaseBackend)
 
 
 def _enqueue(ids: list[int], order_id: int | None = None) -> None:
@@ -123,8 +128,8 @@ def _enqueue_after_commit(ids: list[int]) -> None:
 
     try:
         deliver_notifications.enqueue(ids)
-    except Exception:  # the periodic sweep picks the rows up
-        log.exception("could not enqueue notification delivery")
+    except Exception as exc:  # the periodic sweep picks the rows up
+        log.warning("could not enqueue notification delivery (%s); the sweep will deliver", type(exc).__name__)
 
 
 def channels() -> list[Any]:
