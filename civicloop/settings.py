@@ -407,6 +407,7 @@ PERIODIC_JOBS: list[tuple[str, int]] = [
     ("civicloop.stats.services.counters_fold", 30),
     ("civicloop.audit.services.audit_retain", 86400),
     ("civicloop.core.periodic.periodic_prune", 86400),
+    ("civicloop.core.partitions.partitions_ensure", 86400),
     ("civicloop.campaigns.services.campaigns_escalate_overdue", 600),
     ("civicloop.contests.services.calls_close_due", 300),
 ]
