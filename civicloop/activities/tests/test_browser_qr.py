@@ -16,8 +16,6 @@ from civicloop.activities.tests.helpers import make_activity, make_volunteer, sh
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-ARTIFACTS = Path(__file__).resolve().parents[3] / "var" / "artifacts"
-
 
 def _running(personas, *volunteers):
     activity = make_activity(personas, title="周末环境整治")
@@ -132,18 +130,16 @@ def _y4m_of(text: str, path: Path) -> Path:
     return path
 
 
-def test_the_real_camera_reads_the_organisers_code(personas, live_server, tmp_path):
+def test_the_real_camera_reads_the_organisers_code(personas, browser, live_server, tmp_path):
     """Chromium's fake camera plays a video of the console's sign-in code; the scanner page decodes it with jsQR
     and the volunteer is signed in without typing anything."""
-    from playwright.sync_api import sync_playwright
-
-    from conftest import CHROMIUM, PASSWORD
+    from conftest import ARTIFACTS, CHROMIUM, PASSWORD
 
     activity = _running(personas, personas.volunteer_profile)
     token = services.qr_token(activity.pk, "in")
     video = _y4m_of(f"{live_server.url}/activities/{activity.pk}/scan/in/{token}/", tmp_path / "code.y4m")
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(
+    if True:  # a browser of its own, with the fake camera (the shared fixture stays as it is)
+        chromium = browser.browser_type.launch(
             executable_path=CHROMIUM,
             args=[
                 "--no-sandbox",
@@ -166,7 +162,7 @@ def test_the_real_camera_reads_the_organisers_code(personas, live_server, tmp_pa
             page.goto(f"{live_server.url}/activities/scan/?activity={activity.pk}")
             page.wait_for_selector("#scan-result")
             assert "已签到“周末环境整治”" in page.inner_text("#scan-result")
-            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "qr-scanner-camera-decoded-phone.png"), full_page=True)
         finally:
             chromium.close()
