@@ -73,7 +73,7 @@ def parse_scan_code(code: str) -> tuple[int, str, str] | None:
         return None
     try:
         match = resolve(urlsplit(text).path or "/")
-    except Resolver404:
+    except (Resolver404, ValueError):  # urlsplit refuses e.g. "http://[x" (a broken IPv6 host)
         return None
     if match.view_name != "activities:scan" or match.kwargs.get("kind") not in ("in", "out"):
         return None

@@ -85,7 +85,7 @@ def test_a_pasted_link_signs_the_volunteer_in_and_then_out(client, personas):
     assert signup.signed_out_at is not None
 
 
-@pytest.mark.parametrize("code", ["", "hello", "https://example.com/x", "/activities/99999/scan/in/abc/", "签到"])
+@pytest.mark.parametrize("code", ["", "hello", "https://example.com/x", "/activities/99999/scan/in/abc/", "签到", "http://[x/activities/"])
 def test_a_pasted_code_that_is_no_activity_code_is_explained(client, personas, code):
     _running(personas)
     client.force_login(personas.volunteer)
