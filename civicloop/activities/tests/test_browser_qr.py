@@ -59,6 +59,11 @@ def test_scan_card_console_and_close_on_phones(personas, make_browser):
     assert page.get_attribute("#show-out", "aria-current") == "page"
     organiser.shot("qr-console-sign-out-phone")
     page.click("#show-in")
+    page.click("#fullscreen")  # the Fullscreen API on the code's stage; the 20-s refresh swaps inside it
+    page.wait_for_function("document.fullscreenElement && document.fullscreenElement.id === 'qr-stage'")
+    organiser.shot("qr-console-fullscreen-phone")
+    page.evaluate("document.exitFullscreen()")
+    page.wait_for_function("!document.fullscreenElement")
     sign_in_link = page.get_attribute("a.qr-link-in", "href")
 
     # 扫一扫 opens the scanner: headless Chromium has no camera, so the page says so and the paste field works
