@@ -352,3 +352,91 @@ def qr(request: HttpRequest, pk: Id, kind: str) -> Any:
     token = services.qr_token(activity.pk, kind)
     url = request.build_absolute_uri(reverse("activities:scan", args=[activity.pk, kind, token]))
     return {"kind": kind, "token": token, "url": url}
+
+
+# --- 扫一扫 and the volunteer card (电子志愿者证) ------------------------------------------------------------------
+
+
+class ScanIn(Schema):
+    """What the camera read (or the volunteer pasted): the link of the organiser's sign-in or sign-out code."""
+
+    code: str
+
+
+class ScanOut(Schema):
+    ok: bool
+    message: str
+
+
+@router.post(
+    "/scan", response={200: ScanOut, **ERRORS}, summary="扫一扫签到签退 · Sign in or out with a scanned code"
+)
+def scan(request: HttpRequest, payload: ScanIn) -> Any:
+    """The twin of the 扫一扫 page: the code's own activity and direction decide sign-in or sign-out; a code that
+    is not an activity's, expired or refused answers 400/409 with the page's message."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    volunteer = access.volunteer_of(request.user)
+    access.require(request, volunteer is not None, action="activity_scan")
+    parsed = services.parse_scan_code(payload.code)
+    activity = Activity.objects.filter(pk=parsed[0]).first() if parsed else None
+    if parsed is None or activity is None:
+        raise ValidationError(_("This is not a sign-in code of an activity. Scan the code on the organiser's screen."))
+    _pk, kind, token = parsed
+    if kind == "in":
+        services.signup_sign_in(activity=activity, volunteer=volunteer, token=token)
+        return {"ok": True, "message": _("Signed in to %(title)s. Thank you for serving!") % {"title": activity.title}}
+    services.signup_sign_out(activity=activity, volunteer=volunteer, token=token)
+    return {
+        "ok": True,
+        "message": _(
+            "Signed out of %(title)s. Your hours will be credited when the organiser closes the activity."
+        )
+        % {"title": activity.title},
+    }
+
+
+class CardOut(Schema):
+    name: str
+    number: str
+    teams: list[str]
+    hours: str
+    token: str
+    expires_in: int
+
+
+@router.get("/card", response={200: CardOut, **ERRORS}, summary="电子志愿者证 · My volunteer card and its code")
+def card(request: HttpRequest) -> Any:
+    """The masked name, teams, hours and a signed code that works once, for `expires_in` seconds; an organiser
+    sends it to /activities/{id}/card-scan."""
+    from civicloop.records.services import volunteer_total_hours
+
+    volunteer = access.volunteer_of(request.user)
+    access.require(request, volunteer is not None, action="volunteer_card")
+    teams = volunteer.team_memberships.filter(team__is_active=True).values_list("team__name", flat=True)
+    return {
+        "name": request.user.masked_name,
+        "number": volunteer.number,
+        "teams": list(teams),
+        "hours": str(volunteer_total_hours(volunteer)),
+        "token": services.volunteer_card_token(volunteer),
+        "expires_in": services.CARD_TOKEN_SECONDS,
+    }
+
+
+class CardScanIn(Schema):
+    token: str
+    kind: str = "in"
+
+
+@router.post(
+    "/{pk}/card-scan",
+    response={200: StaffSignupOut, **ERRORS},
+    summary="扫志愿者证签到签退 · Sign a volunteer in or out by their card",
+)
+def card_scan(request: HttpRequest, pk: Id, payload: CardScanIn) -> Any:
+    """The console's card scan: `kind` "in" or "out"; only an organiser of this activity; an expired or already
+    used code answers 400 with the reason."""
+    activity = _managed(request, pk, "activity_card_scan")
+    return services.signup_card_scan(activity=activity, actor=request.user, token=payload.token, kind=payload.kind)

@@ -68,3 +68,12 @@ class CloseForm(forms.Form):
 
 class CancelForm(forms.Form):
     reason = forms.CharField(max_length=200, label=_("Reason"))
+
+
+class CloseConfirmForm(CloseForm):
+    """The page's close form: the organiser ticks that the activity is over before hours are credited."""
+
+    confirm = forms.BooleanField(
+        label=_("The activity is over: credit the hours now (this cannot be undone)"),
+        error_messages={"required": _("Tick the box to confirm that the activity is over.")},
+    )

@@ -110,6 +110,7 @@ class Signup(models.Model):
     class How(models.TextChoices):
         QR = "qr", _("QR code")
         ROLL_CALL = "roll_call", _("Roll call")
+        CARD = "card", _("Volunteer card")
 
     HOLDING = (Status.PENDING, Status.APPROVED)
 
@@ -137,6 +138,22 @@ class Signup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.volunteer_id}@{self.activity_id} {self.status}"
+
+
+class CardTokenUse(models.Model):
+    """A volunteer-card token (电子志愿者证) once an organiser has scanned it: the unique nonce makes a replayed
+    token (a screenshot, a second scan) fail instead of signing the volunteer in or out again."""
+
+    nonce = models.CharField(max_length=32, unique=True)
+    volunteer = models.ForeignKey("people.Volunteer", on_delete=models.CASCADE, related_name="+")
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="+")
+    used_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer_id}@{self.activity_id}"
 
 
 class ActivityPhoto(models.Model):

@@ -11,18 +11,20 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import secrets
 import time
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civicloop.activities.models import Activity, ActivityPhoto, ActivityRole, Signup
+from civicloop.activities.models import Activity, ActivityPhoto, ActivityRole, CardTokenUse, Signup
 from civicloop.activities.workflow import ACTIVITY
 from civicloop.audit.services import audit_record
 from civicloop.core.choices import FocusGroup, Platform
@@ -30,6 +32,10 @@ from civicloop.core.exceptions import Conflict
 
 QR_WINDOW_SECONDS = 60
 SIGN_IN_EARLY = dt.timedelta(minutes=60)
+# The volunteer card's code lives two minutes; the card page fetches a fresh one every 30 seconds.
+CARD_TOKEN_SECONDS = 120
+CARD_PREFIX = "civicloop-card:"
+CARD_SALT = "civicloop.activities.volunteer-card"
 
 
 # --- the rotating QR token -------------------------------------------------------------------------------
@@ -53,6 +59,86 @@ def qr_token_valid(activity_id: int, kind: str, token: str) -> bool:
         return False
     now = qr_window()
     return any(hmac.compare_digest(qr_token(activity_id, kind, w), token) for w in (now, now - 1))
+
+
+def parse_scan_code(code: str) -> tuple[int, str, str] | None:
+    """(activity id, "in"/"out", token) from what a volunteer's camera read or pasted: the console's link
+    (…/activities/<id>/scan/<in|out>/<token>/), with or without the host. None for anything else."""
+    from urllib.parse import urlsplit
+
+    from django.urls import Resolver404, resolve
+
+    text = (code or "").strip()[:500]
+    if not text.isascii():
+        return None
+    try:
+        match = resolve(urlsplit(text).path or "/")
+    except (Resolver404, ValueError):  # urlsplit refuses e.g. "http://[x" (a broken IPv6 host)
+        return None
+    if match.view_name != "activities:scan" or match.kwargs.get("kind") not in ("in", "out"):
+        return None
+    return int(match.kwargs["pk"]), str(match.kwargs["kind"]), str(match.kwargs["token"])
+
+
+# --- the volunteer card (电子志愿者证) -----------------------------------------------------------------------
+
+
+def volunteer_card_token(volunteer: Any) -> str:
+    """A signed code naming the volunteer and a fresh nonce, valid CARD_TOKEN_SECONDS; each one works once."""
+    body = signing.dumps({"v": volunteer.pk, "n": secrets.token_hex(8)}, salt=CARD_SALT)
+    return CARD_PREFIX + body
+
+
+def _read_card(token: str) -> tuple[int, str]:
+    text = (token or "").strip()
+    if not text.startswith(CARD_PREFIX) or len(text) > 300 or not text.isascii():
+        raise ValidationError(_("This is not a volunteer card code."))
+    try:
+        body = signing.loads(text.removeprefix(CARD_PREFIX), salt=CARD_SALT, max_age=CARD_TOKEN_SECONDS)
+    except signing.SignatureExpired as exc:
+        raise ValidationError(
+            _("This volunteer card code has expired. Ask the volunteer to open their card again.")
+        ) from exc
+    except signing.BadSignature as exc:
+        raise ValidationError(_("This is not a volunteer card code.")) from exc
+    if not isinstance(body, dict) or not isinstance(body.get("v"), int) or not isinstance(body.get("n"), str):
+        raise ValidationError(_("This is not a volunteer card code."))
+    return body["v"], body["n"][:32]
+
+
+@transaction.atomic
+def signup_card_scan(*, activity: Activity, actor: Any, token: str, kind: str) -> Signup:
+    """The organiser scans a volunteer's card on the console: sign that volunteer in (kind "in") or out ("out").
+    The caller checked that the actor runs this activity; the token is checked here, and used up."""
+    if kind not in ("in", "out"):
+        raise ValidationError(_("Choose sign-in or sign-out."))
+    volunteer_id, nonce = _read_card(token)
+    signup = (
+        Signup.objects.select_related("volunteer__user")
+        .filter(activity=activity, volunteer_id=volunteer_id, status__in=Signup.HOLDING)
+        .first()
+    )
+    if signup is None:
+        raise ValidationError(_("This volunteer has not signed up for this activity."))
+    # Used up before the state checks (a replay says so, whatever the volunteer's state); any refusal below rolls this back too.
+    try:
+        with transaction.atomic():
+            CardTokenUse.objects.create(nonce=nonce, volunteer_id=volunteer_id, activity=activity)
+    except IntegrityError as exc:
+        raise ValidationError(
+            _("This volunteer card code has already been used. Ask the volunteer to show a fresh code.")
+        ) from exc
+    if signup.status != Signup.Status.APPROVED:
+        raise ValidationError(_("This volunteer's sign-up has not been approved yet."))
+    if kind == "in" and signup.signed_in_at is not None:
+        raise Conflict(_("This volunteer has already signed in."))
+    if kind == "out" and signup.signed_in_at is None:
+        raise ValidationError(_("This volunteer has not signed in yet."))
+    if kind == "out" and signup.signed_out_at is not None:
+        raise Conflict(_("This volunteer has already signed out."))
+    if kind == "in":
+        return _sign_in(activity, signup, how=Signup.How.CARD, actor=actor, detail="card")
+    return _sign_out(activity, signup, actor=actor, detail="card")
 
 
 # --- planning -------------------------------------------------------------------------------------------
@@ -292,6 +378,35 @@ def _live_signup(activity: Activity, volunteer: Any) -> Signup:
     return signup
 
 
+def _sign_in(activity: Activity, signup: Signup, *, how: str, actor: Any, detail: str = "") -> Signup:
+    now = timezone.now()
+    if activity.status != Activity.Status.PUBLISHED or not (
+        activity.starts_at - SIGN_IN_EARLY <= now <= activity.ends_at
+    ):
+        raise ValidationError(_("Sign-in is open from an hour before the activity until it ends."))
+    if signup.signed_in_at is not None:
+        raise Conflict(_("You have already signed in."))
+    if not Signup.objects.filter(pk=signup.pk, signed_in_at__isnull=True).update(signed_in_at=now, how=how):
+        raise Conflict(_("You have already signed in."))  # a second scan in the same instant
+    signup.refresh_from_db()
+    audit_record(action="signup_sign_in", actor=actor, obj=signup, detail=detail)
+    return signup
+
+
+def _sign_out(activity: Activity, signup: Signup, *, actor: Any, detail: str = "") -> Signup:
+    if activity.status != Activity.Status.PUBLISHED:
+        raise ValidationError(_("This activity is not open for signing out."))
+    if signup.signed_in_at is None:
+        raise ValidationError(_("Sign in first."))
+    if signup.signed_out_at is not None:
+        raise Conflict(_("You have already signed out."))
+    if not Signup.objects.filter(pk=signup.pk, signed_out_at__isnull=True).update(signed_out_at=timezone.now()):
+        raise Conflict(_("You have already signed out."))
+    signup.refresh_from_db()
+    audit_record(action="signup_sign_out", actor=actor, obj=signup, detail=detail)
+    return signup
+
+
 @transaction.atomic
 def signup_sign_in(*, activity: Activity, volunteer: Any, token: str) -> Signup:
     """Sign in by scanning the organiser's QR code (current or previous minute only)."""
@@ -307,12 +422,7 @@ def signup_sign_in(*, activity: Activity, volunteer: Any, token: str) -> Signup:
     ):
         raise ValidationError(_("Sign-in is open from an hour before the activity until it ends."))
     signup = _live_signup(activity, volunteer)
-    if signup.signed_in_at is not None:
-        raise Conflict(_("You have already signed in."))
-    Signup.objects.filter(pk=signup.pk).update(signed_in_at=now, how=Signup.How.QR)
-    signup.refresh_from_db()
-    audit_record(action="signup_sign_in", actor=volunteer.user, obj=signup)
-    return signup
+    return _sign_in(activity, signup, how=Signup.How.QR, actor=volunteer.user)
 
 
 @transaction.atomic
@@ -326,14 +436,7 @@ def signup_sign_out(*, activity: Activity, volunteer: Any, token: str) -> Signup
     if activity.status != Activity.Status.PUBLISHED:
         raise ValidationError(_("This activity is not open for signing out."))
     signup = _live_signup(activity, volunteer)
-    if signup.signed_in_at is None:
-        raise ValidationError(_("Sign in first."))
-    if signup.signed_out_at is not None:
-        raise Conflict(_("You have already signed out."))
-    Signup.objects.filter(pk=signup.pk).update(signed_out_at=timezone.now())
-    signup.refresh_from_db()
-    audit_record(action="signup_sign_out", actor=volunteer.user, obj=signup)
-    return signup
+    return _sign_out(activity, signup, actor=volunteer.user)
 
 
 @transaction.atomic

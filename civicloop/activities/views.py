@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from civicloop import access
 from civicloop.access import activities as policy
 from civicloop.activities import selectors, services
-from civicloop.activities.forms import ActivityForm, CancelForm, CloseForm
+from civicloop.activities.forms import ActivityForm, CancelForm, CloseConfirmForm
 from civicloop.activities.models import Activity, Signup
 from civicloop.core.choices import Platform
 from civicloop.core.exceptions import Conflict
@@ -190,31 +190,62 @@ def signup_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- organiser console -----------------------------------------------------------------------------------
 
+KINDS = {"in", "out"}
 
-def _qr_context(request: HttpRequest, activity: Activity) -> dict:
-    codes = []
-    for kind, label in (("in", _("Scan to sign in")), ("out", _("Scan to sign out"))):
-        token = services.qr_token(activity.pk, kind)
-        url = request.build_absolute_uri(reverse("activities:scan", args=[activity.pk, kind, token]))
-        import segno  # loaded by the first QR code only
 
-        svg = segno.make(url, error="m").svg_inline(scale=6, border=2, omitsize=True)
-        codes.append({"kind": kind, "label": label, "url": url, "svg": svg})
-    return {"activity": activity, "codes": codes, "now": timezone.localtime()}
+def _shown(request: HttpRequest) -> str:
+    """Which one code the console shows: sign-in unless the organiser switched to sign-out."""
+    kind = request.GET.get("show") or request.POST.get("kind") or "in"
+    return kind if kind in KINDS else "in"
+
+
+def _qr_context(request: HttpRequest, activity: Activity, kind: str) -> dict:
+    import segno  # loaded by the first QR code only
+
+    token = services.qr_token(activity.pk, kind)
+    url = request.build_absolute_uri(reverse("activities:scan", args=[activity.pk, kind, token]))
+    code = {
+        "kind": kind,
+        "label": _("Scan to sign in") if kind == "in" else _("Scan to sign out"),
+        "url": url,
+        "svg": segno.make(url, error="m").svg_inline(scale=8, border=2, omitsize=True),
+    }
+    return {"activity": activity, "code": code, "kind": kind, "now": timezone.localtime()}
 
 
 @login_required
 def console(request: HttpRequest, pk: int) -> HttpResponse:
     activity = _managed(request, pk, "activity_console")
     signups = selectors.signups_for(activity).filter(status=Signup.Status.APPROVED)[:300]
-    ctx = _qr_context(request, activity) | {"signups": signups, "close_form": CloseForm()}
+    ctx = _qr_context(request, activity, _shown(request)) | {"signups": signups}
     return render(request, "activities/console.html", ctx)
 
 
 @login_required
 def console_qr(request: HttpRequest, pk: int) -> HttpResponse:
     activity = _managed(request, pk, "activity_console")
-    return render(request, "activities/_qr.html", _qr_context(request, activity))
+    return render(request, "activities/_qr.html", _qr_context(request, activity, _shown(request)))
+
+
+@require_POST
+@login_required
+def console_card(request: HttpRequest, pk: int) -> HttpResponse:
+    """The organiser scanned (or pasted) a volunteer's card code: sign that volunteer in or out."""
+    activity = _managed(request, pk, "activity_card_scan")
+    kind = _shown(request)
+    try:
+        signup_row = services.signup_card_scan(
+            activity=activity, actor=request.user, token=request.POST.get("token", ""), kind=kind
+        )
+    except (ValidationError, Conflict) as exc:
+        _error(request, exc)
+    else:
+        name = signup_row.volunteer.user.display_name
+        if kind == "in":
+            messages.success(request, _("%(name)s is signed in.") % {"name": name})
+        else:
+            messages.success(request, _("%(name)s is signed out.") % {"name": name})
+    return redirect(f"{reverse('activities:console', args=[pk])}?show={kind}")
 
 
 @require_POST
@@ -232,30 +263,34 @@ def roll_call(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("activities:console", pk=signup.activity_id)
 
 
-@require_POST
 @login_required
 def activity_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ending the activity is its own page, away from the live code, and asks for a confirmation."""
     activity = _managed(request, pk, "activity_close")
-    form = CloseForm(request.POST, request.FILES)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for e in errors:
-                messages.error(request, e)
-        return redirect("activities:console", pk=pk)
-    photos = [form.cleaned_data["photos"]] if form.cleaned_data.get("photos") else []
-    try:
-        rows = services.activity_close(
-            activity=activity,
-            actor=request.user,
-            people_served=form.cleaned_data["people_served"],
-            summary=form.cleaned_data["summary"],
-            photos=photos,
-        )
-    except (ValidationError, Conflict) as exc:
-        _error(request, exc)
-        return redirect("activities:console", pk=pk)
-    messages.success(request, _("Activity closed; hours credited to %(n)s volunteers.") % {"n": len(rows)})
-    return redirect("activities:detail", pk=pk)
+    form = CloseConfirmForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        photos = [form.cleaned_data["photos"]] if form.cleaned_data.get("photos") else []
+        try:
+            rows = services.activity_close(
+                activity=activity,
+                actor=request.user,
+                people_served=form.cleaned_data["people_served"],
+                summary=form.cleaned_data["summary"],
+                photos=photos,
+            )
+        except (ValidationError, Conflict) as exc:
+            form.add_error(None, exc.message if isinstance(exc, Conflict) else exc)
+        else:
+            messages.success(
+                request, _("Activity closed; hours credited to %(n)s volunteers.") % {"n": len(rows)}
+            )
+            return redirect("activities:detail", pk=pk)
+    signed_in = Signup.objects.filter(
+        activity=activity, status=Signup.Status.APPROVED, signed_in_at__isnull=False
+    ).count()
+    return render(
+        request, "activities/close.html", {"activity": activity, "form": form, "signed_in": signed_in}
+    )
 
 
 # --- public and volunteers -------------------------------------------------------------------------------
@@ -366,6 +401,80 @@ def my_activities(request: HttpRequest) -> HttpResponse:
     ).get_page(request.GET.get("page"))
     open_list = selectors.with_counts(policy.open_activities()).order_by("starts_at")[:30]
     return render(request, "activities/my.html", {"page": mine, "open_list": open_list})
+
+
+def _scan_submit(volunteer: object, code: str) -> tuple[bool, str]:
+    """Sign in or out with what the camera read or the volunteer pasted; (ok, message to show)."""
+    parsed = services.parse_scan_code(code)
+    if parsed is None:
+        return False, _("This is not a sign-in code of an activity. Scan the code on the organiser's screen.")
+    pk, kind, token = parsed
+    activity = Activity.objects.filter(pk=pk).first()
+    if activity is None:
+        return False, _("This is not a sign-in code of an activity. Scan the code on the organiser's screen.")
+    try:
+        if kind == "in":
+            services.signup_sign_in(activity=activity, volunteer=volunteer, token=token)
+            return True, _("Signed in to %(title)s. Thank you for serving!") % {"title": activity.title}
+        services.signup_sign_out(activity=activity, volunteer=volunteer, token=token)
+        return True, _(
+            "Signed out of %(title)s. Your hours will be credited when the organiser closes the activity."
+        ) % {"title": activity.title}
+    except Conflict as exc:
+        return False, exc.message
+    except ValidationError as exc:
+        return False, "; ".join(exc.messages)
+
+
+@login_required
+def scanner(request: HttpRequest) -> HttpResponse:
+    """扫一扫: the phone's camera reads the organiser's code (jsQR in the page), or the volunteer pastes it."""
+    volunteer = access.volunteer_of(request.user)
+    access.require(request, volunteer is not None, action="activity_scan")
+    result = None
+    if request.method == "POST":
+        ok, text = _scan_submit(volunteer, request.POST.get("code", ""))
+        result = {"ok": ok, "text": text}
+    activity = None
+    if parse_id(request.GET.get("activity")):
+        activity = policy.public_activities().filter(pk=parse_id(request.GET["activity"])).first()
+    return render(request, "activities/scanner.html", {"result": result, "activity": activity})
+
+
+def _card_context(request: HttpRequest, volunteer: object) -> dict:
+    import segno
+
+    token = services.volunteer_card_token(volunteer)
+    return {
+        "token": token,
+        "svg": segno.make(token, error="m").svg_inline(scale=6, border=2, omitsize=True),
+        "seconds": services.CARD_TOKEN_SECONDS,
+        "now": timezone.localtime(),
+    }
+
+
+@login_required
+def card(request: HttpRequest) -> HttpResponse:
+    """电子志愿者证: masked name, teams, hours and a short-lived code the organiser scans on the console."""
+    from civicloop.records.services import volunteer_total_hours
+
+    volunteer = access.volunteer_of(request.user)
+    access.require(request, volunteer is not None, action="volunteer_card")
+    teams = [m.team for m in volunteer.team_memberships.select_related("team").filter(team__is_active=True)]
+    ctx = _card_context(request, volunteer) | {
+        "volunteer": volunteer,
+        "masked_name": request.user.masked_name,
+        "teams": teams,
+        "hours": volunteer_total_hours(volunteer),
+    }
+    return render(request, "activities/card.html", ctx)
+
+
+@login_required
+def card_qr(request: HttpRequest) -> HttpResponse:
+    volunteer = access.volunteer_of(request.user)
+    access.require(request, volunteer is not None, action="volunteer_card")
+    return render(request, "activities/_card_qr.html", _card_context(request, volunteer))
 
 
 @login_required

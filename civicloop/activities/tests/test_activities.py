@@ -175,7 +175,8 @@ def test_roll_call_counts_the_whole_activity(client, personas):
     client.force_login(personas.station_staff)
     client.post(reverse("activities:roll_call", args=[signup.pk]), {"present": "1"})
     response = client.post(
-        reverse("activities:close", args=[activity.pk]), {"people_served": 30, "summary": "好"}, follow=True
+        reverse("activities:close", args=[activity.pk]), {"people_served": 30, "summary": "好", "confirm": "on"},
+        follow=True,
     )
     assert "已为 1 名志愿者记录时长" in response.content.decode()
     assert ServiceRecord.objects.get(volunteer=personas.volunteer_profile).hours == Decimal("1.50")
@@ -186,7 +187,8 @@ def test_close_without_summary_writes_nothing(client, personas):
     services.signup_create(activity=activity, volunteer=personas.volunteer_profile)
     client.force_login(personas.station_staff)
     response = client.post(
-        reverse("activities:close", args=[activity.pk]), {"people_served": 3, "summary": ""}, follow=True
+        reverse("activities:close", args=[activity.pk]), {"people_served": 3, "summary": "", "confirm": "on"},
+        follow=True,
     )
     assert "这个字段是必填项" in response.content.decode() or "请填写" in response.content.decode()
     activity.refresh_from_db()
@@ -227,7 +229,7 @@ def test_staff_list_is_scoped_and_filtered(client, personas, django_assert_max_n
     assert "兄弟站活动" in client.get(reverse("activities:list")).content.decode()
 
 
-MANAGE_PAGES = ["detail", "edit", "console", "console_qr"]
+MANAGE_PAGES = ["detail", "edit", "console", "console_qr", "close"]
 
 
 @pytest.mark.parametrize("name", MANAGE_PAGES)
@@ -364,6 +366,7 @@ def test_close_with_a_photo(client, personas, settings, tmp_path):
         {
             "people_served": 12,
             "summary": "完成",
+            "confirm": "on",
             "photos": SimpleUploadedFile("a.png", buf.getvalue(), "image/png"),
         },
     )

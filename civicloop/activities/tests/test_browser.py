@@ -64,9 +64,9 @@ def test_activity_from_publishing_to_verified_record(personas, make_browser, set
     phones[0].shot("activities-signup-phone")
 
     staff.go(f"/activities/{activity.pk}/console/")
-    assert page.locator("#qr svg").count() == 2
+    assert page.locator("#qr svg").count() == 1  # one code at a time (issue #13): sign-in first
     staff.shot("activities-console-desk")
-    sign_in_url = page.get_attribute("a.qr-in", "href")
+    sign_in_url = page.get_attribute("a.qr-link-in", "href")
     for phone in phones:
         phone.page.goto(sign_in_url)
         phone.page.click("#confirm")
@@ -75,15 +75,18 @@ def test_activity_from_publishing_to_verified_record(personas, make_browser, set
     # Time passes: they were present from the start of the activity (two hours ago).
     Signup.objects.filter(activity=activity).update(signed_in_at=activity.starts_at)
     staff.go(f"/activities/{activity.pk}/console/")
-    sign_out_url = page.get_attribute("a.qr-out", "href")
+    page.click("#show-out")
+    sign_out_url = page.get_attribute("a.qr-link-out", "href")
     for phone in phones:
         phone.page.goto(sign_out_url)
         phone.page.click("#confirm")
         assert "签退成功" in phone.page.content()
 
     staff.go(f"/activities/{activity.pk}/console/")
+    page.click("#to-close")  # ending the activity is its own page, with a confirmation
     page.fill("input[name=people_served]", "136")
     page.fill("textarea[name=summary]", "为社区老人测量血压、血糖，讲解秋冬季养生知识。")
+    page.check("input[name=confirm]")
     page.click("button:has-text('结束活动并记录时长')")
     assert "已为 3 名志愿者记录时长" in page.content()
     assert ServiceRecord.objects.filter(source="activity", source_id=activity.pk).count() == 3
