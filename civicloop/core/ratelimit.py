@@ -58,6 +58,16 @@ def over_limit(request: HttpRequest, scope: str) -> bool:
     return limited
 
 
+def over_key_limit(key: str, limit: int, window: int) -> bool:
+    """Count one use of `key` (e.g. SMS codes sent to one number's hash) in a fixed window; True past `limit`."""
+    return _count(f"key:{key}", window) > limit
+
+
+def recently(key: str, seconds: int) -> bool:
+    """True if `key` was marked within the last `seconds` (and marks it now if not): a minimum gap."""
+    return seconds > 0 and not cache.add(f"gap:{key}", 1, timeout=seconds)
+
+
 def too_many_message() -> str:
     return _("Too many attempts. Please wait a few minutes and try again.")
 
