@@ -100,13 +100,12 @@ class ResponseOut(Schema):
     survey_id: int
 
 
-def _answer_map(raw: dict[str, Any]) -> dict[int, list[str]]:
-    """{"<question id>": value or [values]} as the services read it; keys that are not ids are ignored."""
+def _answers(raw: dict[str, Any]) -> dict[int, list[str]]:
+    """{"<question id>": value or [values]} as the services read them; keys that are not ids are ignored."""
     answers: dict[int, list[str]] = {}
     for key, value in raw.items():
-        pk = parse_id(key)
-        if pk:
-            answers[pk] = [str(v) for v in value] if isinstance(value, list) else [str(value)]
+        if parse_id(key):
+            answers[parse_id(key)] = [str(v) for v in value] if isinstance(value, list) else [str(value)]
     return answers
 
 
@@ -168,7 +167,7 @@ def answer_survey(request: HttpRequest, token: str, payload: SurveyAnswerIn) -> 
         request, policy.can_answer_survey(request.user, survey), action="survey_answer", obj=survey
     )
     response = services.response_submit(
-        survey=survey, respondent=request.user, answers=_answer_map(payload.answers)
+        survey=survey, respondent=request.user, answers=_answers(payload.answers)
     )
     return Status(201, {"id": response.pk, "survey_id": survey.pk})
 
@@ -231,7 +230,7 @@ def answer_without_account(request: HttpRequest, token: str, payload: AnonymousA
     response = services.response_submit_anonymous(
         survey=survey,
         device_key=payload.device,
-        answers=_answer_map(payload.answers),
+        answers=_answers(payload.answers),
         phone=payload.phone,
         request=request,
     )
@@ -257,14 +256,6 @@ def _survey(request: HttpRequest, pk: int, action: str) -> Survey:
     survey = get_object_or_404(Survey.objects.select_related("unit").prefetch_related("questions"), pk=pk)
     access.require(request, policy.can_manage_survey(request.user, survey), action=action, obj=survey)
     return survey
-
-
-def _answers(raw: dict[str, Any]) -> dict[int, list[str]]:
-    answers: dict[int, list[str]] = {}
-    for key, value in raw.items():
-        if parse_id(key):
-            answers[parse_id(key)] = [str(v) for v in value] if isinstance(value, list) else [str(value)]
-    return answers
 
 
 class RoundIn(Schema):

@@ -85,7 +85,7 @@ class SmsRegisterForm(PhoneForm):
         self.order_fields(self.field_order)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("role") == "volunteer" and not data.get("categories"):
             self.add_error("categories", _("Choose at least one service platform."))
         return data
