@@ -23,7 +23,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -103,12 +103,19 @@ def sms_code_request(*, request: HttpRequest | None, phone: str, purpose: str) -
     with transaction.atomic():
         phone_hash = lookup_hash(phone)
         SmsCode.objects.filter(phone_hash=phone_hash, purpose=purpose).delete()
-        SmsCode.objects.create(
-            phone_hash=phone_hash,
-            purpose=purpose,
-            code_hash=digest,
-            expires_at=timezone.now() + dt.timedelta(minutes=minutes),
-        )
+        try:
+            with transaction.atomic():
+                SmsCode.objects.create(
+                    phone_hash=phone_hash,
+                    purpose=purpose,
+                    code_hash=digest,
+                    expires_at=timezone.now() + dt.timedelta(minutes=minutes),
+                )
+        except IntegrityError:  # two requests for one number at the same moment: the other one's code stands
+            raise ValidationError(
+                _("A code was just sent to this number. Wait a minute before asking for another."),
+                code=LIMIT_CODE,
+            ) from None
         audit_record(action="sms_code_sent", request=request, object_type="people.smscode", detail=purpose)
         if purpose == LOGIN:
             text = _("CivicLoop: your sign-in code is %(code)s, valid for %(minutes)d minutes.")
