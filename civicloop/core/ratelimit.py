@@ -64,8 +64,15 @@ def over_key_limit(key: str, limit: int, window: int) -> bool:
 
 
 def recently(key: str, seconds: int) -> bool:
-    """True if `key` was marked within the last `seconds` (and marks it now if not): a minimum gap."""
-    return seconds > 0 and not cache.add(f"gap:{key}", 1, timeout=seconds)
+    """True if `key` was marked within the last `seconds` (and marks it now if not): a minimum gap. Fails open
+    like the counters when the cache cannot answer (an error, or None from a backend that ignores errors)."""
+    if seconds <= 0:
+        return False
+    try:
+        added = cache.add(f"gap:{key}", 1, timeout=seconds)
+    except Exception:
+        return False
+    return added is False
 
 
 def too_many_message() -> str:
