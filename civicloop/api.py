@@ -302,6 +302,131 @@ def reset_confirm(request: HttpRequest, payload: ResetConfirmIn) -> Status:
     return Status(204, None)
 
 
+# --- sign-in and registration by SMS code (the twins of /accounts/sms/ and /accounts/register/) -----------------
+
+
+class SmsCodeIn(Schema):
+    phone: str = Field(..., max_length=20)
+    purpose: str = Field(
+        "login", pattern="^(login|register)$", description="login (an existing account) or register (a new one)"
+    )
+
+
+class SmsTokenIn(Schema):
+    phone: str = Field(..., max_length=20)
+    code: str = Field(..., max_length=12)
+    otp: str = Field(
+        "",
+        max_length=20,
+        description="second factor (authenticator or recovery code): still required for office, unit staff, "
+        "liaison and auditor accounts; the SMS code replaces the password only",
+    )
+    device: str = Field("api", min_length=1, max_length=50)
+
+
+class SmsRegisterIn(Schema):
+    phone: str = Field(..., max_length=20)
+    code: str = Field(..., max_length=12)
+    name: str = Field(..., max_length=50)
+    unit: int = Field(..., ge=1, le=2**53, description="the station (GET /api/network/units)")
+    role: str = Field("resident", pattern="^(resident|volunteer)$")
+    categories: list[str] = Field([], description="service platforms; at least one for a volunteer")
+    password: str = Field("", max_length=128, description="optional: without one, sign in by SMS code")
+    consent: bool = False
+    device: str = Field("api", min_length=1, max_length=50)
+
+
+class SmsRegisterOut(AuthTokenOut):
+    user_id: int
+    role: str
+
+
+def _sms_error(exc: ValidationError) -> None:
+    """The per-number budget of SMS codes answers 429 like the per-IP one; other refusals are 400."""
+    from civicloop.people.smscodes import LIMIT_CODE
+
+    if any(e.code == LIMIT_CODE for e in exc.error_list):
+        raise HttpError(429, _message(exc)) from None
+    raise exc
+
+
+@api.post(
+    "/auth/sms/code",
+    auth=None,
+    response={202: None},
+    tags=["auth"],
+    summary="获取短信验证码 · Send a sign-in or registration code by SMS",
+)
+def sms_code(request: HttpRequest, payload: SmsCodeIn) -> Status:
+    """Send a 6-digit code (valid 5 minutes, one use). For `login` the answer is the same whether or not the
+    number has an account (a code goes only to an account's number). 429 past the per-IP or per-number limit."""
+    from civicloop.people import smscodes
+
+    if over_limit(request, "sms"):
+        raise HttpError(429, too_many_message())
+    try:
+        smscodes.sms_code_request(request=request, phone=payload.phone, purpose=payload.purpose)
+    except ValidationError as exc:
+        _sms_error(exc)
+    return Status(202, None)
+
+
+@api.post(
+    "/auth/sms/token",
+    auth=None,
+    response={200: AuthTokenOut},
+    tags=["auth"],
+    summary="短信验证码登录 · Exchange a mobile number and SMS code for a bearer token",
+)
+def sms_token(request: HttpRequest, payload: SmsTokenIn) -> dict[str, Any]:
+    """Sign in with the code from POST /api/auth/sms/code (purpose login). 400 for a wrong, used or old code;
+    staff-like accounts need `otp` as well (401 without it)."""
+    from civicloop.people import mfa, smscodes
+    from civicloop.people.services import api_token_issue
+
+    if over_limit(request, "signin"):
+        raise HttpError(429, too_many_message())
+    user = smscodes.sms_sign_in(request=request, phone=payload.phone, code=payload.code)
+    mfa.check_for_token(request, user, payload.otp)
+    token, expires_at = api_token_issue(user=user, request=request, name=payload.device)
+    return {"token": token, "expires_at": expires_at}
+
+
+@api.post(
+    "/auth/register",
+    auth=None,
+    response={201: SmsRegisterOut},
+    tags=["auth"],
+    summary="短信验证码注册 · Register a resident or volunteer with a mobile number and SMS code",
+)
+def sms_register(request: HttpRequest, payload: SmsRegisterIn) -> Status:
+    """Register with the code from POST /api/auth/sms/code (purpose register): no username (one is made up),
+    the password is optional. Answers a bearer token for the new account."""
+    from civicloop.core.forms import form_data, valid_or_400
+    from civicloop.people import selectors, smscodes
+    from civicloop.people.services import api_token_issue
+    from civicloop.people.sms_forms import SmsRegisterForm
+
+    if over_limit(request, "register"):
+        raise HttpError(429, too_many_message())
+    data = payload.dict()
+    device = data.pop("device")
+    d = valid_or_400(SmsRegisterForm(form_data(data), units=selectors.registration_units()))
+    user = smscodes.sms_register(
+        request=request,
+        phone=d["phone"],
+        code=d["code"],
+        name=d["name"],
+        unit=d["unit"],
+        role=d["role"],
+        password=d["password"],
+        categories=d["categories"],
+        consent=d["consent"],
+    )
+    token, expires_at = api_token_issue(user=user, request=request, name=device)
+    return Status(201, {"token": token, "expires_at": expires_at, "user_id": user.pk, "role": d["role"]})
+
+
 def _mount() -> None:
     from civicloop.core.registry import civic_apps
 

@@ -207,10 +207,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "civicloop.people.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "civicloop.people.passwords.NotNameOrPhoneValidator"},
 ]
-# Reset codes go out through an SMS channel (civicloop.notify.channels.SmsChannel); the logging one in development.
-PASSWORD_RESET_SMS_CHANNEL = os.environ.get(
-    "PASSWORD_RESET_SMS_CHANNEL", "civicloop.notify.channels.LoggingSmsChannel"
-)
+# SMS codes (sign-in, registration, password reset) go out through an SMS channel with `send_text(phone, text)`
+# (civicloop.notify.channels.SmsChannel); the development one logs the message with the number masked.
+SMS_CHANNEL = os.environ.get("SMS_CHANNEL", "civicloop.notify.channels.LoggingSmsChannel")
+PASSWORD_RESET_SMS_CHANNEL = os.environ.get("PASSWORD_RESET_SMS_CHANNEL", SMS_CHANNEL)
+SMS_CODE_MINUTES = int(os.environ.get("SMS_CODE_MINUTES", 5))  # a code is valid this long, for one use
+SMS_CODE_TRIES = int(os.environ.get("SMS_CODE_TRIES", 5))  # wrong codes before it is void
+# Codes sent to one number: (at most N, within S seconds); and at least G seconds between two.
+SMS_CODE_PER_PHONE = (int(os.environ.get("SMS_CODE_PER_PHONE", 5)), 3600)
+SMS_CODE_GAP_SECONDS = int(os.environ.get("SMS_CODE_GAP_SECONDS", 60))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "landing"
 LOGOUT_REDIRECT_URL = "home"
@@ -244,6 +249,18 @@ RATE_LIMITS = {
     "reset": (
         int(os.environ.get("RATE_RESET_PER_IP", 10)),
         int(os.environ.get("RATE_RESET_GLOBAL", 200)),
+        3600,
+    ),
+    # Asking for an SMS code (each one costs money and lands on someone's phone).
+    "sms": (
+        int(os.environ.get("RATE_SMS_PER_IP", 20)),
+        int(os.environ.get("RATE_SMS_GLOBAL", 1000)),
+        3600,
+    ),
+    # Answers to a questionnaire without an account.
+    "survey_answer": (
+        int(os.environ.get("RATE_SURVEY_ANSWER_PER_IP", 30)),
+        int(os.environ.get("RATE_SURVEY_ANSWER_GLOBAL", 5000)),
         3600,
     ),
 }
@@ -385,6 +402,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # The development SMS channel writes its messages (number masked) here; a real gateway logs nothing.
+    "loggers": {"civicloop.notify.channels": {"level": os.environ.get("SMS_LOG_LEVEL", "INFO")}},
 }
 
 # --- domain knobs -------------------------------------------------------------------------------------------

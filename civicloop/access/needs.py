@@ -48,6 +48,11 @@ def can_manage_survey(user: User, survey: Survey) -> bool:
     return access.path_in_scope(user, survey.unit_path)
 
 
+def can_answer_anonymously(survey: Survey) -> bool:
+    """The poster's link without an account: only where the owner allows it (the default for questionnaires)."""
+    return bool(survey.allow_anonymous)
+
+
 def can_answer_survey(user: User, survey: Survey) -> bool:
     """Residents and volunteers of the questionnaire's area (the link and poster are for them), and its staff."""
     if not getattr(user, "is_authenticated", False):

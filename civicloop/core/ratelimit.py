@@ -67,6 +67,23 @@ def over_limit(request: HttpRequest, scope: str) -> bool:
     return limited
 
 
+def over_key_limit(key: str, limit: int, window: int) -> bool:
+    """Count one use of `key` (e.g. SMS codes sent to one number's hash) in a fixed window; True past `limit`."""
+    return _count(f"key:{key}", window) > limit
+
+
+def recently(key: str, seconds: int) -> bool:
+    """True if `key` was marked within the last `seconds` (and marks it now if not): a minimum gap. Fails open
+    like the counters when the cache cannot answer (an error, or None from a backend that ignores errors)."""
+    if seconds <= 0:
+        return False
+    try:
+        added = cache.add(f"gap:{key}", 1, timeout=seconds)
+    except Exception:
+        return False
+    return added is False
+
+
 def too_many_message() -> str:
     return _("Too many attempts. Please wait a few minutes and try again.")
 

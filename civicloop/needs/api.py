@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
@@ -27,6 +29,7 @@ from civicloop.needs.forms import (
     QuestionForm,
     RoundForm,
     SurveyForm,
+    SurveyOptionsForm,
     VisitForm,
 )
 from civicloop.needs.models import Need, NeedsRound, Question, Survey
@@ -97,6 +100,15 @@ class ResponseOut(Schema):
     survey_id: int
 
 
+def _answers(raw: dict[str, Any]) -> dict[int, list[str]]:
+    """{"<question id>": value or [values]} as the services read them; keys that are not ids are ignored."""
+    answers: dict[int, list[str]] = {}
+    for key, value in raw.items():
+        if parse_id(key):
+            answers[parse_id(key)] = [str(v) for v in value] if isinstance(value, list) else [str(value)]
+    return answers
+
+
 def _survey_out(survey: Survey) -> dict[str, Any]:
     counts = selectors.survey_counts(survey)
     return {
@@ -154,11 +166,74 @@ def answer_survey(request: HttpRequest, token: str, payload: SurveyAnswerIn) -> 
     access.require(
         request, policy.can_answer_survey(request.user, survey), action="survey_answer", obj=survey
     )
-    answers: dict[int, list[str]] = {}
-    for key, value in payload.answers.items():
-        if parse_id(key):
-            answers[parse_id(key)] = [str(v) for v in value] if isinstance(value, list) else [str(value)]
-    response = services.response_submit(survey=survey, respondent=request.user, answers=answers)
+    response = services.response_submit(
+        survey=survey, respondent=request.user, answers=_answers(payload.answers)
+    )
+    return Status(201, {"id": response.pk, "survey_id": survey.pk})
+
+
+class AnonymousAnswerIn(SurveyAnswerIn):
+    device: str = Field(
+        ...,
+        min_length=16,
+        max_length=64,
+        description="a random id the client keeps for this phone or computer (the page keeps one in a cookie); "
+        "one answer per device",
+    )
+    phone: str = Field("", max_length=20, description="required when the questionnaire asks for a mobile")
+
+
+class PublicSurveyOut(SurveyDetailOut):
+    ask_phone: bool
+
+
+def _open_to_anyone(token: str) -> Survey:
+    survey = get_object_or_404(Survey.objects.select_related("unit").prefetch_related("questions"), token=token)
+    if not policy.can_answer_anonymously(survey):
+        raise PermissionDenied(_("This questionnaire is answered after signing in."))
+    return survey
+
+
+@router.get(
+    "/surveys/by-token/{token}/public",
+    auth=None,
+    response={200: PublicSurveyOut, 403: ErrorOut, 404: ErrorOut},
+    summary="免登录查看问卷 · A questionnaire to answer without an account",
+)
+def survey_without_account(request: HttpRequest, token: str) -> Any:
+    """The questions behind a poster's link, for a caller without an account (403 where the owner requires
+    signing in)."""
+    survey = _open_to_anyone(token)
+    return _survey_out(survey) | {
+        "intro": survey.intro,
+        "questions": list(survey.questions.all()),
+        "ask_phone": survey.ask_phone,
+    }
+
+
+@router.post(
+    "/surveys/by-token/{token}/answer-anonymous",
+    auth=None,
+    response={201: ResponseOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 429: ErrorOut},
+    summary="免登录填写问卷 · Answer a questionnaire without an account",
+)
+def answer_without_account(request: HttpRequest, token: str, payload: AnonymousAnswerIn) -> Any:
+    """Answer once per device (and per mobile when asked for one): 409 for a second answer or a closed
+    questionnaire, 403 where the owner requires signing in, 429 past the per-IP limit."""
+    from ninja.errors import HttpError
+
+    from civicloop.core.ratelimit import over_limit, too_many_message
+
+    survey = _open_to_anyone(token)
+    if over_limit(request, "survey_answer"):
+        raise HttpError(429, too_many_message())
+    response = services.response_submit_anonymous(
+        survey=survey,
+        device_key=payload.device,
+        answers=_answers(payload.answers),
+        phone=payload.phone,
+        request=request,
+    )
     return Status(201, {"id": response.pk, "survey_id": survey.pk})
 
 
@@ -181,14 +256,6 @@ def _survey(request: HttpRequest, pk: int, action: str) -> Survey:
     survey = get_object_or_404(Survey.objects.select_related("unit").prefetch_related("questions"), pk=pk)
     access.require(request, policy.can_manage_survey(request.user, survey), action=action, obj=survey)
     return survey
-
-
-def _answers(raw: dict[str, Any]) -> dict[int, list[str]]:
-    answers: dict[int, list[str]] = {}
-    for key, value in raw.items():
-        if parse_id(key):
-            answers[parse_id(key)] = [str(v) for v in value] if isinstance(value, list) else [str(value)]
-    return answers
 
 
 class RoundIn(Schema):
@@ -240,6 +307,13 @@ class SurveyIn(Schema):
     title: str
     intro: str = ""
     round: Id | None = None
+    allow_anonymous: bool = True
+    ask_phone: bool = False
+
+
+class SurveyOptionsIn(Schema):
+    allow_anonymous: bool
+    ask_phone: bool = False
 
 
 class QuestionIn(Schema):
@@ -397,6 +471,25 @@ def paper_distributed(request: HttpRequest, survey_id: Id, payload: PaperCountIn
     services.survey_set_paper_distributed(survey=survey, count=d["paper_distributed"], actor=request.user)
     survey.refresh_from_db()
     return _survey_out(survey)
+
+
+class SurveyOptionsOut(SurveyOut):
+    allow_anonymous: bool
+    ask_phone: bool
+
+
+@router.post(
+    "/surveys/{survey_id}/options",
+    response={200: SurveyOptionsOut, **ERRORS},
+    summary="问卷填写方式 · Whether the questionnaire may be answered without an account",
+)
+def survey_options(request: HttpRequest, survey_id: Id, payload: SurveyOptionsIn) -> Any:
+    survey = _survey(request, survey_id, "survey_view")
+    d = valid_or_400(SurveyOptionsForm(form_data(payload.dict())))
+    services.survey_options_set(
+        survey=survey, allow_anonymous=d["allow_anonymous"], ask_phone=d["ask_phone"], actor=request.user
+    )
+    return _survey_out(survey) | {"allow_anonymous": survey.allow_anonymous, "ask_phone": survey.ask_phone}
 
 
 @router.post(

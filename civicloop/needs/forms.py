@@ -84,11 +84,40 @@ class SurveyForm(forms.Form):
     round = forms.ModelChoiceField(queryset=None, label=_("Needs round"), required=False)
     title = forms.CharField(label=_("Title"), max_length=120)
     intro = forms.CharField(label=_("Introduction"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    allow_anonymous = forms.BooleanField(
+        label=_("Residents without an account may answer from the link or poster"),
+        required=False,
+        initial=True,
+        help_text=_("One answer per phone or computer; the figures count these answers too."),
+    )
+    ask_phone = forms.BooleanField(
+        label=_("Ask them for a mobile number (one answer per number)"), required=False
+    )
 
     def __init__(self, *args: Any, units: Any, rounds: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
         self.fields["round"].queryset = rounds
+
+
+class SurveyOptionsForm(forms.Form):
+    allow_anonymous = forms.BooleanField(
+        label=_("Residents without an account may answer from the link or poster"), required=False
+    )
+    ask_phone = forms.BooleanField(
+        label=_("Ask them for a mobile number (one answer per number)"), required=False
+    )
+
+
+class AnonymousAnswerForm(forms.Form):
+    """The mobile asked of someone answering without an account (only when the questionnaire asks for it)."""
+
+    phone = forms.CharField(
+        label=_("Your mobile number"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel"}),
+        help_text=_("Only to make sure each number answers once; it is not stored in readable form."),
+    )
 
 
 class QuestionForm(forms.Form):

@@ -164,6 +164,9 @@ class Survey(models.Model):
     version = models.PositiveIntegerField(default=0)  # moved only by the workflow engine
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     paper_distributed = models.PositiveIntegerField(_("paper copies handed out"), default=0)
+    # The poster's link works without an account (one answer per device, and per mobile when asked for one).
+    allow_anonymous = models.BooleanField(_("answers without an account"), default=True)
+    ask_phone = models.BooleanField(_("ask answerers without an account for a mobile number"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -217,6 +220,9 @@ class Response(models.Model):
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Answers without an account: keyed hashes of the device's cookie id and of the mobile (never the number).
+    device_hash = models.CharField(max_length=64, blank=True, default="")
+    phone_hash = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -225,7 +231,13 @@ class Response(models.Model):
                 fields=["survey", "respondent"],
                 condition=models.Q(respondent__isnull=False),
                 name="response_once_per_user",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["survey", "device_hash"], condition=~models.Q(device_hash=""), name="response_once_per_device"
+            ),
+            models.UniqueConstraint(
+                fields=["survey", "phone_hash"], condition=~models.Q(phone_hash=""), name="response_once_per_phone"
+            ),
         ]
 
     def __str__(self) -> str:

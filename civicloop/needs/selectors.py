@@ -64,6 +64,15 @@ def top_keywords(texts: list[str], limit: int = 20) -> list[tuple[str, int]]:
 # --- surveys -------------------------------------------------------------------------------------------------
 
 
+def answered_on_device(survey: Survey, device_key: str) -> bool:
+    """Has this device (the id in its signed cookie) already answered this questionnaire without an account?"""
+    from civicloop.core.crypto import lookup_hash
+
+    if not device_key:
+        return False
+    return Response.objects.filter(survey=survey, device_hash=lookup_hash(f"survey-device:{device_key}")).exists()
+
+
 def survey_counts(survey: Survey) -> dict[str, int]:
     """distributed = paper copies handed out + online respondents; collected = all responses."""
     rows = dict(survey.responses.values_list("channel").annotate(n=Count("id")).values_list("channel", "n"))

@@ -281,7 +281,14 @@ def need_update(
 
 @transaction.atomic
 def survey_create(
-    *, unit: Unit, title: str, intro: str = "", round: NeedsRound | None = None, actor: Any
+    *,
+    unit: Unit,
+    title: str,
+    intro: str = "",
+    round: NeedsRound | None = None,
+    actor: Any,
+    allow_anonymous: bool = True,
+    ask_phone: bool = False,
 ) -> Survey:
     _check_unit(unit)
     title = (title or "").strip()
@@ -296,6 +303,8 @@ def survey_create(
         intro=(intro or "").strip(),
         round=round,
         created_by=actor,
+        allow_anonymous=bool(allow_anonymous),
+        ask_phone=bool(ask_phone),
     )
     SURVEY.begin(survey, actor=actor, step="create")
     return survey
@@ -465,6 +474,67 @@ def response_submit(*, survey: Survey, respondent: Any, answers: dict[int, Any])
     counters_add_row("response", response)
     audit_record(action="survey_answer", actor=respondent, unit=survey.unit, obj=survey)
     return response
+
+
+@transaction.atomic
+def response_submit_anonymous(
+    *, survey: Survey, device_key: str, answers: dict[int, Any], phone: str = "", request: Any = None
+) -> Response:
+    """Someone without an account answers from the poster's link: once per device (the id in its signed cookie,
+    or the API client's device id) and, if the questionnaire asks for a mobile, once per number. Only keyed
+    hashes of both are kept. Counted as distributed and collected like any online answer."""
+    from civicloop.core.crypto import lookup_hash
+    from civicloop.core.validators import MOBILE_RE, normalize_phone
+
+    if survey.status != Survey.Status.OPEN:
+        raise Conflict(_("This questionnaire is not open for answers."))
+    if not survey.allow_anonymous:
+        raise Conflict(_("This questionnaire is answered after signing in."))
+    device_key = (device_key or "").strip()
+    if not 16 <= len(device_key) <= 64:
+        raise ValidationError(_("The device could not be recognised. Allow cookies and try again."))
+    device_hash = lookup_hash(f"survey-device:{device_key}")
+    phone_hash = ""
+    if survey.ask_phone:
+        number = normalize_phone(phone or "")
+        if not MOBILE_RE.match(number):
+            raise ValidationError(_("Enter a valid 11-digit mobile number."))
+        phone_hash = lookup_hash(f"survey-phone:{survey.pk}:{number}")
+    if Response.objects.filter(survey=survey, device_hash=device_hash).exists():
+        raise Conflict(_("This device has already answered this questionnaire. Thank you!"))
+    if phone_hash and Response.objects.filter(survey=survey, phone_hash=phone_hash).exists():
+        raise Conflict(_("This mobile number has already answered this questionnaire. Thank you!"))
+    rows = _clean_answers(survey, answers)
+    try:
+        with transaction.atomic():
+            response = Response.objects.create(
+                survey=survey, channel=Response.Channel.ONLINE, device_hash=device_hash, phone_hash=phone_hash
+            )
+    except IntegrityError:  # the same device or number, a moment earlier
+        raise Conflict(_("This device has already answered this questionnaire. Thank you!")) from None
+    for row in rows:
+        row.response = response
+    Answer.objects.bulk_create(rows)
+    counters_add_row("response", response)
+    audit_record(
+        action="survey_answer", request=request, unit=survey.unit, obj=survey, detail="without an account"
+    )
+    return response
+
+
+@transaction.atomic
+def survey_options_set(*, survey: Survey, allow_anonymous: bool, ask_phone: bool, actor: Any) -> Survey:
+    """The owner decides whether the link works without an account, and whether it asks for a mobile."""
+    Survey.objects.filter(pk=survey.pk).update(allow_anonymous=bool(allow_anonymous), ask_phone=bool(ask_phone))
+    survey.allow_anonymous, survey.ask_phone = bool(allow_anonymous), bool(ask_phone)
+    audit_record(
+        action="survey_options",
+        actor=actor,
+        unit=survey.unit,
+        obj=survey,
+        detail=f"anonymous={int(survey.allow_anonymous)} phone={int(survey.ask_phone)}",
+    )
+    return survey
 
 
 @transaction.atomic

@@ -25,12 +25,14 @@ from civicloop.core.forms import error_text, page_of, parse_id, posted_id
 from civicloop.needs import selectors, services
 from civicloop.needs.forms import (
     AnalysisForm,
+    AnonymousAnswerForm,
     NeedEditForm,
     NeedForm,
     PaperCountForm,
     QuestionForm,
     RoundForm,
     SurveyForm,
+    SurveyOptionsForm,
     VisitForm,
     answers_from_post,
 )
@@ -305,7 +307,13 @@ def survey_create(request: HttpRequest) -> HttpResponse:
         d = form.cleaned_data
         try:
             survey = services.survey_create(
-                unit=d["unit"], title=d["title"], intro=d["intro"], round=d["round"], actor=request.user
+                unit=d["unit"],
+                title=d["title"],
+                intro=d["intro"],
+                round=d["round"],
+                actor=request.user,
+                allow_anonymous=d["allow_anonymous"],
+                ask_phone=d["ask_phone"],
             )
         except ValidationError as exc:
             form.add_error(None, error_text(exc))
@@ -361,6 +369,17 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 services.survey_close(survey=survey, actor=request.user)
                 messages.success(request, _("The questionnaire is closed."))
                 return redirect("needs:survey_detail", survey.pk)
+            elif action == "options":
+                options = SurveyOptionsForm(request.POST)
+                options.is_valid()  # two checkboxes: always valid
+                services.survey_options_set(
+                    survey=survey,
+                    allow_anonymous=options.cleaned_data.get("allow_anonymous", False),
+                    ask_phone=options.cleaned_data.get("ask_phone", False),
+                    actor=request.user,
+                )
+                messages.success(request, _("Who may answer is saved."))
+                return redirect("needs:survey_detail", survey.pk)
             elif action == "paper":
                 paper_form = PaperCountForm(request.POST)
                 if paper_form.is_valid():
@@ -387,6 +406,9 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "questions": survey.questions.all(),
             "question_form": question_form,
             "paper_form": paper_form,
+            "options_form": SurveyOptionsForm(
+                initial={"allow_anonymous": survey.allow_anonymous, "ask_phone": survey.ask_phone}
+            ),
             "counts": selectors.survey_counts(survey),
             "answer_url": _answer_url(request, survey),
         },
@@ -453,12 +475,87 @@ def _question_rows(survey: Survey, values: dict[int, list[str]]) -> list[dict[st
     ]
 
 
-@login_required
+DEVICE_COOKIE = "cl_device"
+DEVICE_SALT = "needs.survey-device"
+DEVICE_MAX_AGE = 365 * 24 * 3600
+
+
+def _answer_without_account(request: HttpRequest, survey: Survey) -> HttpResponse:
+    """The poster's link for someone who has no account (or is not signed in): one answer per device, kept by a
+    random id in a signed cookie, and per mobile when the questionnaire asks for one; rate-limited per IP."""
+    import secrets
+
+    from civicloop.core.ratelimit import over_limit, too_many_response
+
+    device = request.get_signed_cookie(DEVICE_COOKIE, default="", salt=DEVICE_SALT) or ""
+    device = device or secrets.token_urlsafe(24)
+    errors: list[str] = []
+    values: dict[int, list[str]] = {}
+    phone_form = (
+        AnonymousAnswerForm(initial={"phone": request.POST.get("phone", "")[:20]}) if survey.ask_phone else None
+    )
+    response: HttpResponse | None = None
+    if survey.status != Survey.Status.OPEN:
+        response = render(request, "needs/survey_thanks.html", {"survey": survey, "not_open": True}, status=409)
+    elif selectors.answered_on_device(survey, device):
+        message = _("This device has already answered this questionnaire. Thank you!")
+        response = render(request, "needs/survey_thanks.html", {"survey": survey, "message": message})
+    elif request.method == "POST":
+        if over_limit(request, "survey_answer"):
+            return too_many_response(request)
+        values = answers_from_post(survey, request.POST)
+        try:
+            services.response_submit_anonymous(
+                survey=survey,
+                device_key=device,
+                answers=values,
+                phone=request.POST.get("phone", "")[:20],
+                request=request,
+            )
+        except ValidationError as exc:
+            errors = [str(m) for m in exc.messages]
+        except Conflict as exc:
+            response = render(
+                request, "needs/survey_thanks.html", {"survey": survey, "message": exc.message}, status=409
+            )
+        else:
+            response = render(request, "needs/survey_thanks.html", {"survey": survey, "done": True})
+    if response is None:
+        response = render(
+            request,
+            "needs/survey_answer.html",
+            {
+                "survey": survey,
+                "questions": _question_rows(survey, values),
+                "errors": errors,
+                "phone_form": phone_form,
+                "anonymous": True,
+            },
+            status=400 if errors else 200,
+        )
+    response.set_signed_cookie(
+        DEVICE_COOKIE,
+        device,
+        salt=DEVICE_SALT,
+        max_age=DEVICE_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+    return response
+
+
 def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
-    """The resident's phone page, reached by the link or the QR poster."""
+    """The resident's phone page, reached by the link or the QR poster; without an account too, where allowed."""
     survey = get_object_or_404(
         Survey.objects.select_related("unit").prefetch_related(Prefetch("questions")), token=token
     )
+    if not request.user.is_authenticated:
+        if not policy.can_answer_anonymously(survey):
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
+        return _answer_without_account(request, survey)
     access.require(
         request, policy.can_answer_survey(request.user, survey), action="survey_answer", obj=survey
     )

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from civicloop.people import account_views as views
+from civicloop.people import sms_views
 
 app_name = "account"
 urlpatterns = [
@@ -10,5 +11,7 @@ urlpatterns = [
     path("mfa/recovery/", views.mfa_recovery, name="mfa_recovery"),
     path("password/", views.password_change, name="password_change"),
     path("reset/", views.password_reset, name="password_reset"),
+    path("sms/", sms_views.sms_login, name="sms_login"),
+    path("register/", sms_views.sms_register, name="register"),
     path("reset/confirm/", views.password_reset_confirm, name="password_reset_confirm"),
 ]

@@ -349,6 +349,33 @@ class PasswordResetCode(models.Model):
         return f"reset code of {self.user_id}"
 
 
+class SmsCode(models.Model):
+    """A code sent by SMS to sign in or to register with a mobile number (civicloop/people/smscodes.py).
+
+    Keyed by the number's keyed hash (not the user: registration has none yet); one pending code per number and
+    purpose. Only a keyed hash of the code is kept; it is void after expiry or too many wrong tries, and deleted
+    when used."""
+
+    class Purpose(models.TextChoices):
+        LOGIN = "login", _("sign in")
+        REGISTER = "register", _("register")
+
+    phone_hash = models.CharField(max_length=64)
+    purpose = models.CharField(max_length=10, choices=Purpose.choices)
+    code_hash = models.CharField(max_length=64)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["phone_hash", "purpose"], name="sms_code_one_per_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} code {self.pk}"
+
+
 class PhoneChange(models.Model):
     """A pending change of a person's mobile: the new number waits until the code sent to it by SMS is typed back.
     Only a keyed hash of the code is kept."""

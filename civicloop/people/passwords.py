@@ -3,7 +3,8 @@
 Policy (AUTH_PASSWORD_VALIDATORS): at least 10 characters from at least three of lower-case, upper-case, digits
 and symbols; not containing the username or the mobile number; not in Django's list of common passwords.
 A reset code is 6 digits sent by the SMS channel (`PASSWORD_RESET_SMS_CHANNEL`), kept only as a keyed hash,
-valid 10 minutes and for 5 tries; asking for one answers the same whether or not the number has an account.
+valid `SMS_CODE_MINUTES` (5) and for 5 tries, within the same per-number budget as the sign-in codes
+(`smscodes.sms_budget`); asking for one answers the same whether or not the number has an account.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ from civicloop.audit.services import audit_record
 from civicloop.core.crypto import lookup_hash
 from civicloop.core.validators import MOBILE_RE, normalize_phone
 
-RESET_MINUTES = 10
 RESET_TRIES = 5
 
 
@@ -107,7 +107,7 @@ def _find(phone: str) -> Any:
 
 
 def _sms(phone: str, text: str) -> None:
-    import_string(settings.PASSWORD_RESET_SMS_CHANNEL)().send_text(phone, text)
+    import_string(settings.PASSWORD_RESET_SMS_CHANNEL)().send_text(phone, text)  # SMS_CHANNEL unless set apart
 
 
 def password_reset_request(*, request: HttpRequest | None, phone: str) -> None:
@@ -116,6 +116,10 @@ def password_reset_request(*, request: HttpRequest | None, phone: str) -> None:
 
     if not MOBILE_RE.match(normalize_phone(phone)):
         raise ValidationError(_("Enter a valid 11-digit mobile number."))
+    from civicloop.people.smscodes import sms_budget
+
+    sms_budget(normalize_phone(phone))
+    minutes = settings.SMS_CODE_MINUTES
     user = _find(phone)
     code = f"{secrets.randbelow(10**6):06d}"
     digest = _code_hash(user.pk if user else 0, code)  # the same work either way
@@ -130,12 +134,12 @@ def password_reset_request(*, request: HttpRequest | None, phone: str) -> None:
     with transaction.atomic():
         PasswordResetCode.objects.filter(user=user).delete()
         PasswordResetCode.objects.create(
-            user=user, code_hash=digest, expires_at=timezone.now() + dt.timedelta(minutes=RESET_MINUTES)
+            user=user, code_hash=digest, expires_at=timezone.now() + dt.timedelta(minutes=minutes)
         )
         audit_record(action="password_reset_request", request=request, actor=user, obj=user)
         text = _("CivicLoop: your password reset code is %(code)s, valid for %(minutes)d minutes.") % {
             "code": code,
-            "minutes": RESET_MINUTES,
+            "minutes": minutes,
         }
         number = user.phone
         transaction.on_commit(lambda: _sms(number, text))

@@ -122,6 +122,9 @@ def test_outsiders_and_other_stations_cannot_answer(client, personas, survey):
         client.force_login(user)
         assert client.get(reverse("needs:survey_answer", args=[survey.token])).status_code == 403
     client.logout()
+    # Without an account the poster's link works unless the owner requires signing in (issue #13).
+    assert client.get(reverse("needs:survey_answer", args=[survey.token])).status_code == 200
+    services.survey_options_set(survey=survey, allow_anonymous=False, ask_phone=False, actor=personas.station_staff)
     response = client.get(reverse("needs:survey_answer", args=[survey.token]))
     assert response.status_code == 302 and "/accounts/login/" in response.url
 
