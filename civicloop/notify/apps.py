@@ -15,6 +15,7 @@ class NotifyConfig(registry.CivicApp):
     def ready(self) -> None:
         super().ready()
         from civicloop.core.workflow import register_hooks
+        from civicloop.notify import checks  # noqa: F401  (registers the deploy check)
         from civicloop.notify.services import notify_queue
 
         register_hooks(notify=notify_queue)

@@ -120,3 +120,14 @@ def test_one_persons_inbox_is_nobody_elses(
     assert client.get("/api/notify/unread").json() == {"unread": 1}
     client.logout()
     assert client.get("/api/notify/inbox").status_code in (401, 403)
+
+
+def test_the_deploy_check_warns_while_sms_codes_only_go_to_the_log(settings):
+    from django.core.checks import run_checks
+
+    settings.SMS_CHANNEL = settings.PASSWORD_RESET_SMS_CHANNEL = "civicloop.notify.channels.LoggingSmsChannel"
+    ids = {m.id for m in run_checks(include_deployment_checks=True)}
+    assert {"civicloop.W001", "civicloop.W002"} <= ids
+    settings.SMS_CHANNEL = settings.PASSWORD_RESET_SMS_CHANNEL = "example.gateway.AliyunSmsChannel"
+    ids = {m.id for m in run_checks(include_deployment_checks=True)}
+    assert not {"civicloop.W001", "civicloop.W002"} & ids
