@@ -117,6 +117,7 @@ class Action(models.TextChoices):
     SMS_CODE_SENT = "sms_code_sent", _("SMS code sent")
     SMS_LOGIN = "sms_login", _("Signed in with an SMS code")
     SMS_REGISTER = "sms_register", _("Registered with an SMS code")
+    VOLUNTEER_CARD = "volunteer_card", _("Volunteer card shown")
     # Codes added by the modules merged in session 2 (labels in English until translated)
     API_403 = "api_403", _("Api 403")
     AUDIT_RETENTION = "audit_retention", _("Audit retention")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from unittest import mock
 
 import pytest
@@ -77,7 +78,7 @@ def test_a_month_query_reads_one_partition_and_the_timeline_uses_its_index(perso
     assert f"audit_auditevent_p{month:%Y%m}" in plan
     assert "audit_auditevent_default" not in plan and f"audit_auditevent_p{end:%Y%m}" not in plan
     plan = _plan("SELECT * FROM stats_counterdelta WHERE day >= %s AND day < %s", [month, end.date()])
-    assert plan.count("stats_counterdelta_p") == 1
+    assert set(re.findall(r"stats_counterdelta_p\d{6}", plan)) == {f"stats_counterdelta_p{month:%Y%m}"}
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = _plan("SELECT * FROM orders_orderevent WHERE order_id = %s ORDER BY created_at", [order.pk])
