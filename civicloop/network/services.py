@@ -254,7 +254,25 @@ def booking_create(
     """Book a room for a unit or a team. Of two simultaneous bookings of overlapping times exactly one wins:
     the room row is locked (PostgreSQL) or the IMMEDIATE transaction holds the write lock (SQLite) while the
     overlap is checked, and PostgreSQL's exclusion constraint refuses whatever slips past."""
+    return book_room(actor=actor, room=room, starts_at=starts_at, ends_at=ends_at, title=title, unit=unit, team=team)
+
+
+def book_room(
+    *,
+    actor: Any,
+    room: Room,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    title: str,
+    unit: Unit | None = None,
+    team: Any = None,
+) -> Booking:
+    """The booking inside the caller's transaction: another use case (an activity planned in a room) books
+    the room and writes its own rows in one transaction, so a taken room leaves nothing half-written."""
     from civicloop.access.venues import bookable_teams, booking_units
+
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("book_room runs inside the caller's transaction")
 
     venue = room.venue
     if (unit is None) == (team is None):
