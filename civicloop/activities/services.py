@@ -118,6 +118,22 @@ def _book_room(*, actor: Any, room: Any, unit: Any, team: Any, title: str, start
     raise ValidationError({"room": [_("You cannot book this room for the organising unit.")]})
 
 
+def _move_booking(activity: Activity, actor: Any) -> None:
+    """A new time moves the activity's room booking with it, in the same transaction: if the room is taken
+    at the new time, the booking's Conflict refuses the whole change."""
+    from civicloop.network.models import Booking
+    from civicloop.network.services import release_booking
+
+    old = Booking.objects.select_related("room__venue").filter(pk=activity.booking_id, status=Booking.Status.CONFIRMED).first()
+    if old is None or (old.starts_at, old.ends_at) == (activity.starts_at, activity.ends_at):
+        return
+    release_booking(actor=actor, booking=old, with_activity=True)
+    activity.booking = _book_room(
+        actor=actor, room=old.room, unit=activity.unit, team=activity.team, title=activity.title[:100],
+        starts_at=activity.starts_at, ends_at=activity.ends_at,
+    )
+
+
 @transaction.atomic
 def activity_create(
     *,
@@ -194,6 +210,7 @@ def activity_update(
         ends_at=activity.ends_at,
         target_group=activity.target_group,
     )
+    _move_booking(activity, actor)
     activity.save()
     if roles is not None:
         wanted = dict(_parse_roles(roles))
@@ -239,7 +256,18 @@ def activity_cancel(*, activity: Activity, actor: Any, reason: str) -> Activity:
     if not reason.strip():
         raise ValidationError(_("Give a reason for cancelling."))
     _step(activity, "cancel", actor, note=reason.strip()[:300])
+    _release_room(activity, actor)
     return activity
+
+
+def _release_room(activity: Activity, actor: Any) -> None:
+    """A cancelled activity gives its room back (the booking is cancelled in the same transaction)."""
+    from civicloop.network.models import Booking
+    from civicloop.network.services import release_booking
+
+    booking = Booking.objects.filter(pk=activity.booking_id, status=Booking.Status.CONFIRMED).first()
+    if booking is not None:
+        release_booking(actor=actor, booking=booking, with_activity=True)
 
 
 # --- sign-ups --------------------------------------------------------------------------------------------

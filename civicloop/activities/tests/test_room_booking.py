@@ -93,3 +93,25 @@ def test_without_a_room_a_place_is_still_needed(client, personas, room):
     r = client.post("/activities/new/", _form(personas, room, room=""))
     assert r.status_code == 200 and not Activity.objects.exists()
     assert "选择阵地场室" in r.content.decode() or "pick a venue room" in r.content.decode()
+
+
+def test_a_new_time_moves_the_booking_and_cancelling_gives_the_room_back(client, personas, room):
+    client.force_login(personas.station_staff)
+    body = {**_form(personas, room), "starts_at": _at(9).isoformat(), "ends_at": _at(11).isoformat()}
+    body.pop("auto_accept")
+    pk = client.post(f"{BASE}/", body, content_type=JSON).json()["id"]
+    network.booking_create(actor=personas.station_staff, room=room, starts_at=_at(15), ends_at=_at(17), title="排练", unit=personas.station)
+    taken = client.patch(f"{BASE}/{pk}", {"starts_at": _at(16).isoformat(), "ends_at": _at(18).isoformat()}, content_type=JSON)
+    assert taken.status_code == 409
+    activity = Activity.objects.get(pk=pk)
+    assert activity.starts_at == _at(9) and activity.booking.status == "confirmed" and activity.booking.starts_at == _at(9)
+    moved = client.patch(f"{BASE}/{pk}", {"starts_at": _at(12).isoformat(), "ends_at": _at(14).isoformat()}, content_type=JSON)
+    assert moved.status_code == 200
+    activity.refresh_from_db()
+    assert (activity.booking.starts_at, activity.booking.status) == (_at(12), "confirmed")
+    assert Booking.objects.filter(room=room, status="cancelled", starts_at=_at(9)).count() == 1
+    assert client.post(f"{BASE}/{pk}/cancel", {"reason": "天气原因"}, content_type=JSON).status_code == 200
+    activity.refresh_from_db()
+    assert activity.status == "cancelled" and activity.booking.status == "cancelled"
+    # the slot is free again for someone else
+    network.booking_create(actor=personas.station_staff, room=room, starts_at=_at(12), ends_at=_at(14), title="读书会", unit=personas.station)
