@@ -124,6 +124,8 @@ def _move_booking(activity: Activity, actor: Any) -> None:
     from civicloop.network.models import Booking
     from civicloop.network.services import release_booking
 
+    if activity.booking_id is None:
+        return
     old = Booking.objects.select_related("room__venue").filter(pk=activity.booking_id, status=Booking.Status.CONFIRMED).first()
     if old is None or (old.starts_at, old.ends_at) == (activity.starts_at, activity.ends_at):
         return
@@ -265,6 +267,8 @@ def _release_room(activity: Activity, actor: Any) -> None:
     from civicloop.network.models import Booking
     from civicloop.network.services import release_booking
 
+    if activity.booking_id is None:
+        return
     booking = Booking.objects.filter(pk=activity.booking_id, status=Booking.Status.CONFIRMED).first()
     if booking is not None:
         release_booking(actor=actor, booking=booking, with_activity=True)
