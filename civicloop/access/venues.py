@@ -28,6 +28,21 @@ def _related(path: str, paths: list[str]) -> bool:
     return any(path.startswith(p) or p.startswith(path) for p in paths)
 
 
+def venue_serves_unit(venue: Venue, unit: Unit) -> bool:
+    """Is the venue hosted by, or shared with, this unit or a unit above or below it (阵地叠加: a station's
+    activity may use the town's shared 党群服务中心)?"""
+    return _related(unit.path, _sharing_paths(venue))
+
+
+def bookable_rooms(user: Any) -> QuerySet[Room]:
+    """Active rooms of the venues this user can book at (the room picker of an activity)."""
+    return (
+        Room.objects.filter(is_active=True, venue__in=visible_venues(user))
+        .select_related("venue")
+        .order_by("venue__name", "name")
+    )
+
+
 def bookable_teams(user: Any, venue: Venue) -> list[Any]:
     """Active teams this user leads whose home unit sits under or above the host unit or a sharing unit."""
     paths = _sharing_paths(venue)

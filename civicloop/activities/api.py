@@ -125,7 +125,8 @@ class ActivityIn(Schema):
     category: str
     title: str
     description: str = ""
-    place: str
+    place: str = ""
+    room: Id | None = None
     starts_at: dt.datetime
     ends_at: dt.datetime
     roles: str
@@ -215,7 +216,9 @@ def managed(request: HttpRequest, status: str | None = None) -> Any:
 @router.post("/", response={201: ActivityDetailOut, **ERRORS}, summary="新建活动 · Create an activity (draft)")
 def create(request: HttpRequest, payload: ActivityIn) -> Any:
     access.require(request, policy.can_create_activity(request.user), action="activity_create")
-    data = valid_or_400(ActivityForm(_form_data(payload.dict()), **_form_kwargs(request.user)))
+    from civicloop.access.venues import bookable_rooms
+
+    data = valid_or_400(ActivityForm(_form_data(payload.dict()), rooms=bookable_rooms(request.user), **_form_kwargs(request.user)))
     _organiser_ok(request.user, data)
     activity = services.activity_create(actor=request.user, **data)
     return Status(201, activity)

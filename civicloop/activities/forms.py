@@ -13,7 +13,13 @@ class ActivityForm(forms.Form):
     category = forms.ChoiceField(choices=Platform.choices, label=_("Platform"))
     title = forms.CharField(max_length=100, label=_("Title"))
     description = forms.CharField(widget=forms.Textarea, required=False, label=_("Description"))
-    place = forms.CharField(max_length=200, label=_("Place"))
+    room = forms.ModelChoiceField(
+        queryset=None, required=False, label=_("Venue room"),
+        help_text=_("A room of a venue shared with the organising unit; it is booked for the activity's time."),
+    )
+    place = forms.CharField(
+        max_length=200, required=False, label=_("Place"), help_text=_("Left empty with a room, the room's name.")
+    )
     starts_at = forms.DateTimeField(
         label=_("Starts at"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -35,10 +41,23 @@ class ActivityForm(forms.Form):
     )
     auto_accept = forms.BooleanField(required=False, initial=True, label=_("Accept sign-ups automatically"))
 
-    def __init__(self, *args, units=None, teams=None, **kwargs):
+    def __init__(self, *args, units=None, teams=None, rooms=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
         self.fields["team"].queryset = teams
+        if rooms is None:  # editing: the room is booked when the activity is planned
+            del self.fields["room"]
+        else:
+            self.fields["room"].queryset = rooms
+            self.fields["room"].label_from_instance = lambda r: _("%(venue)s · %(room)s (%(n)s seats)") % {
+                "venue": r.venue.name, "room": r.name, "n": r.capacity
+            }
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("place") or "").strip() and not data.get("room"):
+            self.add_error("place", _("Say where the activity takes place, or pick a venue room."))
+        return data
 
     def clean_roles(self) -> list[tuple[str, int]]:
         out = []

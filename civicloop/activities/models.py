@@ -35,6 +35,10 @@ class Activity(models.Model):
     title = models.CharField(_("title"), max_length=100)
     description = models.TextField(_("description"), blank=True)
     place = models.CharField(_("place"), max_length=200)
+    booking = models.OneToOneField(
+        "network.Booking", null=True, blank=True, on_delete=models.SET_NULL, related_name="activity",
+        verbose_name=_("room booking"),
+    )
     lat = models.FloatField(_("latitude"), null=True, blank=True, validators=[validate_latitude])
     lng = models.FloatField(_("longitude"), null=True, blank=True, validators=[validate_longitude])
     starts_at = models.DateTimeField(_("starts at"))

@@ -185,6 +185,43 @@ def _check_fields(
         raise ValidationError(_("Choose a valid target group."))
 
 
+def _book_room(*, actor: Any, room: Any, unit: Any, team: Any, title: str, starts_at: dt.datetime, ends_at: dt.datetime) -> Any:
+    """Book the activity's room through the network service, in the activity's transaction: the venue must be
+    hosted by or shared with the organising unit; staff book in their unit's name, a team leader as the team."""
+    from civicloop.access.venues import bookable_teams, booking_units, venue_serves_unit
+    from civicloop.network.services import book_room
+
+    venue = room.venue
+    if not venue_serves_unit(venue, unit):
+        raise ValidationError({"room": [_("This room's venue is not shared with the organising unit.")]})
+    units = booking_units(actor, venue)
+    # the organising unit itself, else the actor's unit above it
+    mine = [u for u in units if u.pk == unit.pk] or [u for u in units if unit.path.startswith(u.path)]
+    if mine:
+        return book_room(actor=actor, room=room, starts_at=starts_at, ends_at=ends_at, title=title, unit=mine[0])
+    if team is not None and team.pk in {t.pk for t in bookable_teams(actor, venue)}:
+        return book_room(actor=actor, room=room, starts_at=starts_at, ends_at=ends_at, title=title, team=team)
+    raise ValidationError({"room": [_("You cannot book this room for the organising unit.")]})
+
+
+def _move_booking(activity: Activity, actor: Any) -> None:
+    """A new time moves the activity's room booking with it, in the same transaction: if the room is taken
+    at the new time, the booking's Conflict refuses the whole change."""
+    from civicloop.network.models import Booking
+    from civicloop.network.services import release_booking
+
+    if activity.booking_id is None:
+        return
+    old = Booking.objects.select_related("room__venue").filter(pk=activity.booking_id, status=Booking.Status.CONFIRMED).first()
+    if old is None or (old.starts_at, old.ends_at) == (activity.starts_at, activity.ends_at):
+        return
+    release_booking(actor=actor, booking=old, with_activity=True)
+    activity.booking = _book_room(
+        actor=actor, room=old.room, unit=activity.unit, team=activity.team, title=activity.title[:100],
+        starts_at=activity.starts_at, ends_at=activity.ends_at,
+    )
+
+
 @transaction.atomic
 def activity_create(
     *,
@@ -203,7 +240,12 @@ def activity_create(
     auto_accept: bool = True,
     lat: float | None = None,
     lng: float | None = None,
+    room: Any = None,
 ) -> Activity:
+    """Plan an activity (a draft). With a venue room, the room is booked for the activity's time in the same
+    transaction: a taken room refuses the whole activity with the booking's message."""
+    if room is not None and not (place or "").strip():
+        place = f"{room.venue.name} · {room.name}"[:200]
     _check_fields(
         category=category,
         title=title,
@@ -213,7 +255,11 @@ def activity_create(
         target_group=target_group,
     )
     roles = _parse_roles(roles)
+    booking = None
+    if room is not None:
+        booking = _book_room(actor=actor, room=room, unit=unit, team=team, title=title.strip()[:100], starts_at=starts_at, ends_at=ends_at)
     activity = Activity.objects.create(
+        booking=booking,
         unit=unit,
         unit_path=unit.path,
         team=team,
@@ -252,6 +298,7 @@ def activity_update(
         ends_at=activity.ends_at,
         target_group=activity.target_group,
     )
+    _move_booking(activity, actor)
     activity.save()
     if roles is not None:
         wanted = dict(_parse_roles(roles))
@@ -297,7 +344,20 @@ def activity_cancel(*, activity: Activity, actor: Any, reason: str) -> Activity:
     if not reason.strip():
         raise ValidationError(_("Give a reason for cancelling."))
     _step(activity, "cancel", actor, note=reason.strip()[:300])
+    _release_room(activity, actor)
     return activity
+
+
+def _release_room(activity: Activity, actor: Any) -> None:
+    """A cancelled activity gives its room back (the booking is cancelled in the same transaction)."""
+    from civicloop.network.models import Booking
+    from civicloop.network.services import release_booking
+
+    if activity.booking_id is None:
+        return
+    booking = Booking.objects.filter(pk=activity.booking_id, status=Booking.Status.CONFIRMED).first()
+    if booking is not None:
+        release_booking(actor=actor, booking=booking, with_activity=True)
 
 
 # --- sign-ups --------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from civicloop import access
 from civicloop.access import activities as policy
+from civicloop.access.venues import bookable_rooms
 from civicloop.activities import selectors, services
 from civicloop.activities.forms import ActivityForm, CancelForm, CloseConfirmForm
 from civicloop.activities.models import Activity, Signup
@@ -80,7 +81,7 @@ def _organiser_ok(request: HttpRequest, form: ActivityForm) -> bool:
 @login_required
 def activity_create(request: HttpRequest) -> HttpResponse:
     access.require(request, policy.can_create_activity(request.user), action="activity_create")
-    form = ActivityForm(request.POST or None, **_form_kwargs(request))
+    form = ActivityForm(request.POST or None, rooms=bookable_rooms(request.user), **_form_kwargs(request))
     if request.method == "POST" and form.is_valid() and _organiser_ok(request, form):
         data = form.cleaned_data
         try:
@@ -98,9 +99,12 @@ def activity_create(request: HttpRequest) -> HttpResponse:
                 target_group=data["target_group"],
                 expected_audience=data["expected_audience"],
                 auto_accept=data["auto_accept"],
+                room=data["room"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)
+        except Conflict as exc:  # the room is taken: nothing was written
+            form.add_error("room", exc.message)
         else:
             messages.success(request, _("Activity saved as a draft. Publish it when it is ready."))
             return redirect("activities:detail", pk=activity.pk)

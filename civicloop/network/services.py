@@ -254,7 +254,25 @@ def booking_create(
     """Book a room for a unit or a team. Of two simultaneous bookings of overlapping times exactly one wins:
     the room row is locked (PostgreSQL) or the IMMEDIATE transaction holds the write lock (SQLite) while the
     overlap is checked, and PostgreSQL's exclusion constraint refuses whatever slips past."""
+    return book_room(actor=actor, room=room, starts_at=starts_at, ends_at=ends_at, title=title, unit=unit, team=team)
+
+
+def book_room(
+    *,
+    actor: Any,
+    room: Room,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    title: str,
+    unit: Unit | None = None,
+    team: Any = None,
+) -> Booking:
+    """The booking inside the caller's transaction: another use case (an activity planned in a room) books
+    the room and writes its own rows in one transaction, so a taken room leaves nothing half-written."""
     from civicloop.access.venues import bookable_teams, booking_units
+
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("book_room runs inside the caller's transaction")
 
     venue = room.venue
     if (unit is None) == (team is None):
@@ -290,9 +308,15 @@ def booking_create(
 
 @transaction.atomic(durable=True)
 def booking_cancel(*, actor: Any, booking: Booking) -> Booking:
+    return release_booking(actor=actor, booking=booking)
+
+
+def release_booking(*, actor: Any, booking: Booking, with_activity: bool = False) -> Booking:
+    """Cancel a booking inside the caller's transaction. `with_activity`: the booking belongs to an activity
+    its manager cancels or moves, and goes with it (the activity's own rules decided who may do that)."""
     from civicloop.access.venues import can_cancel_booking
 
-    if not can_cancel_booking(actor, booking):
+    if not with_activity and not can_cancel_booking(actor, booking):
         raise PermissionDenied(_("You do not have permission to do this."))
     updated = Booking.objects.filter(pk=booking.pk, status=Booking.Status.CONFIRMED).update(
         status=Booking.Status.CANCELLED, cancelled_at=timezone.now()

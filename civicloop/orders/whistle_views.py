@@ -12,7 +12,7 @@ from civicloop.access import orders as policy
 from civicloop.core.forms import parse_id
 from civicloop.orders import selectors
 from civicloop.orders.models import Whistle
-from civicloop.orders.whistle_workflow import WHISTLE
+from civicloop.orders.whistle_workflow import WHISTLE, form_kwargs
 
 
 def _whistle(request: HttpRequest, pk: object) -> Whistle:
@@ -31,7 +31,7 @@ def _whistle(request: HttpRequest, pk: object) -> Whistle:
 @login_required
 def whistle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     whistle = _whistle(request, pk)
-    return render(request, "orders/whistle_detail.html", {"w": whistle})
+    return render(request, "orders/whistle_detail.html", {"w": whistle, "form_kwargs": form_kwargs(whistle)})
 
 
 @login_required
@@ -42,7 +42,8 @@ def whistle_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     access.require(request, WHISTLE.steps[step].allowed(request.user, whistle), action=f"orders.whistle.{step}",
                    obj=whistle)
     return WHISTLE.handle_page(request, whistle, step, next_url=f"/orders/whistles/{whistle.pk}/",
-                               success=_("Done: %(step)s.") % {"step": WHISTLE.steps[step].label})
+                               success=_("Done: %(step)s.") % {"step": WHISTLE.steps[step].label},
+                               form_kwargs=form_kwargs(whistle).get(step))
 
 
 @login_required

@@ -50,9 +50,33 @@ class AcceptForm(forms.Form):
 
 
 class AssignForm(forms.Form):
+    """On the page `teams` (the accepting department's active teams) makes the team a select; the API sends
+    the id, and the step's guard checks that it is one of the department's teams either way."""
+
     team_id = forms.IntegerField(label=_("Team id of the department"), required=False, min_value=1)
     staff_username = forms.CharField(label=_("Or a staff member's username"), max_length=150, required=False)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, teams: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if teams is not None:
+            self.fields["team_id"] = forms.TypedChoiceField(
+                label=_("Team of the department"), required=False, coerce=int, empty_value=None,
+                choices=[("", "—"), *((t.pk, t.name) for t in teams)],
+            )
+
+
+def department_teams(whistle: Whistle) -> Any:
+    """The active teams of the accepting department (and units under it): whom the liaison may assign."""
+    from civicloop.people.models import Team
+
+    if whistle.department_id is None:
+        return Team.objects.none()
+    return Team.objects.filter(unit_path__startswith=whistle.department.path, is_active=True).order_by("name")
+
+
+def form_kwargs(whistle: Whistle) -> dict[str, dict[str, Any]]:
+    return {"assign": {"teams": department_teams(whistle)}}
 
 
 class CloseForm(forms.Form):

@@ -44,6 +44,22 @@ class TeamFoundForm(forms.Form):
         self.fields["served_units"].queryset = units.order_by("path")
 
 
+class TeamEditForm(forms.Form):
+    """The team's details its leader or owning unit may change (not its state, leader, members or units)."""
+
+    name = forms.CharField(label=_("Team name"), max_length=100)
+    team_type = forms.ChoiceField(label=_("Team type"), choices=VolunteerType.choices)
+    categories = forms.MultipleChoiceField(
+        label=_("Service platforms"), choices=Platform.choices, widget=forms.CheckboxSelectMultiple
+    )
+    capacity = forms.IntegerField(label=_("Orders at once"), min_value=1, max_value=100)
+    contact_name = forms.CharField(label=_("Contact person"), max_length=50, required=False)
+    contact_phone = forms.CharField(label=_("Contact mobile"), max_length=20, required=False)
+    description = forms.CharField(
+        label=_("Description"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
 class TeamApplyForm(forms.Form):
     message = forms.CharField(label=_("A word to the leader"), max_length=300, required=False)
 

@@ -15,7 +15,7 @@ from civicloop.core.exceptions import Conflict
 from civicloop.core.forms import parse_id
 from civicloop.people import policies, selectors, services
 from civicloop.people.models import Team, TeamRequest
-from civicloop.people.team_forms import TeamApplyForm, TeamFoundForm, TeamInviteForm
+from civicloop.people.team_forms import TeamApplyForm, TeamEditForm, TeamFoundForm, TeamInviteForm
 from civicloop.people.workflow import TEAM, TEAM_REQUEST
 
 
@@ -106,8 +106,28 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "apply_form": TeamApplyForm(),
             "invite_form": TeamInviteForm(),
             "full_contact": policies.can_run_team(user, team),
+            "can_edit": policies.can_run_team(user, team),
         },
     )
+
+
+@login_required
+def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The leader or the owning unit's staff edit the team's details (the page twin of PATCH /teams/{id})."""
+    team = _team(request, pk, action="people.team.update")
+    access.require(request, policies.can_run_team(request.user, team), action="people.team.update", obj=team)
+    fields = ("name", "team_type", "categories", "capacity", "contact_name", "contact_phone", "description")
+    form = TeamEditForm(request.POST or None, initial={k: getattr(team, k) for k in fields})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.team_update(actor=request.user, team=team, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("The team's details are saved."))
+            return redirect("people:team_detail", pk=team.pk)
+    return render(request, "people/team_edit.html", {"form": form, "team": team})
 
 
 @login_required

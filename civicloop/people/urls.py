@@ -15,6 +15,7 @@ urlpatterns = [
     path("teams/", team_views.team_list, name="team_list"),
     path("teams/new/", team_views.team_found, name="team_found"),
     path("teams/<int:pk>/", team_views.team_detail, name="team_detail"),
+    path("teams/<int:pk>/edit/", team_views.team_edit, name="team_edit"),
     path("teams/<int:pk>/apply/", team_views.team_apply, name="team_apply"),
     path("teams/<int:pk>/invite/", team_views.team_invite, name="team_invite"),
     path("teams/<int:pk>/<slug:step>/", team_views.team_step, name="team_step"),

@@ -195,6 +195,21 @@ def members(request: HttpRequest, id: Id) -> Any:
     return list(lookups.get_committee(request, id).members.select_related("unit"))
 
 
+class CommitteeEditIn(Schema):
+    name: str
+    group_name: str = ""
+    head_name: str = ""
+    head_title: str = ""
+    office_name: str = ""
+
+
+@router.put("/committees/{id}", response={200: CommitteeOut, **ERR}, summary="修改文明委及领导小组 · Edit the committee and its leading group")
+def committee_update(request: HttpRequest, id: Id, payload: CommitteeEditIn) -> Any:
+    c = lookups.get_committee(request, id)
+    access.require(request, policies.can_manage_committee(request.user, c), action="plans.committee_update", obj=c)
+    return services.committee_update(committee=c, actor=request.user, **payload.dict())
+
+
 class MemberIn(Schema):
     unit_id: Id
     role: str = Member.Role.MEMBER
@@ -207,6 +222,32 @@ def member_add(request: HttpRequest, id: Id, payload: MemberIn) -> Any:
     access.require(request, policies.can_manage_committee(request.user, c), action="plans.member_add", obj=c)
     unit = get_object_or_404(Unit, pk=payload.unit_id)
     return Status(201, services.member_add(committee=c, unit=unit, role=payload.role, contact_name=payload.contact_name, actor=request.user))
+
+
+class MemberEditIn(Schema):
+    role: str
+    contact_name: str = ""
+
+
+def _managed_member(request: HttpRequest, id: int, action: str) -> Member:
+    member = get_object_or_404(Member.objects.select_related("unit"), pk=id)
+    c = lookups.get_committee(request, member.committee_id)
+    access.require(request, policies.can_manage_committee(request.user, c), action=action, obj=c)
+    member.committee = c
+    return member
+
+
+@router.put("/members/{id}", response={200: CommitteeMemberOut, **ERR}, summary="修改成员单位角色 · Change a member unit's role or contact")
+def member_update(request: HttpRequest, id: Id, payload: MemberEditIn) -> Any:
+    member = _managed_member(request, id, "plans.member_update")
+    return services.member_update(member=member, actor=request.user, role=payload.role, contact_name=payload.contact_name)
+
+
+@router.delete("/members/{id}", response={204: None, **ERR}, summary="移除成员单位 · Remove a member unit")
+def member_remove(request: HttpRequest, id: Id) -> Any:
+    member = _managed_member(request, id, "plans.member_remove")
+    services.member_remove(member=member, actor=request.user)
+    return Status(204, None)
 
 
 class CompletionRow(Schema):
@@ -358,6 +399,22 @@ def project_detail(request: HttpRequest, id: Id) -> Any:
     return lookups.get_project(request, id)
 
 
+class ProjectEditIn(Schema):
+    title: str
+    target_value: int
+    target_unit: str = "个"
+    target_item: str = ""
+    due_on: dt.date
+    description: str = ""
+
+
+@router.put("/projects/{id}", response={200: ProjectOut, **ERR}, summary="修改实事项目目标 · Edit a practical project's target")
+def project_update(request: HttpRequest, id: Id, payload: ProjectEditIn) -> Any:
+    p = lookups.get_project(request, id)
+    access.require(request, policies.can_act_project(request.user, p), action="plans.project_update", obj=p)
+    return services.project_update(project=p, actor=request.user, **payload.dict())
+
+
 class MilestoneIn(Schema):
     title: str
     due_on: dt.date
@@ -494,6 +551,22 @@ def meeting_create(request: HttpRequest, payload: MeetingIn) -> Any:
 @router.get("/meetings/{id}", response={200: MeetingOut, **ERR})
 def meeting_detail(request: HttpRequest, id: Id) -> Any:
     return lookups.get_meeting(request, id)
+
+
+@router.put("/meetings/{id}", response={200: MeetingOut, **ERR}, summary="修改会议及参会单位 · Edit a meeting and its attendees")
+def meeting_update(request: HttpRequest, id: Id, payload: MeetingIn) -> Any:
+    """The same body as scheduling; `committee_id` must be the meeting's own committee."""
+    m = _managed_meeting(request, id, "update")
+    if payload.committee_id != m.committee_id:
+        from django.core.exceptions import ValidationError
+        from django.utils.translation import gettext as _
+
+        raise ValidationError(_("A meeting cannot move to another committee."))
+    held_at = payload.held_at if timezone.is_aware(payload.held_at) else timezone.make_aware(payload.held_at)
+    return services.meeting_update(
+        meeting=m, kind=payload.kind, title=payload.title, held_at=held_at, mode=payload.mode, place=payload.place,
+        branch_venues=payload.branch_venues, attendees=_attendees(m.committee, payload.attendee_ids), actor=request.user,
+    )
 
 
 class AgendaIn(Schema):

@@ -19,6 +19,29 @@ def _members(field: Any) -> None:
     field.label_from_instance = lambda m: m.unit.name
 
 
+class CommitteeForm(forms.Form):
+    """The committee and its leading group; `units` (for a new committee only) are where it may sit."""
+
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    name = forms.CharField(label=_("Committee name"), max_length=100)
+    group_name = forms.CharField(label=_("Leading group"), max_length=100, required=False)
+    head_name = forms.CharField(label=_("Head of the leading group"), max_length=50, required=False)
+    head_title = forms.CharField(label=_("Head's post"), max_length=50, required=False)
+    office_name = forms.CharField(label=_("Office"), max_length=100, required=False)
+
+    def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if units is None:
+            del self.fields["unit"]
+        else:
+            self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+
+
+class MemberEditForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role in the committee"), choices=Member.Role.choices)
+    contact_name = forms.CharField(label=_("Contact person"), max_length=50, required=False)
+
+
 class MemberForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
     role = forms.ChoiceField(label=_("Role in the committee"), choices=Member.Role.choices, initial=Member.Role.MEMBER)
@@ -74,6 +97,17 @@ class ProjectForm(forms.Form):
         _members(self.fields["member"])
         if units is not None:
             self.fields["metric_unit"].queryset = units  # type: ignore[attr-defined]
+
+
+class ProjectEditForm(forms.Form):
+    """A live project's title, target and due date (year, member unit and platform figure stay)."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    target_value = forms.IntegerField(label=_("Target"), min_value=1, max_value=10_000_000)
+    target_unit = forms.CharField(label=_("Measure word"), max_length=10)
+    target_item = forms.CharField(label=_("What is counted"), max_length=50, required=False)
+    due_on = forms.DateField(label=_("Due date"), widget=DATE)
+    description = forms.CharField(label=_("Description"), max_length=4000, required=False, widget=TEXT3)
 
 
 class MilestoneForm(forms.Form):

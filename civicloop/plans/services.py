@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from civicloop.audit.services import audit_record
 from civicloop.core.exceptions import Conflict
+from civicloop.core.masking import mask_name
 from civicloop.network.models import Unit
 from civicloop.notify.services import notify_queue
 from civicloop.plans import policies, selectors
@@ -108,6 +109,74 @@ def member_add(*, committee: Committee, unit: Unit, actor: Any, role: str = Memb
     return member
 
 
+def _changes(obj: Any, values: dict[str, Any], masked: Sequence[str] = ()) -> str:
+    """Set the new values on `obj` and describe what changed for the audit row: "field: before→after", with
+    people's names masked (the audit trail keeps who changed what, not the names in the clear)."""
+    parts = []
+    for key, value in values.items():
+        old = getattr(obj, key)
+        if old != value:
+            shown = (mask_name(str(old or "")), mask_name(str(value or ""))) if key in masked else (old, value)
+            parts.append(f"{key}: {shown[0]}→{shown[1]}")
+            setattr(obj, key, value)
+    return "; ".join(parts)
+
+
+def _committee_values(name: str, group_name: str, head_name: str, head_title: str, office_name: str) -> dict[str, str]:
+    return {
+        "name": _text(name, _("the name"), 100),
+        "group_name": _text(group_name, _("the leading group"), 100, required=False),
+        "head_name": _text(head_name, _("the head"), 50, required=False),
+        "head_title": _text(head_title, _("the head's post"), 50, required=False),
+        "office_name": _text(office_name, _("the office"), 100, required=False),
+    }
+
+
+@transaction.atomic
+def committee_update(
+    *, committee: Committee, actor: Any, name: str, group_name: str = "", head_name: str = "", head_title: str = "",
+    office_name: str = "",
+) -> Committee:
+    """The office edits the committee and its leading group (name, head and post, office)."""
+    if not policies.can_manage_committee(actor, committee):
+        raise _denied()
+    committee = Committee.objects.select_for_update().get(pk=committee.pk)
+    detail = _changes(committee, _committee_values(name, group_name, head_name, head_title, office_name), masked=("head_name",))
+    if detail:
+        committee.save()
+        audit_record(action="plans.committee_update", actor=actor, unit=committee.unit, obj=committee, detail=detail)
+    return committee
+
+
+@transaction.atomic
+def member_update(*, member: Member, actor: Any, role: str, contact_name: str = "") -> Member:
+    """The office changes a member unit's role (leading group, office, member) or its contact person."""
+    if not policies.can_manage_committee(actor, member.committee):
+        raise _denied()
+    if role not in Member.Role.values:
+        raise ValidationError(_("Choose the member unit's role."))
+    member = Member.objects.select_for_update().select_related("committee__unit", "unit").get(pk=member.pk)
+    values = {"role": role, "contact_name": _text(contact_name, _("the contact person"), 50, required=False)}
+    detail = _changes(member, values, masked=("contact_name",))
+    if detail:
+        member.save(update_fields=list(values))
+        audit_record(action="plans.member_update", actor=actor, unit=member.committee.unit, obj=member, detail=detail)
+    return member
+
+
+@transaction.atomic
+def member_remove(*, member: Member, actor: Any) -> None:
+    """The office takes a unit off the committee; a unit with projects, year reports or follow-up tasks keeps
+    its seat (they are the year's record), so the office is told to settle those first."""
+    if not policies.can_manage_committee(actor, member.committee):
+        raise _denied()
+    member = Member.objects.select_for_update().select_related("committee__unit", "unit").get(pk=member.pk)
+    if member.projects.exists() or member.year_reports.exists() or member.followups.exists() or member.comments.exists():
+        raise Conflict(_("This unit has practical projects, year reports or follow-up tasks in this committee and cannot be removed."))
+    audit_record(action="plans.member_remove", actor=actor, unit=member.committee.unit, obj=member, detail=f"unit {member.unit_id}")
+    member.delete()
+
+
 # --- plans ------------------------------------------------------------------------------------------------
 
 
@@ -185,12 +254,7 @@ def project_create(
         raise ValidationError(_("The figure must be counted under a unit of this committee."))
     if plan_item is not None and plan_item.plan.committee_id != committee.pk:
         raise ValidationError(_("The plan item belongs to another committee."))
-    try:
-        target = int(target_value)
-    except (TypeError, ValueError):
-        raise ValidationError(_("The target must be a whole number between 1 and 10000000.")) from None
-    if not 1 <= target <= 10_000_000:
-        raise ValidationError(_("The target must be a whole number between 1 and 10000000."))
+    target = _target(target_value)
     year = _year(year)
     if due_on.year != year:
         raise ValidationError(_("The due date must fall in the project's year."))
@@ -202,6 +266,48 @@ def project_create(
         plan_item=plan_item, kind=kind,
     )
     audit_record(action="plans.project_create", actor=actor, unit=member.unit, obj=project)
+    return project
+
+
+def _target(value: Any) -> int:
+    try:
+        target = int(value)
+    except (TypeError, ValueError):
+        raise ValidationError(_("The target must be a whole number between 1 and 10000000.")) from None
+    if not 1 <= target <= 10_000_000:
+        raise ValidationError(_("The target must be a whole number between 1 and 10000000."))
+    return target
+
+
+@transaction.atomic
+def project_update(
+    *, project: Project, actor: Any, title: str, target_value: int, due_on: dt.date, target_unit: str = "个",
+    target_item: str = "", description: str = "",
+) -> Project:
+    """The office or the member unit corrects a live project's title, target and due date (the year, the
+    member unit and the platform figure stay: they decide which counters and which report the project is in)."""
+    if not policies.can_act_project(actor, project):
+        raise _denied()
+    project = Project.objects.select_for_update(of=("self",)).select_related("member__unit").get(pk=project.pk)
+    if project.status not in ("planned", "on_track", "late"):
+        raise Conflict(_("This project has ended."))
+    if due_on.year != project.year:
+        raise ValidationError(_("The due date must fall in the project's year."))
+    description = _text(description, _("the description"), 4000, required=False)
+    values: dict[str, Any] = {
+        "title": _text(title, _("the title")),
+        "target_value": _target(target_value),
+        "target_unit": _text(target_unit, _("the measure word"), 10),
+        "target_item": _text(target_item, _("what is counted"), 50, required=False),
+        "due_on": due_on,
+    }
+    detail = _changes(project, values)
+    if description != project.description:
+        project.description = description
+        detail = "; ".join(filter(None, [detail, "description"]))  # long free text: only that it changed
+    if detail:
+        project.save(update_fields=[*values, "description"])
+        audit_record(action="plans.project_update", actor=actor, unit=project.member.unit, obj=project, detail=detail)
     return project
 
 
@@ -330,6 +436,38 @@ def meeting_create(
     )
     meeting.attendees.set(attendees)
     audit_record(action="plans.meeting_create", actor=actor, unit=committee.unit, obj=meeting)
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(
+    *, meeting: Meeting, actor: Any, kind: str, title: str, held_at: dt.datetime, mode: str = Meeting.Mode.ONSITE,
+    place: str = "", branch_venues: str = "", attendees: Sequence[Member] = (),
+) -> Meeting:
+    """The office corrects a meeting's details and who attended (the same rules as when it was scheduled)."""
+    if not policies.can_manage_meeting(actor, meeting):
+        raise _denied()
+    if kind not in Meeting.Kind.values or mode not in Meeting.Mode.values:
+        raise ValidationError(_("Choose the kind of meeting and how it is held."))
+    meeting = Meeting.objects.select_for_update().select_related("committee__unit").get(pk=meeting.pk)
+    _members_of(meeting.committee, attendees)
+    venues = _text(branch_venues, _("the branch venues"), 2000, required=False)
+    if mode == Meeting.Mode.VIDEO and not venues:
+        raise ValidationError(_("A video meeting needs at least one branch venue."))
+    values = {
+        "kind": kind, "title": _text(title, _("the title")), "held_at": held_at, "mode": mode,
+        "place": _text(place, _("the place"), 200, required=False), "branch_venues": venues,
+    }
+    parts = [_changes(meeting, values)]
+    before = set(meeting.attendees.values_list("pk", flat=True))
+    after = {m.pk for m in attendees}
+    if before != after:
+        parts.append(f"attendees: +{sorted(after - before)} -{sorted(before - after)}")
+        meeting.attendees.set(attendees)
+    detail = "; ".join(p for p in parts if p)
+    if detail:
+        meeting.save(update_fields=list(values))
+        audit_record(action="plans.meeting_update", actor=actor, unit=meeting.committee.unit, obj=meeting, detail=detail)
     return meeting
 
 

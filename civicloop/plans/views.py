@@ -24,7 +24,7 @@ from civicloop.core.workflow import Workflow
 from civicloop.network.models import Unit
 from civicloop.plans import exports, lookups, policies, selectors, services
 from civicloop.plans import forms as f
-from civicloop.plans.models import Evidence, Milestone, Plan, PlanItem, Project, YearReport
+from civicloop.plans.models import Evidence, Member, Milestone, Plan, PlanItem, Project, YearReport
 from civicloop.plans.workflow import FOLLOW_UP, PLAN, PROJECT, YEAR_REPORT, form_kwargs
 
 
@@ -71,14 +71,15 @@ def _year(request: HttpRequest, default: int) -> int:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     committees = list(policies.visible_committees(request.user).order_by("unit_path"))
-    access.require(request, bool(committees), action="plans.home")
+    can_create = _committee_units(request).exists()
+    access.require(request, bool(committees) or can_create, action="plans.home")
     seats = policies.seats(request.user)
     return render(request, "plans/home.html", {
         "committees": committees,
         "followups": selectors.open_followups(seats)[:50],
         "projects": Project.objects.filter(member__in=seats).exclude(status__in=["done", "dropped"]).select_related("member__unit").order_by("due_on")[:50],
         "reports": YearReport.objects.filter(member__in=seats).select_related("member__unit").order_by("-year")[:20],
-        "seats": seats,
+        "seats": seats, "can_create": can_create,
     })
 
 
@@ -115,6 +116,66 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
         d = form.cleaned_data
         _attempt(request, lambda: services.member_add(committee=c, unit=d["unit"], role=d["role"], contact_name=d["contact_name"], actor=request.user), _("The member unit is added."))
     return redirect("plans:committee", c.pk)
+
+
+def _committee_units(request: HttpRequest) -> Any:
+    """Where this user may set up a committee: practice centres in their scope (a committee sits at a
+    province, city or district centre)."""
+    return access.visible_units(request.user).filter(is_active=True, kind=Unit.Kind.PRACTICE, level=Unit.Level.CENTER).order_by("path")
+
+
+@login_required
+def committee_create(request: HttpRequest) -> HttpResponse:
+    units = _committee_units(request)
+    access.require(request, units.exists(), action="plans.committee_create")
+    form = f.CommitteeForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        access.require(request, policies.can_create_committee(request.user, d["unit"]), action="plans.committee_create")
+        created = _attempt(request, lambda: services.committee_create(actor=request.user, **d), _("The committee is set up; add its member units."))
+        if created:
+            return redirect("plans:committee", created.pk)
+    return render(request, "plans/form.html", {"form": form, "title": _("Set up a civilisation committee"), "back": "/plans/"})
+
+
+@login_required
+def committee_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    c = lookups.get_committee(request, pk)
+    access.require(request, policies.can_manage_committee(request.user, c), action="plans.committee_update", obj=c)
+    fields = ("name", "group_name", "head_name", "head_title", "office_name")
+    form = f.CommitteeForm(request.POST or None, initial={k: getattr(c, k) for k in fields})
+    if request.method == "POST" and form.is_valid() and _attempt(
+        request, lambda: services.committee_update(committee=c, actor=request.user, **form.cleaned_data), _("The committee is saved.")
+    ):
+        return redirect("plans:committee", c.pk)
+    return render(request, "plans/form.html", {"form": form, "title": _("Edit the committee and its leading group"), "back": c.get_absolute_url()})
+
+
+def _managed_member(request: HttpRequest, pk: int, action: str) -> Member:
+    member = get_object_or_404(Member.objects.select_related("unit"), pk=pk)
+    c = lookups.get_committee(request, member.committee_id)
+    access.require(request, policies.can_manage_committee(request.user, c), action=action, obj=c)
+    member.committee = c
+    return member
+
+
+@login_required
+def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _managed_member(request, pk, "plans.member_update")
+    form = f.MemberEditForm(request.POST or None, initial={"role": member.role, "contact_name": member.contact_name})
+    if request.method == "POST" and form.is_valid() and _attempt(
+        request, lambda: services.member_update(member=member, actor=request.user, **form.cleaned_data), _("The member unit is saved.")
+    ):
+        return redirect(f"{member.committee.get_absolute_url()}#members")
+    return render(request, "plans/form.html", {"form": form, "title": _("Member unit: %(unit)s") % {"unit": member.unit.name}, "back": member.committee.get_absolute_url()})
+
+
+@login_required
+@require_POST
+def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _managed_member(request, pk, "plans.member_remove")
+    _attempt(request, lambda: services.member_remove(member=member, actor=request.user), _("The unit is no longer a member."))
+    return redirect(f"{member.committee.get_absolute_url()}#members")
 
 
 # --- plans ----------------------------------------------------------------------------------------------
@@ -227,6 +288,19 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    p = lookups.get_project(request, pk)
+    access.require(request, policies.can_act_project(request.user, p), action="plans.project_update", obj=p)
+    fields = ("title", "target_value", "target_unit", "target_item", "due_on", "description")
+    form = f.ProjectEditForm(request.POST or None, initial={k: getattr(p, k) for k in fields})
+    if request.method == "POST" and form.is_valid() and _attempt(
+        request, lambda: services.project_update(project=p, actor=request.user, **form.cleaned_data), _("The practical project is saved.")
+    ):
+        return redirect("plans:project", p.pk)
+    return render(request, "plans/form.html", {"form": form, "title": _("Edit the practical project"), "back": p.get_absolute_url()})
+
+
+@login_required
 @require_POST
 def project_report(request: HttpRequest, pk: int) -> HttpResponse:
     p = lookups.get_project(request, pk)
@@ -330,6 +404,22 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
         if meeting:
             return redirect("plans:meeting", meeting.pk)
     return render(request, "plans/form.html", {"form": form, "title": _("New meeting"), "back": c.get_absolute_url()})
+
+
+@login_required
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    m = lookups.get_meeting(request, pk)
+    access.require(request, policies.can_manage_meeting(request.user, m), action="plans.meeting_update", obj=m)
+    members = m.committee.members.select_related("unit")
+    initial = {k: getattr(m, k) for k in ("kind", "title", "mode", "place", "branch_venues")}
+    initial["held_at"] = timezone.localtime(m.held_at).strftime("%Y-%m-%dT%H:%M")
+    initial["attendees"] = [a.pk for a in m.attendees.all()]
+    form = f.MeetingCreateForm(request.POST or None, members=members, initial=initial)
+    if request.method == "POST" and form.is_valid() and _attempt(
+        request, lambda: services.meeting_update(meeting=m, actor=request.user, **form.cleaned_data), _("The meeting is saved.")
+    ):
+        return redirect("plans:meeting", m.pk)
+    return render(request, "plans/form.html", {"form": form, "title": _("Edit the meeting"), "back": m.get_absolute_url()})
 
 
 @login_required

@@ -29,12 +29,17 @@ def workflow_badge(obj: Any, workflow: Workflow | None = None) -> str:
 
 
 @register.inclusion_tag("core/workflow/_panel.html", takes_context=True)
-def workflow_panel(context: Any, obj: Any, step_url: str, workflow: Workflow | None = None) -> dict[str, Any]:
-    """`step_url` is the object's step URL with `STEP` where the step name goes, e.g. "/contests/entries/7/STEP/"."""
+def workflow_panel(
+    context: Any, obj: Any, step_url: str, workflow: Workflow | None = None, form_kwargs: Any = None
+) -> dict[str, Any]:
+    """`step_url` is the object's step URL with `STEP` where the step name goes, e.g. "/contests/entries/7/STEP/".
+    `form_kwargs` ({step name: kwargs}) narrows a step's form to this object (e.g. a select of the unit's teams)."""
     wf = _wf(obj, workflow)
     user = context["request"].user
+    extra = form_kwargs or {}
     steps = [
-        {"step": s, "form": wf.form_for(s), "url": step_url.replace("STEP", s.name)} for s in wf.available(user, obj)
+        {"step": s, "form": wf.form_for(s, **extra.get(s.name, {})), "url": step_url.replace("STEP", s.name)}
+        for s in wf.available(user, obj)
     ]
     return {"steps": steps, "csrf_token": context.get("csrf_token")}
 

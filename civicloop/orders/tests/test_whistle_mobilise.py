@@ -93,3 +93,26 @@ def test_api_steps_and_page(client, personas):
     assert client.get("/orders/whistles/figures/").status_code == 200
     client.force_login(p.station_staff)
     assert "部门已办结" in client.get(f"/orders/{w.order.number}/").content.decode()
+
+
+def test_the_liaison_picks_one_of_the_departments_teams_from_a_select(client, personas):
+    """The page offers the department's own active teams (no raw id to type); a station team's id sent by
+    hand, on the page or through the API, is refused and nothing is assigned."""
+    p = personas
+    w = _whistle(p)
+    WHISTLE.run("accept", w, actor=p.liaison, data={"answer_hours": 24})
+    doctors = people.team_create(name="卫健委医疗志愿队", team_type="tech_expert", home_unit=p.department,
+                                 served_units=[p.department], categories=["health"], leader=p.liaison)
+    client.force_login(p.liaison)
+    body = client.get(f"/orders/whistles/{w.pk}/").content.decode()
+    assert '<select name="team_id"' in body and f'<option value="{doctors.pk}">卫健委医疗志愿队</option>' in body
+    assert p.team.name not in body
+    page = client.post(f"/orders/whistles/{w.pk}/assign/", {"team_id": p.team.pk}, follow=True)
+    assert page.status_code == 200
+    api = client.post(f"/api/orders/whistles/{w.pk}/assign", json.dumps({"team_id": p.team.pk}), content_type="application/json")
+    assert api.status_code == 400
+    w.refresh_from_db()
+    assert w.handler_team_id is None
+    assert client.post(f"/orders/whistles/{w.pk}/assign/", {"team_id": doctors.pk}).status_code == 302
+    w.refresh_from_db()
+    assert w.handler_team_id == doctors.pk
