@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from civicloop.campaigns import figures
 from civicloop.campaigns import policies as policy
@@ -34,6 +35,7 @@ from civicloop.campaigns.models import (
     TaskEvent,
     TaskReport,
 )
+from civicloop.core.msg import Msg
 from civicloop.core.workflow import HELD, TERMINAL, Ctx, Notice, State, Step, Workflow, nobody
 from civicloop.network.models import Unit
 
@@ -122,7 +124,7 @@ def _assign_notify(ctx: Ctx, event: Any) -> list[Notice]:
         Notice(
             recipients=staff_users(ctx.obj.unit),
             kind="campaign_problem_assigned",
-            title=_("A campaign problem was assigned to your unit for rectification"),
+            title=Msg(gettext_noop("A campaign problem was assigned to your unit for rectification")),
         )
     ]
 
@@ -157,7 +159,7 @@ def _rectify_notify(ctx: Ctx, event: Any) -> list[Notice]:
         Notice(
             recipients=_supervisors(ctx.obj) + ([ctx.obj.reporter] if ctx.obj.reporter_id else []),
             kind="campaign_problem_rectified",
-            title=_("A campaign problem was rectified and awaits your check"),
+            title=Msg(gettext_noop("A campaign problem was rectified and awaits your check")),
         )
     ]
 
@@ -173,7 +175,7 @@ def _fail_notify(ctx: Ctx, event: Any) -> list[Notice]:
         Notice(
             recipients=staff_users(ctx.obj.unit),
             kind="campaign_problem_returned",
-            title=_("A rectification did not pass the check and was returned"),
+            title=Msg(gettext_noop("A rectification did not pass the check and was returned")),
             body=ctx.note,
         )
     ]
@@ -199,7 +201,7 @@ def _escalate_notify(ctx: Ctx, event: Any) -> list[Notice]:
         Notice(
             recipients=staff_users(ctx.obj.escalated_to) + staff_users(ctx.obj.unit),
             kind="campaign_problem_escalated",
-            title=_("A campaign problem is overdue and was raised to the superior unit (督办)"),
+            title=Msg(gettext_noop("A campaign problem is overdue and was raised to the superior unit (督办)")),
         )
     ]
 
@@ -323,7 +325,7 @@ TASK = Workflow(
                 Notice(
                     recipients=staff_users(ctx.obj.campaign.command_unit) + staff_users(ctx.obj.lead_department),
                     kind="campaign_task_overdue",
-                    title=_("A campaign task is past its deadline"),
+                    title=Msg(gettext_noop("A campaign task is past its deadline")),
                 )
             ],
         ),
