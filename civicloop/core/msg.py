@@ -110,6 +110,12 @@ def _from_json(value: Any) -> Any:
     return value
 
 
+def unit_language() -> Any:
+    """`with unit_language():` around texts written into rows that everyone reads (a drafted title, a timeline
+    note): they are in the platform's language, not in the language of whoever clicked (issue #13)."""
+    return translation.override(settings.LANGUAGE_CODE)
+
+
 def render_stored(code: str, params: Mapping[str, Any] | None, fallback: str) -> str:
     """A column pair (code, params) in the active language; rows written before codes existed keep `fallback`."""
     if not code:
