@@ -8,6 +8,7 @@ same code from the page and the API, since both run the same step — and take t
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -231,9 +232,8 @@ def action_label(code: str) -> str:
     name, _dot, step = code.rpartition(".")
     wf = REGISTRY.get(name)
     if wf is not None:
-        if step in wf.steps:
-            return f"{wf.label}：{wf.steps[step].label}"
-        return f"{wf.label}：{step}"
+        shown = wf.steps[step].label if step in wf.steps else step
+        return gettext("%(workflow)s: %(step)s") % {"workflow": wf.label, "step": shown}
     return code
 
 

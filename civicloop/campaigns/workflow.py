@@ -201,7 +201,7 @@ def _escalate_notify(ctx: Ctx, event: Any) -> list[Notice]:
         Notice(
             recipients=staff_users(ctx.obj.escalated_to) + staff_users(ctx.obj.unit),
             kind="campaign_problem_escalated",
-            title=Msg(gettext_noop("A campaign problem is overdue and was raised to the superior unit (督办)")),
+            title=Msg(gettext_noop("A campaign problem is overdue and was raised to the superior unit")),
         )
     ]
 
@@ -225,7 +225,7 @@ PROBLEM = Workflow(
         # creating the problem writes this event (a label for the timeline; never offered as a step)
         Step("report", _("Reported"), sources={"reported"}, target=None, allowed=nobody),
         Step(
-            "register", _("Register (立案)"), sources={"reported"}, target="registered",
+            "register", _("Register the problem"), sources={"reported"}, target="registered",
             allowed=policy.can_register_problem, form=RegisterForm, guard=_register_guard,
             changes=_register_changes, after=_register_after,
         ),
@@ -234,35 +234,35 @@ PROBLEM = Workflow(
             allowed=policy.can_register_problem, note="required", style="danger",
         ),
         Step(
-            "assign", _("Assign to the unit (交办)"), sources={"registered"}, target="assigned",
+            "assign", _("Assign to the unit"), sources={"registered"}, target="assigned",
             allowed=policy.can_assign_problem,
             starts_deadline=lambda ctx: deadline_for(ctx.obj.category, ctx.now),
             after=lambda ctx, e: _count(ctx.obj, e, assigned=1), notify=_assign_notify,
         ),
         Step(
-            "rectify", _("Report rectification (整改)"), sources={"assigned"}, target="rectified",
+            "rectify", _("Report rectification"), sources={"assigned"}, target="rectified",
             allowed=policy.can_rectify_problem, form=RectifyForm, guard=_rectify_guard,
             changes=lambda ctx: {"rectified_at": ctx.now}, after=_rectify_after, notify=_rectify_notify,
         ),
         Step(
-            "extend", _("Extend the deadline (延期)"), sources={"assigned"}, target=None,
+            "extend", _("Extend the deadline"), sources={"assigned"}, target=None,
             allowed=policy.can_check_problem, form=ExtendForm, changes=_extend_changes,
             after=lambda ctx, e: _count(ctx.obj, e, extensions=1), style="secondary",
         ),
         Step(
-            "check_pass", _("Check passed: close (销号)"), sources={"rectified"}, target="closed",
+            "check_pass", _("Check passed: close"), sources={"rectified"}, target="closed",
             allowed=policy.can_check_problem, note="optional", changes=_pass_changes,
             after=lambda ctx, e: _count(ctx.obj, e, checks=1, closed=1, closed_on_time=int(bool(ctx.obj.closed_on_time))),
         ),
         Step(
-            "check_fail", _("Check failed: return for rework (返工)"), sources={"rectified"}, target="assigned",
+            "check_fail", _("Check failed: return for rework"), sources={"rectified"}, target="assigned",
             allowed=policy.can_check_problem, form=FailForm, style="danger",
             changes=lambda ctx: {"rework_count": ctx.obj.rework_count + 1, "rectified_at": None},
             starts_deadline=lambda ctx: deadline_for(ctx.obj.category, ctx.now),
             after=lambda ctx, e: _count(ctx.obj, e, checks=1, reworks=1), notify=_fail_notify,
         ),
         Step(
-            "escalate", _("Raised to the superior unit (督办)"), sources={"assigned"}, target=None,
+            "escalate", _("Raised to the superior unit"), sources={"assigned"}, target=None,
             allowed=nobody, system=True, changes=_escalate_changes,
             after=lambda ctx, e: _count(ctx.obj, e, escalations=1), notify=_escalate_notify,
         ),

@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from civicloop.core.sheets import sheet_write
 from civicloop.network.models import Unit
 from civicloop.stats import selectors
-from civicloop.stats.summary import summary_sentence
+from civicloop.stats.summary import month_label, summary_sentence
 
 COLUMNS = (
     ("activities", pgettext_lazy("spreadsheet", "Practice activities")),
@@ -47,7 +47,7 @@ def workbook(unit: Unit, start: dt.date, end: dt.date) -> bytes:
 
     monthly = selectors.by_month(unit, start, end, metrics)
     month_rows = [
-        [f"{m.year}年{m.month}月"] + [_value(metric, monthly.get(metric, {}).get(m, 0)) for metric in metrics]
+        [month_label(m, year=True)] + [_value(metric, monthly.get(metric, {}).get(m, 0)) for metric in metrics]
         for m in selectors.months(start, end)
     ]
     _sheet(wb.create_sheet(), pgettext_lazy("spreadsheet", "By month"), [pgettext_lazy("spreadsheet", "Month"), *[label for _m, label in COLUMNS]], month_rows)

@@ -49,6 +49,13 @@ def approx(value: int) -> str:
     return f"{lower}余"
 
 
+def month_label(month: dt.date, *, year: bool = False) -> str:
+    """A month in the reader's language: 3月 / 2026年3月 in Chinese, Mar / Mar 2026 in English (issue #13)."""
+    if (translation.get_language() or "zh").lower().startswith("zh"):
+        return f"{month.year}年{month.month}月" if year else f"{month.month}月"
+    return f"{month:%b %Y}" if year else f"{month:%b}"
+
+
 def approx_en(value: int) -> str:
     """The same rounding in English: 62 → 'over 60', 58 → 'nearly 60', 15234 → 'over 15,000'."""
     if value < 20:
