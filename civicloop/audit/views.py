@@ -23,9 +23,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
     events = selectors.audit_events(**filters) if not form.errors else selectors.audit_events().none()
     page = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
     labels = selectors.object_labels(list(page))
-    for e in page:
-        e.object_label = labels.get((e.object_type, e.object_id), "")  # type: ignore[attr-defined]
-    return render(request, "audit/event_list.html", {"page": page, "form": form})
+    rows = [(e, labels.get((e.object_type, e.object_id), "")) for e in page]
+    return render(request, "audit/event_list.html", {"page": page, "rows": rows, "form": form})
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -17,8 +17,6 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.functional import Promise
 
-Param = str | int | float | None
-
 
 class Msg:
     __slots__ = ("code", "params")
