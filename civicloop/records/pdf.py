@@ -55,7 +55,7 @@ def render(doc: ServiceRecordDocument, verify_url: str) -> bytes:
     c.setFont(font, 12)
     for label, value in rows:
         c.drawString(25 * mm, y, f"{label}：")
-        c.drawString(55 * mm, y, str(value))
+        c.drawString(60 * mm, y, str(value))
         y -= 8 * mm
     _qr(c, verify_url, width - 65 * mm, height - 100 * mm, 40 * mm)
     c.setFont(font, 8)
