@@ -135,3 +135,29 @@ def test_the_scan_finds_chinese_when_it_is_there(personas: Any) -> None:
     # The check itself can fail: a Chinese word that is nobody's name is reported.
     assert _leftover_chinese("<p>Order 已办结</p>") == ["已办结"]
     assert _leftover_chinese(f"<p>{personas.station.name}</p><script>var x='中文'</script>") == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_browser_english_figures_and_audit_log(personas: Any, activity: Any, desk: Any) -> None:
+    """What the office and the auditor see in English, with screenshots."""
+    desk.page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": desk.base_url}])
+    desk.login("office")
+    desk.go(reverse("stats:dashboard"))
+    summary = desk.page.locator("#summary").inner_text()
+    assert summary.startswith("As of ") and "people served" in summary
+    assert "completed orders" in desk.page.locator("#figures").inner_text()  # the tile says what it counts
+    assert _leftover_chinese(desk.page.content()) == []
+    desk.shot("english-figures")
+    desk.page.context.clear_cookies()
+    desk.page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": desk.base_url}])
+    desk.login("auditor")
+    desk.go(reverse("audit:event_list"))
+    desk.page.select_option("select[name=action]", "garden_comment_hide")
+    desk.page.click("form.filters button[type=submit]")
+    desk.page.wait_for_load_state()
+    rows = desk.page.locator("tr.event")
+    assert rows.count() == 1 and "Comment hidden" in rows.first.inner_text()
+    assert "people.user" not in rows.first.inner_text()
+    assert _leftover_chinese(desk.page.content()) == []
+    desk.shot("english-audit-log")
