@@ -23,11 +23,12 @@ install: $(VENV)/.installed node_modules/.installed messages
 messages: $(VENV)/.installed
 	@$(PY) manage.py compile_translations
 
-# Debian's Chromium and a CJK font for browser tests (Playwright cannot download browsers here).
+# Debian's Chromium and a CJK font for browser tests (Playwright cannot download browsers here), and poppler's
+# pdffonts, which the PDF tests ask whether a record embeds its font.
 browsers:
-	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "wenquanyi"; then \
-	  echo "installing chromium and fonts-wqy-microhei"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	@if ! command -v chromium >/dev/null || ! command -v pdffonts >/dev/null || ! fc-list 2>/dev/null | grep -qi "wenquanyi"; then \
+	  echo "installing chromium, fonts-wqy-microhei and poppler-utils"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei poppler-utils >/dev/null; \
 	fi
 
 lint: install

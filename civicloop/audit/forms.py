@@ -10,7 +10,7 @@ from civicloop.core.validators import validate_filter_date
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.CharField(label=_("Action"), max_length=50, required=False)
+    action = forms.ChoiceField(label=_("Action"), required=False)
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=[("", _("All")), *AuditEvent.Outcome.choices], required=False
     )
@@ -27,6 +27,10 @@ class AuditFilterForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         validators=[validate_filter_date],
     )
+
+    def __init__(self, *args: object, actions: list[tuple[str, str]] | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["action"].choices = [("", _("All actions")), *(actions or [])]  # type: ignore[attr-defined]
 
     def clean(self) -> dict:
         data = super().clean()

@@ -18,15 +18,13 @@ PER_PAGE = 50
 def event_list(request: HttpRequest) -> HttpResponse:
     """Read-only, filterable audit log for auditors."""
     access.require(request, access.can_read_audit(request.user), action="audit_list")
-    form = AuditFilterForm(request.GET or None)
+    form = AuditFilterForm(request.GET or None, actions=selectors.action_choices())
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     events = selectors.audit_events(**filters) if not form.errors else selectors.audit_events().none()
     page = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "audit/event_list.html",
-        {"page": page, "form": form, "actions": selectors.audit_actions()},
-    )
+    labels = selectors.object_labels(list(page))
+    rows = [(e, labels.get((e.object_type, e.object_id), "")) for e in page]
+    return render(request, "audit/event_list.html", {"page": page, "rows": rows, "form": form})
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -1,4 +1,4 @@
-"""The monthly 通报 as PDF (reportlab, the built-in CID font STSong-Light renders Chinese without a font file) and
+"""The monthly 通报 as PDF (reportlab, with the embedded CJK font of civicloop.core.pdffonts) and
 Excel (openpyxl), and the annual assessment export. The libraries are imported inside the functions: only these
 downloads need them."""
 
@@ -61,13 +61,11 @@ def bulletin_pdf(bulletin: Bulletin) -> bytes:
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    font = "STSong-Light"
-    if font not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(font))
+    from civicloop.core.pdffonts import cjk_font
+
+    font = cjk_font()
     title_style = ParagraphStyle("t", fontName=font, fontSize=16, leading=22)
     body = ParagraphStyle("b", fontName=font, fontSize=10, leading=15)
     buf = io.BytesIO()

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from civicloop.campaigns import figures
 from civicloop.campaigns import policies as policy
@@ -34,6 +35,7 @@ from civicloop.campaigns.models import (
     TaskEvent,
     TaskReport,
 )
+from civicloop.core.msg import Msg
 from civicloop.core.workflow import HELD, TERMINAL, Ctx, Notice, State, Step, Workflow, nobody
 from civicloop.network.models import Unit
 
@@ -122,7 +124,7 @@ def _assign_notify(ctx: Ctx, event: Any) -> list[Notice]:
         Notice(
             recipients=staff_users(ctx.obj.unit),
             kind="campaign_problem_assigned",
-            title=_("A campaign problem was assigned to your unit for rectification"),
+            title=Msg(gettext_noop("A campaign problem was assigned to your unit for rectification")),
         )
     ]
 
@@ -157,7 +159,7 @@ def _rectify_notify(ctx: Ctx, event: Any) -> list[Notice]:
         Notice(
             recipients=_supervisors(ctx.obj) + ([ctx.obj.reporter] if ctx.obj.reporter_id else []),
             kind="campaign_problem_rectified",
-            title=_("A campaign problem was rectified and awaits your check"),
+            title=Msg(gettext_noop("A campaign problem was rectified and awaits your check")),
         )
     ]
 
@@ -173,7 +175,7 @@ def _fail_notify(ctx: Ctx, event: Any) -> list[Notice]:
         Notice(
             recipients=staff_users(ctx.obj.unit),
             kind="campaign_problem_returned",
-            title=_("A rectification did not pass the check and was returned"),
+            title=Msg(gettext_noop("A rectification did not pass the check and was returned")),
             body=ctx.note,
         )
     ]
@@ -199,7 +201,7 @@ def _escalate_notify(ctx: Ctx, event: Any) -> list[Notice]:
         Notice(
             recipients=staff_users(ctx.obj.escalated_to) + staff_users(ctx.obj.unit),
             kind="campaign_problem_escalated",
-            title=_("A campaign problem is overdue and was raised to the superior unit (督办)"),
+            title=Msg(gettext_noop("A campaign problem is overdue and was raised to the superior unit")),
         )
     ]
 
@@ -223,7 +225,7 @@ PROBLEM = Workflow(
         # creating the problem writes this event (a label for the timeline; never offered as a step)
         Step("report", _("Reported"), sources={"reported"}, target=None, allowed=nobody),
         Step(
-            "register", _("Register (立案)"), sources={"reported"}, target="registered",
+            "register", _("Register the problem"), sources={"reported"}, target="registered",
             allowed=policy.can_register_problem, form=RegisterForm, guard=_register_guard,
             changes=_register_changes, after=_register_after,
         ),
@@ -232,35 +234,35 @@ PROBLEM = Workflow(
             allowed=policy.can_register_problem, note="required", style="danger",
         ),
         Step(
-            "assign", _("Assign to the unit (交办)"), sources={"registered"}, target="assigned",
+            "assign", _("Assign to the unit"), sources={"registered"}, target="assigned",
             allowed=policy.can_assign_problem,
             starts_deadline=lambda ctx: deadline_for(ctx.obj.category, ctx.now),
             after=lambda ctx, e: _count(ctx.obj, e, assigned=1), notify=_assign_notify,
         ),
         Step(
-            "rectify", _("Report rectification (整改)"), sources={"assigned"}, target="rectified",
+            "rectify", _("Report rectification"), sources={"assigned"}, target="rectified",
             allowed=policy.can_rectify_problem, form=RectifyForm, guard=_rectify_guard,
             changes=lambda ctx: {"rectified_at": ctx.now}, after=_rectify_after, notify=_rectify_notify,
         ),
         Step(
-            "extend", _("Extend the deadline (延期)"), sources={"assigned"}, target=None,
+            "extend", _("Extend the deadline"), sources={"assigned"}, target=None,
             allowed=policy.can_check_problem, form=ExtendForm, changes=_extend_changes,
             after=lambda ctx, e: _count(ctx.obj, e, extensions=1), style="secondary",
         ),
         Step(
-            "check_pass", _("Check passed: close (销号)"), sources={"rectified"}, target="closed",
+            "check_pass", _("Check passed: close"), sources={"rectified"}, target="closed",
             allowed=policy.can_check_problem, note="optional", changes=_pass_changes,
             after=lambda ctx, e: _count(ctx.obj, e, checks=1, closed=1, closed_on_time=int(bool(ctx.obj.closed_on_time))),
         ),
         Step(
-            "check_fail", _("Check failed: return for rework (返工)"), sources={"rectified"}, target="assigned",
+            "check_fail", _("Check failed: return for rework"), sources={"rectified"}, target="assigned",
             allowed=policy.can_check_problem, form=FailForm, style="danger",
             changes=lambda ctx: {"rework_count": ctx.obj.rework_count + 1, "rectified_at": None},
             starts_deadline=lambda ctx: deadline_for(ctx.obj.category, ctx.now),
             after=lambda ctx, e: _count(ctx.obj, e, checks=1, reworks=1), notify=_fail_notify,
         ),
         Step(
-            "escalate", _("Raised to the superior unit (督办)"), sources={"assigned"}, target=None,
+            "escalate", _("Raised to the superior unit"), sources={"assigned"}, target=None,
             allowed=nobody, system=True, changes=_escalate_changes,
             after=lambda ctx, e: _count(ctx.obj, e, escalations=1), notify=_escalate_notify,
         ),
@@ -323,7 +325,7 @@ TASK = Workflow(
                 Notice(
                     recipients=staff_users(ctx.obj.campaign.command_unit) + staff_users(ctx.obj.lead_department),
                     kind="campaign_task_overdue",
-                    title=_("A campaign task is past its deadline"),
+                    title=Msg(gettext_noop("A campaign task is past its deadline")),
                 )
             ],
         ),

@@ -1,5 +1,5 @@
-"""Award certificates (获奖证书) as PDF, drawn the way records draws its service record: reportlab with the built-in
-CID font STSong-Light (no font file needed) and a QR code from segno's module matrix pointing to the public
+"""Award certificates (获奖证书) as PDF, drawn the way records draws its service record: reportlab with the embedded
+CJK font of `core.pdffonts` and a QR code from segno's module matrix pointing to the public
 verification page. Kept here rather than importing records' internals (no two apps import each other)."""
 
 from __future__ import annotations
@@ -10,19 +10,10 @@ import segno
 from django.utils import timezone
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from civicloop.contests.models import Entry
-
-FONT = "STSong-Light"
-
-
-def _font() -> str:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    return FONT
+from civicloop.core.pdffonts import cjk_font as _font
 
 
 def _qr(c: canvas.Canvas, data: str, x: float, y: float, size: float) -> None:

@@ -622,12 +622,15 @@ def objection_raise(*, entry: Entry, actor: Any, text: str) -> Objection:
     with transaction.atomic():
         objection = Objection.objects.create(entry=entry, raised_by=actor, text=text[:4000])
         audit_record(action="contests.objection.raise", actor=actor, unit=entry.call.organiser, obj=objection)
+        from django.utils.translation import gettext_noop
+
+        from civicloop.core.msg import Msg
         from civicloop.notify.services import notify_queue
 
         managers = list((entry.call.created_by and [entry.call.created_by]) or [])
         if managers:
             notify_queue(
-                recipients=managers, kind="contest_objection", title=_("An objection to “%(title)s”") % {"title": entry.title},
+                recipients=managers, kind="contest_objection", title=Msg(gettext_noop("An objection to “%(title)s”"), title=entry.title),
                 body=text[:200], url=f"/contests/c/{entry.call_id}/manage/",
             )
     return objection

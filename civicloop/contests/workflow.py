@@ -13,11 +13,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 
 from civicloop.contests import policies
 from civicloop.contests.models import Call, CallEvent, Entry, EntryEvent
 from civicloop.core.exceptions import Conflict
+from civicloop.core.msg import Msg, from_lazy
 from civicloop.core.workflow import HELD, TERMINAL, Ctx, Notice, State, Step, Workflow, nobody
 
 # --- call ----------------------------------------------------------------------------------------------------
@@ -136,9 +137,11 @@ def _ack(ctx: Ctx, event: Any) -> list[Notice]:
     return [
         Notice(
             recipients=_author(e), kind="contest_entry_received",
-            title=_("Entry received: %(number)s") % {"number": e.number},
-            body=_("“%(title)s” has reached “%(call)s”. Keep the receipt number %(number)s.")
-            % {"title": e.title, "call": e.call.title, "number": e.number},
+            title=Msg(gettext_noop("Entry received: %(number)s"), number=e.number),
+            body=Msg(
+                gettext_noop("“%(title)s” has reached “%(call)s”. Keep the receipt number %(number)s."),
+                title=e.title, call=e.call.title, number=e.number,
+            ),
         )
     ]
 
@@ -146,10 +149,9 @@ def _ack(ctx: Ctx, event: Any) -> list[Notice]:
 def _decision(kind: str, text: Any):
     def notify(ctx: Ctx, event: Any) -> list[Notice]:
         e = ctx.obj
-        body = str(text) % {"title": e.title, "call": e.call.title}
-        if ctx.note:
-            body += " " + ctx.note
-        return [Notice(recipients=_author(e), kind=kind, title=body[:120], body=body)]
+        # The decision in the reader's language; the body is what the organiser wrote, if anything.
+        title = Msg(from_lazy(text).code, title=e.title, call=e.call.title)  # type: ignore[union-attr]
+        return [Notice(recipients=_author(e), kind=kind, title=title, body=ctx.note or "")]
 
     return notify
 

@@ -48,6 +48,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from civicloop.core.exceptions import Conflict
+from civicloop.core.msg import Msg
 from civicloop.core.schemas import Id
 
 if TYPE_CHECKING:
@@ -98,8 +99,8 @@ class Notice:
 
     recipients: Iterable[Any]
     kind: str
-    title: Text
-    body: Text = ""
+    title: Text | Msg  # a Msg (code + parameters) is shown in each reader's language
+    body: Text | Msg = ""
     url: str = ""
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicloop.core.exceptions import Conflict
+from civicloop.core.msg import unit_language
 from civicloop.matching import geo
 from civicloop.matching.models import AutoDispatch, TeamIndex
 from civicloop.people.models import Team, TeamMember
@@ -170,13 +171,15 @@ def auto_dispatch_order(*, order, now: dt.datetime | None = None) -> AutoDispatc
     best = next((m for m in matches if m.has_capacity and m.category_fit and m.team.leader_id), None)
     if best is None:
         return None
+    with unit_language():  # the timeline note is stored: the platform's language, whoever triggered it
+        note = _("Dispatched automatically: %(why)s") % {"why": best.explanation}
     with transaction.atomic():
         row = AutoDispatch.objects.create(order=order, team=best.team, score=best.score)
         order_dispatch(
             actor=None,
             order=order,
             team=best.team,
-            note=_("Dispatched automatically: %(why)s") % {"why": best.explanation},
+            note=note,
             automatic=True,
         )
     return row

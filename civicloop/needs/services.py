@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from civicloop.audit.services import audit_record
 from civicloop.core.choices import FocusGroup, Platform
 from civicloop.core.exceptions import Conflict
+from civicloop.core.msg import unit_language
 from civicloop.needs.models import Answer, Need, NeedsRound, Question, Response, Survey
 from civicloop.needs.workflow import ROUND, SURVEY
 from civicloop.network.models import Unit
@@ -93,10 +94,12 @@ def round_close(*, round: NeedsRound, actor: Any, today: dt.date | None = None) 
     today = today or timezone.localdate()
     length = max((round.ends_on - round.starts_on).days, 0)
     starts = max(round.ends_on + dt.timedelta(days=1), today)
+    with unit_language():  # stored data, read by everyone: not in the closing clerk's UI language
+        title = _("%(title)s (next round)") % {"title": round.title[:100]}
     nxt = NeedsRound.objects.create(
         unit=round.unit,
         unit_path=round.unit_path,
-        title=_("%(title)s (next round)") % {"title": round.title[:100]},
+        title=title,
         starts_on=starts,
         ends_on=starts + dt.timedelta(days=length),
         target_groups=round.target_groups,
@@ -123,10 +126,9 @@ def round_close(*, round: NeedsRound, actor: Any, today: dt.date | None = None) 
     Need.objects.bulk_create(carried)
     for need in carried:
         counters_add_row("need", need)
-    ROUND.begin(
-        nxt, actor=actor, step="draft", note=_("Drafted from %(title)s: %(n)d needs carried over")
-        % {"title": round.title, "n": len(carried)}
-    )
+    with unit_language():
+        note = _("Drafted from %(title)s: %(n)d needs carried over") % {"title": round.title, "n": len(carried)}
+    ROUND.begin(nxt, actor=actor, step="draft", note=note)
     return nxt
 
 

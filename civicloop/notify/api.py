@@ -25,6 +25,15 @@ class InboxOut(Schema):
     created_at: dt.datetime
     read_at: dt.datetime | None
 
+    # In the caller's language, from the stored message code (issue #13).
+    @staticmethod
+    def resolve_title(obj: Any) -> str:
+        return str(obj.shown_title)
+
+    @staticmethod
+    def resolve_body(obj: Any) -> str:
+        return str(obj.shown_body)
+
 
 class UnreadOut(Schema):
     unread: int

@@ -7,6 +7,7 @@ from typing import Protocol
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.utils import translation
 
 from civicloop.notify.models import Notification
 
@@ -19,6 +20,13 @@ class Channel(Protocol):
     def send(self, notification: Notification) -> None: ...
 
 
+def recipient_language(user: object) -> str:
+    """The language a message to `user` is written in: their own preference where the user model has one
+    (`language`), else the platform's (the unit's) language, zh-hans."""
+    wanted = str(getattr(user, "language", "") or "")
+    return wanted if wanted in {code for code, _name in settings.LANGUAGES} else settings.LANGUAGE_CODE
+
+
 class EmailChannel:
     """Email through Django's mail backend; recipients without an address are skipped."""
 
@@ -28,10 +36,11 @@ class EmailChannel:
         email = notification.recipient.email
         if not email:
             return
-        body = notification.body
+        with translation.override(recipient_language(notification.recipient)):
+            title, body = notification.shown_title, notification.shown_body
         if notification.url:
             body = f"{body}\n\n{notification.url}"
-        send_mail(notification.title, body, settings.DEFAULT_FROM_EMAIL, [email])
+        send_mail(title, body, settings.DEFAULT_FROM_EMAIL, [email])
 
 
 class SmsChannel:
@@ -43,7 +52,8 @@ class SmsChannel:
         phone = notification.recipient.phone
         if not phone:
             return
-        self.send_text(phone, notification.title)
+        with translation.override(recipient_language(notification.recipient)):
+            self.send_text(phone, notification.shown_title)
 
     def send_text(self, phone: str, text: str) -> None:
         raise NotImplementedError

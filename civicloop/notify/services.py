@@ -17,8 +17,10 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 
+from civicloop.core.msg import Msg, from_lazy
 from civicloop.notify.models import InboxItem, Notification
 
 log = logging.getLogger(__name__)
@@ -27,16 +29,37 @@ MAX_ATTEMPTS = 10
 DEFAULT_CHANNELS = ["civicloop.notify.channels.EmailChannel"]
 
 
+Text = str | Msg | Promise
+
+
+def _message(value: Text) -> tuple[str, str, dict[str, Any]]:
+    """(text in the platform's language, code, parameters) of a title or body. A `Msg` (or a lazy label) is
+    stored as its code and rendered in each reader's language; a plain string is data (a reason someone typed,
+    a team's name) and stays as it is."""
+    if isinstance(value, Promise):
+        value = from_lazy(value)
+    if isinstance(value, Msg):
+        data = value.to_json()
+        return value.stored(), data["code"], data["params"]
+    return str(value), "", {}
+
+
 def notify_queue(
     *,
     recipients: Iterable[Any],
     kind: str,
-    title: str,
-    body: str = "",
+    title: Text,
+    body: Text = "",
     url: str = "",
     order: Any = None,
 ) -> list[Notification]:
-    """Write one outbox row per distinct active recipient; enqueue delivery when the transaction commits."""
+    """Write one outbox row per distinct active recipient; enqueue delivery when the transaction commits.
+
+    Give `title` (and a `body` that is not someone's own words) as `core.msg.Msg`, so each reader sees it in
+    their language."""
+    title_text, title_code, title_params = _message(title)
+    body_text, body_code, body_params = _message(body)
+    params = {k: v for k, v in (("title", title_params), ("body", body_params)) if v}
     seen: set[int] = set()
     rows: list[Notification] = []
     for user in recipients:
@@ -49,8 +72,11 @@ def notify_queue(
             Notification(
                 recipient_id=user.pk,
                 kind=kind[:40],
-                title=str(title)[:200],
-                body=str(body),
+                title=title_text[:200],
+                body=body_text,
+                title_code=title_code,
+                body_code=body_code,
+                params=params,
                 url=url[:300],
                 order=order,
             )
@@ -144,7 +170,10 @@ def notify_deliver(*, notification: Notification) -> bool:
             return True
         InboxItem.objects.get_or_create(
             notification=row,
-            defaults={"user_id": row.recipient_id, "title": row.title, "body": row.body, "url": row.url},
+            defaults={
+                "user_id": row.recipient_id, "title": row.title, "body": row.body, "url": row.url,
+                "title_code": row.title_code, "body_code": row.body_code, "params": row.params,
+            },
         )
         state = dict(row.channel_state or {})
         state["inbox"] = "ok"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
@@ -259,15 +260,41 @@ def _backdate(order: Order, start: dt.datetime, end: dt.datetime, rng: random.Ra
     Notification.objects.filter(order=o).update(created_at=last)
 
 
+_NUMBER = re.compile(r"[A-Za-z0-9]+-\d{8}-\d{4,}")
+
+
 def _renumber(prefix: str) -> None:
     """Give every order the number of its (historical) day, in creation order."""
-    rows = list(Order.objects.order_by("created_at", "pk").values_list("pk", "created_at"))
+    rows = list(Order.objects.order_by("created_at", "pk").values_list("pk", "created_at", "number"))
     Order.objects.update(number=Concat(Value("TMP-"), Cast("pk", CharField())))
     seq: dict[str, int] = defaultdict(int)
-    for pk, created in rows:
+    renamed: dict[str, str] = {}
+    for pk, created, old in rows:
         day = timezone.localtime(created).strftime("%Y%m%d")
         seq[day] += 1
-        Order.objects.filter(pk=pk).update(number=f"{prefix}-{day}-{seq[day]:04d}")
+        renamed[old] = f"{prefix}-{day}-{seq[day]:04d}"
+        Order.objects.filter(pk=pk).update(number=renamed[old])
+    _renumber_messages(renamed)
+
+
+def _renumber_messages(renamed: dict[str, str]) -> None:
+    """The messages written while the orders had today's numbers point at the new ones (links, texts, codes'
+    parameters), or the demo inbox would link to orders that do not exist."""
+    from civicloop.notify.models import InboxItem
+
+    def swap(text: str) -> str:  # one pass: a new number may equal another order's old one
+        return _NUMBER.sub(lambda m: renamed.get(m.group(0), m.group(0)), text)
+
+    for model in (Notification, InboxItem):
+        changed = []
+        for row in model.objects.filter(url__startswith="/orders/"):
+            row.url, row.title, row.body = swap(row.url), swap(row.title), swap(row.body)
+            row.params = {
+                part: {k: swap(v) if isinstance(v, str) else v for k, v in values.items()}
+                for part, values in (row.params or {}).items()
+            }
+            changed.append(row)
+        model.objects.bulk_update(changed, ["url", "title", "body", "params"], batch_size=500)
 
 
 def seed(*, rng: random.Random, today: dt.date, scale: int = 0) -> None:

@@ -21,11 +21,13 @@ from django.db.models import Count, Exists, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from civicloop import access
 from civicloop.access import orders as policy
 from civicloop.core.choices import FocusGroup, Platform
 from civicloop.core.exceptions import Conflict
+from civicloop.core.msg import Msg
 from civicloop.network.models import Membership, Unit
 from civicloop.notify.services import notify_queue
 from civicloop.orders.models import (
@@ -115,7 +117,8 @@ def _url(order: Order) -> str:
     return f"/orders/{order.number}/"
 
 
-def _notify(order: Order, recipients: Iterable[Any], kind: str, title: str, body: str = "") -> None:
+def _notify(order: Order, recipients: Iterable[Any], kind: str, title: Msg, body: str = "") -> None:
+    # `title` is a message code with its parameters, shown in each reader's language; `body` is data.
     notify_queue(
         recipients=recipients, kind=f"order_{kind}", title=title, body=body, url=_url(order), order=order
     )
@@ -329,14 +332,14 @@ def order_submit(
             order,
             owner_staff,
             "submitted",
-            _("New order %(n)s: %(t)s") % {"n": order.number, "t": title},
+            Msg(gettext_noop("New order %(n)s: %(t)s"), n=order.number, t=title),
         )
         if not own:
             _notify(
                 order,
                 _requester_user(order),
                 "entered",
-                _("An order was entered for you: %(t)s") % {"t": title},
+                Msg(gettext_noop("An order was entered for you: %(t)s"), t=title),
             )
     return order
 
@@ -363,7 +366,7 @@ def order_publish(*, actor: Any, order: Order) -> Order:
             t.leader_id for t in teams.prefetch_related("served_units")[:200] if policy.team_serves(t, order)
         ]
     )
-    _notify(order, leaders, "published", _("A new order in the hall: %(t)s") % {"t": order.title})
+    _notify(order, leaders, "published", Msg(gettext_noop("A new order in the hall: %(t)s"), t=order.title))
     return order
 
 
@@ -395,7 +398,7 @@ def order_dispatch(*, actor: Any, order: Order, team: Any, note: str = "", autom
         order,
         _leader(order),
         "dispatched",
-        _("An order was dispatched to your team: %(t)s") % {"t": order.title},
+        Msg(gettext_noop("An order was dispatched to your team: %(t)s"), t=order.title),
     )
     return order
 
@@ -424,14 +427,14 @@ def order_reroute(*, actor: Any, order: Order, unit: Unit, reason: str) -> Order
         order,
         _staff_users(unit),
         "rerouted",
-        _("An order was passed to your unit: %(t)s") % {"t": order.title},
+        Msg(gettext_noop("An order was passed to your unit: %(t)s"), t=order.title),
         reason,
     )
     _notify(
         order,
         _requester_user(order),
         "rerouted",
-        _("Your order was passed to %(u)s") % {"u": unit.name},
+        Msg(gettext_noop("Your order was passed to %(u)s"), u=unit.name),
         reason,
     )
     return order
@@ -458,7 +461,7 @@ def order_merge(*, actor: Any, order: Order, into: Order, note: str = "") -> Ord
         order,
         _requester_user(order),
         "merged",
-        _("Your order was merged with %(n)s, which will serve the same need") % {"n": into.number},
+        Msg(gettext_noop("Your order was merged with %(n)s, which will serve the same need"), n=into.number),
     )
     return order
 
@@ -472,7 +475,7 @@ def order_reject(*, actor: Any, order: Order, reason: str) -> Order:
         order,
         _requester_user(order),
         "rejected",
-        _("Your order was not accepted: %(t)s") % {"t": order.title},
+        Msg(gettext_noop("Your order was not accepted: %(t)s"), t=order.title),
         reason,
     )
     return order
@@ -545,7 +548,7 @@ def order_claim(*, actor: Any, order: Order, team: Any) -> Order:
         order,
         _requester_user(order),
         "claimed",
-        _("A team has taken your order: %(t)s") % {"t": order.title},
+        Msg(gettext_noop("A team has taken your order: %(t)s"), t=order.title),
         team.name,
     )
     return order
@@ -564,7 +567,7 @@ def order_accept(*, actor: Any, order: Order) -> Order:
         order,
         _requester_user(order),
         "accepted",
-        _("A team has taken your order: %(t)s") % {"t": order.title},
+        Msg(gettext_noop("A team has taken your order: %(t)s"), t=order.title),
         order.team.name,
     )
     return order
@@ -586,7 +589,7 @@ def order_decline(*, actor: Any, order: Order, reason: str) -> Order:
         order,
         _staff_users(order.unit),
         "declined",
-        _("A team declined order %(n)s") % {"n": order.number},
+        Msg(gettext_noop("A team declined order %(n)s"), n=order.number),
         reason,
     )
     return order
@@ -612,7 +615,7 @@ def order_release(*, actor: Any, order: Order, reason: str) -> Order:
         order,
         _staff_users(order.unit),
         "released",
-        _("A team released order %(n)s") % {"n": order.number},
+        Msg(gettext_noop("A team released order %(n)s"), n=order.number),
         reason,
     )
     return order
@@ -648,7 +651,7 @@ def order_assign(*, actor: Any, order: Order, volunteers: Sequence[Any]) -> Orde
         order,
         [v.user for v in volunteers if v.pk not in have],
         "assigned",
-        _("You are assigned to order %(n)s: %(t)s") % {"n": order.number, "t": order.title},
+        Msg(gettext_noop("You are assigned to order %(n)s: %(t)s"), n=order.number, t=order.title),
     )
     return order
 
@@ -682,7 +685,7 @@ def order_check_in(*, actor: Any, order: Order, lat: float | None = None, lng: f
     if order.status == S.ACCEPTED:
         _move(order, action="check_in", actor=actor, note=who)
         _notify(
-            order, _requester_user(order), "started", _("Service has started: %(t)s") % {"t": order.title}
+            order, _requester_user(order), "started", Msg(gettext_noop("Service has started: %(t)s"), t=order.title)
         )
     else:
         _record(order, action="check_in", actor=actor, note=who)
@@ -785,13 +788,13 @@ def order_report(
         order,
         _requester_user(order),
         "served",
-        _("Service done — please rate it: %(t)s") % {"t": order.title},
+        Msg(gettext_noop("Service done — please rate it: %(t)s"), t=order.title),
     )
     _notify(
         order,
         _staff_users(order.unit),
         "served",
-        _("Order %(n)s waits for verification") % {"n": order.number},
+        Msg(gettext_noop("Order %(n)s waits for verification"), n=order.number),
     )
     return order
 
@@ -835,7 +838,7 @@ def order_rate(
             order,
             _staff_users(order.unit),
             "low_rating",
-            _("Low rating on order %(n)s") % {"n": order.number},
+            Msg(gettext_noop("Low rating on order %(n)s"), n=order.number),
             comment,
         )
     return rating
@@ -856,7 +859,7 @@ def order_return(*, actor: Any, order: Order, reason: str) -> Order:
         order,
         _leader(order),
         "returned",
-        _("Order %(n)s was returned for rework") % {"n": order.number},
+        Msg(gettext_noop("Order %(n)s was returned for rework"), n=order.number),
         reason,
     )
     return order
@@ -893,13 +896,13 @@ def order_verify(*, actor: Any, order: Order, note: str = "") -> Order:
         order,
         _requester_user(order) + _leader(order),
         "closed",
-        _("Order %(n)s is closed") % {"n": order.number},
+        Msg(gettext_noop("Order %(n)s is closed"), n=order.number),
     )
     _notify(
         order,
         [r.volunteer.user for r in rows],
         "hours",
-        _("Your service hours for order %(n)s were credited") % {"n": order.number},
+        Msg(gettext_noop("Your service hours for order %(n)s were credited"), n=order.number),
     )
     return order
 
@@ -916,7 +919,7 @@ def order_cancel(*, actor: Any, order: Order, reason: str = "") -> Order:
     recipients = leaders + ([] if by_requester else _requester_user(order))
     if by_requester:
         recipients += _staff_users(order.unit)
-    _notify(order, recipients, "cancelled", _("Order %(n)s was cancelled") % {"n": order.number}, reason)
+    _notify(order, recipients, "cancelled", Msg(gettext_noop("Order %(n)s was cancelled"), n=order.number), reason)
     return order
 
 
@@ -965,7 +968,7 @@ def order_whistle(*, actor: Any, order: Order, departments: Sequence[Unit], note
         order,
         list(liaisons) + _staff_users(target),
         "whistle",
-        _("Whistle on order %(n)s: please respond") % {"n": order.number},
+        Msg(gettext_noop("Whistle on order %(n)s: please respond"), n=order.number),
         note,
     )
     return whistle
@@ -995,7 +998,7 @@ def whistle_answer(*, actor: Any, whistle: Whistle, answer: str) -> Whistle:
         order,
         ([whistle.raised_by] if whistle.raised_by_id else []) + _staff_users(order.unit),
         "whistle_answered",
-        _("The whistle on order %(n)s was answered") % {"n": order.number},
+        Msg(gettext_noop("The whistle on order %(n)s was answered"), n=order.number),
         answer,
     )
     return whistle
@@ -1066,7 +1069,7 @@ def _escalate(order: Order, *, reason: str, deadline: dt.datetime) -> None:
         order,
         _staff_users(target) + _staff_users(order.unit),
         "escalated",
-        _("Order %(n)s is overdue and was raised to %(u)s") % {"n": order.number, "u": target.name},
+        Msg(gettext_noop("Order %(n)s is overdue and was raised to %(u)s"), n=order.number, u=target.name),
     )
 
 
@@ -1145,8 +1148,7 @@ def orders_release_team(*, team: Any, actor: Any, reason: str) -> int:
             order,
             _requester_user(order) + _staff_users(order.unit),
             "team_stopped",
-            _("The team serving your order %(n)s has stopped; the order is waiting for another team.")
-            % {"n": order.number},
+            Msg(gettext_noop("The team serving your order %(n)s has stopped; the order is waiting for another team."), n=order.number),
         )
         released += 1
     return released

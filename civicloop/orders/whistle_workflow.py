@@ -16,10 +16,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from civicloop import access
+from civicloop.core.msg import Msg
 from civicloop.core.workflow import HELD, OPEN, TERMINAL, Ctx, Notice, State, Step, Workflow, nobody
 from civicloop.network.models import Membership, Unit
 from civicloop.orders.models import Order, Whistle, WhistleEvent
@@ -143,7 +144,7 @@ def _assign_changes(ctx: Ctx) -> dict[str, Any]:
 def _assign_notify(ctx: Ctx, event: Any) -> list[Notice]:
     who = ctx.extra["user"] or (ctx.extra["team"].leader if ctx.extra["team"] else None)
     return [Notice(recipients=[who], kind="whistle_assigned",
-                   title=gettext("A whistled order needs you: %(n)s") % {"n": ctx.obj.order.number},
+                   title=Msg(gettext_noop("A whistled order needs you: %(n)s"), n=ctx.obj.order.number),
                    url=f"/orders/whistles/{ctx.obj.pk}/")]
 
 
@@ -169,7 +170,7 @@ def _staff(unit: Unit | None) -> list[Any]:
 
 def _close_notify(ctx: Ctx, event: Any) -> list[Notice]:
     return [Notice(recipients=_staff(ctx.obj.to_unit) + _staff(ctx.obj.order.unit), kind="whistle_closed",
-                   title=gettext("The department closed the whistle on order %(n)s") % {"n": ctx.obj.order.number},
+                   title=Msg(gettext_noop("The department closed the whistle on order %(n)s"), n=ctx.obj.order.number),
                    body=ctx.note, url=f"/orders/{ctx.obj.order.number}/")]
 
 
@@ -188,7 +189,7 @@ def _overdue_notify(ctx: Ctx, event: Any) -> list[Notice]:
 
     liaisons = User.objects.filter(memberships__unit=ctx.obj.department, memberships__role=Membership.Role.LIAISON)
     return [Notice(recipients=list(liaisons) + _staff(ctx.extra["target"]), kind="whistle_overdue",
-                   title=gettext("A whistle on order %(n)s is overdue") % {"n": ctx.obj.order.number},
+                   title=Msg(gettext_noop("A whistle on order %(n)s is overdue"), n=ctx.obj.order.number),
                    url=f"/orders/whistles/{ctx.obj.pk}/")]
 
 

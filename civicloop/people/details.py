@@ -390,18 +390,17 @@ def export_xlsx(data: dict[str, Any]) -> bytes:
 
 
 def export_pdf(data: dict[str, Any], title: str) -> bytes:
-    """The export as a PDF (reportlab's built-in Chinese CID font, nothing downloaded)."""
+    """The export as a PDF (the embedded CJK font of civicloop.core.pdffonts)."""
     from io import BytesIO
     from xml.sax.saxutils import escape
 
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
 
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    style = ParagraphStyle("cjk", fontName="STSong-Light", fontSize=10, leading=14, wordWrap="CJK")
+    from civicloop.core.pdffonts import cjk_font
+
+    style = ParagraphStyle("cjk", fontName=cjk_font(), fontSize=10, leading=14, wordWrap="CJK")
     head = ParagraphStyle("cjk-h", parent=style, fontSize=16, leading=22)
     rows = [[Paragraph(escape(str(LABELS.get(k, k))), style), Paragraph(escape(_flat(v)), style)]
             for k, v in data.items() if k != "hours"]

@@ -528,7 +528,10 @@ def team_found(
     A volunteer founding a team leads it; staff name the leader by volunteer number. Units served must lie in
     the home unit's subtree (a station's team serves the station and its points).
     """
+    from django.utils.translation import gettext_noop
+
     from civicloop import access
+    from civicloop.core.msg import Msg
     from civicloop.notify.services import notify_queue
     from civicloop.people import policies
     from civicloop.people.models import TeamEvent
@@ -584,7 +587,7 @@ def team_found(
     notify_queue(
         recipients=staff,
         kind="team_founded",
-        title=_("A new team asks for approval: %(team)s") % {"team": team.name},
+        title=Msg(gettext_noop("A new team asks for approval: %(team)s"), team=team.name),
         url=team.get_absolute_url(),
     )
     return team
@@ -635,7 +638,10 @@ def _pending_request(team: Team, volunteer: Volunteer) -> None:
 @transaction.atomic(durable=True)
 def team_apply(*, actor: User, team: Team, message: str = "", request: HttpRequest | None = None):
     """A volunteer asks to join an active team; the leader (or the owning unit) decides."""
+    from django.utils.translation import gettext_noop
+
     from civicloop import access
+    from civicloop.core.msg import Msg
     from civicloop.notify.services import notify_queue
     from civicloop.people import policies
     from civicloop.people.models import TeamRequest
@@ -654,7 +660,7 @@ def team_apply(*, actor: User, team: Team, message: str = "", request: HttpReque
     notify_queue(
         recipients=[team.leader],
         kind="team_apply",
-        title=_("%(name)s asks to join %(team)s") % {"name": actor.masked_name, "team": team.name},
+        title=Msg(gettext_noop("%(name)s asks to join %(team)s"), name=actor.masked_name, team=team.name),
         url=team.get_absolute_url(),
     )
     return row
@@ -665,7 +671,10 @@ def team_invite(
     *, actor: User, team: Team, volunteer_number: str, message: str = "", request: HttpRequest | None = None
 ):
     """The leader (or the owning unit) invites a volunteer by number; the volunteer accepts or declines."""
+    from django.utils.translation import gettext_noop
+
     from civicloop.core.exceptions import Conflict
+    from civicloop.core.msg import Msg
     from civicloop.notify.services import notify_queue
     from civicloop.people import policies
     from civicloop.people.models import TeamRequest
@@ -690,7 +699,7 @@ def team_invite(
     notify_queue(
         recipients=[volunteer.user],
         kind="team_invite",
-        title=_("You are invited to join %(team)s") % {"team": team.name},
+        title=Msg(gettext_noop("You are invited to join %(team)s"), team=team.name),
         url=team.get_absolute_url(),
     )
     return row

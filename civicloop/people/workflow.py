@@ -15,9 +15,10 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from civicloop.core.msg import Msg
 from civicloop.core.workflow import HELD, OPEN, TERMINAL, Ctx, Notice, State, Step, Workflow, nobody
 from civicloop.people import hooks
 from civicloop.people import policies as policy
@@ -73,8 +74,7 @@ def _handover_notify(ctx: Ctx, event: Any) -> list[Notice]:
         Notice(
             recipients=[ctx.extra["member"].volunteer.user, ctx.extra.get("old_leader")],
             kind="team_handover",
-            title=gettext("%(name)s now leads %(team)s")
-            % {"name": ctx.extra["member"].volunteer.user.masked_name, "team": ctx.obj.name},
+            title=Msg(gettext_noop("%(name)s now leads %(team)s"), name=ctx.extra["member"].volunteer.user.masked_name, team=ctx.obj.name),
         )
     ]
 
@@ -104,7 +104,7 @@ def _removed_notify(ctx: Ctx, event: Any) -> list[Notice]:
         Notice(
             recipients=[ctx.extra["member"].volunteer.user],
             kind="team_removed",
-            title=gettext("You are no longer a member of %(team)s") % {"team": ctx.obj.name},
+            title=Msg(gettext_noop("You are no longer a member of %(team)s"), team=ctx.obj.name),
             body=ctx.note,
         )
     ]
@@ -115,7 +115,7 @@ def _left_notify(ctx: Ctx, event: Any) -> list[Notice]:
         Notice(
             recipients=[ctx.obj.leader],
             kind="team_left",
-            title=gettext("A member left %(team)s") % {"team": ctx.obj.name},
+            title=Msg(gettext_noop("A member left %(team)s"), team=ctx.obj.name),
         )
     ]
 
@@ -124,13 +124,13 @@ def _stop(ctx: Ctx, event: Any) -> None:
     ctx.extra["released"] = hooks.team_stopped(team=ctx.obj, actor=ctx.actor, reason=ctx.note)
 
 
-def _to_leader(kind: str, title: Any) -> Any:
+def _to_leader(kind: str, title: Msg) -> Any:
     def notify(ctx: Ctx, event: Any) -> list[Notice]:
         return [
             Notice(
                 recipients=[ctx.obj.leader, ctx.obj.founded_by],
                 kind=kind,
-                title=str(title) % {"team": ctx.obj.name},
+                title=Msg(title.code, team=ctx.obj.name),
                 body=ctx.note,
             )
         ]
@@ -165,7 +165,7 @@ TEAM = Workflow(
             allowed=policy.can_decide_team,
             note="optional",
             changes=lambda ctx: {"is_active": True},
-            notify=_to_leader("team_approved", _("Your team %(team)s was approved")),
+            notify=_to_leader("team_approved", Msg(gettext_noop("Your team %(team)s was approved"))),
         ),
         Step(
             "reject",
@@ -175,7 +175,7 @@ TEAM = Workflow(
             allowed=policy.can_decide_team,
             form=ReasonForm,
             style="danger",
-            notify=_to_leader("team_rejected", _("Your team %(team)s was not approved")),
+            notify=_to_leader("team_rejected", Msg(gettext_noop("Your team %(team)s was not approved"))),
         ),
         Step(
             "handover",
@@ -223,7 +223,7 @@ TEAM = Workflow(
             form=ReasonForm,
             changes=lambda ctx: {"is_active": False},
             after=_stop,
-            notify=_to_leader("team_suspended", _("Your team %(team)s was suspended")),
+            notify=_to_leader("team_suspended", Msg(gettext_noop("Your team %(team)s was suspended"))),
             style="danger",
             help=_("The team's dispatched and accepted orders go back to the hall."),
         ),
@@ -235,7 +235,7 @@ TEAM = Workflow(
             allowed=policy.can_decide_team,
             note="optional",
             changes=lambda ctx: {"is_active": True},
-            notify=_to_leader("team_resumed", _("Your team %(team)s serves again")),
+            notify=_to_leader("team_resumed", Msg(gettext_noop("Your team %(team)s serves again"))),
         ),
         Step(
             "dissolve",
@@ -246,7 +246,7 @@ TEAM = Workflow(
             form=ReasonForm,
             changes=lambda ctx: {"is_active": False},
             after=_stop,
-            notify=_to_leader("team_dissolved", _("Your team %(team)s was dissolved")),
+            notify=_to_leader("team_dissolved", Msg(gettext_noop("Your team %(team)s was dissolved"))),
             style="danger",
             confirm=_("Dissolve this team? Its open orders go back to the hall."),
             help=_("The team's dispatched and accepted orders go back to the hall."),
@@ -281,9 +281,9 @@ def _decided_notify(ctx: Ctx, event: Any) -> list[Notice]:
     who = request.volunteer.user if request.kind == TeamRequest.Kind.APPLY else request.team.leader
     approved = ctx.step.name == "approve"
     title = (
-        gettext("%(team)s: the request to join was approved") if approved else gettext("%(team)s: the request to join was declined")
+        gettext_noop("%(team)s: the request to join was approved") if approved else gettext_noop("%(team)s: the request to join was declined")
     )
-    return [Notice(recipients=[who], kind=f"team_request_{ctx.step.name}", title=title % {"team": request.team.name})]
+    return [Notice(recipients=[who], kind=f"team_request_{ctx.step.name}", title=Msg(title, team=request.team.name))]
 
 
 TEAM_REQUEST = Workflow(

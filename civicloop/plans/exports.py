@@ -1,5 +1,5 @@
-"""The year-end completion report (通报完成情况) as PDF (reportlab, the built-in CID font STSong-Light as in
-civicloop.records.pdf, so Chinese renders without a font file) and as Excel (openpyxl). Both libraries are
+"""The year-end completion report (通报完成情况) as PDF (reportlab, the embedded CJK font of
+civicloop.core.pdffonts as in civicloop.records.pdf) and as Excel (openpyxl). Both libraries are
 imported inside the functions: only these downloads pay for loading them."""
 
 from __future__ import annotations
@@ -9,8 +9,6 @@ import io
 from django.utils.translation import gettext as _
 
 from civicloop.plans.selectors import DROPPED, LATE, ON_TIME, OPEN_, OVERDUE, Completion
-
-FONT = "STSong-Light"
 
 
 def timeliness_label(kind: str) -> str:
@@ -53,12 +51,11 @@ def completion_pdf(report: Completion) -> bytes:
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    from civicloop.core.pdffonts import cjk_font
+
+    FONT = cjk_font()
     title_style = ParagraphStyle("t", fontName=FONT, fontSize=16, leading=22, alignment=1)
     text_style = ParagraphStyle("p", fontName=FONT, fontSize=9, leading=12, wordWrap="CJK")
     head_style = ParagraphStyle("h", fontName=FONT, fontSize=12, leading=18, spaceBefore=8)

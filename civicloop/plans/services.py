@@ -12,10 +12,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from civicloop.audit.services import audit_record
 from civicloop.core.exceptions import Conflict
 from civicloop.core.masking import mask_name
+from civicloop.core.msg import Msg
 from civicloop.network.models import Unit
 from civicloop.notify.services import notify_queue
 from civicloop.plans import policies, selectors
@@ -525,7 +527,7 @@ def followup_add(*, meeting: Meeting, owner: Member, title: str, due_on: dt.date
     notify_queue(
         recipients=member_users([owner]),
         kind="plans_followup",
-        title=_("New task from “%(meeting)s”: %(task)s") % {"meeting": meeting.title, "task": followup.title},
+        title=Msg(gettext_noop("New task from “%(meeting)s”: %(task)s"), meeting=meeting.title, task=followup.title),
         url=followup.get_absolute_url(),
     )
     audit_record(action="plans.followup_add", actor=actor, unit=owner.unit, obj=followup)

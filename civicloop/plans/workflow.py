@@ -15,9 +15,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from civicloop.core.msg import Msg
 from civicloop.core.workflow import HELD, OPEN, TERMINAL, Ctx, Notice, State, Step, Workflow
 from civicloop.network.models import Membership
 from civicloop.plans import policies
@@ -149,7 +150,7 @@ def _circulate_notify(ctx: Ctx, event: Any) -> list[Notice]:
         Notice(
             recipients=member_users(plan.committee.members.all()),
             kind="plan_circulated",
-            title=gettext("Comments asked on “%(title)s”") % {"title": plan.title},
+            title=Msg(gettext_noop("Comments asked on “%(title)s”"), title=plan.title),
             url=plan.get_absolute_url(),
         )
     ]
@@ -215,7 +216,7 @@ def _project_notify(ctx: Ctx, event: Any) -> list[Notice]:
         Notice(
             recipients=[*member_users([project.member]), *office_users(project.committee)],
             kind="plans_project",
-            title=gettext("“%(title)s”: %(state)s") % {"title": project.title, "state": PROJECT.states[ctx.step.target or "planned"].label},
+            title=Msg(gettext_noop("“%(title)s”: %(state)s"), title=project.title, state=PROJECT.states[ctx.step.target or "planned"].label),
             url=project.get_absolute_url(),
         )
     ]
@@ -273,7 +274,7 @@ def _submit_notify(ctx: Ctx, event: Any) -> list[Notice]:
         Notice(
             recipients=office_users(report.committee),
             kind="plans_year_report",
-            title=gettext("%(unit)s submitted its %(year)s year report") % {"unit": report.member.unit.name, "year": report.year},
+            title=Msg(gettext_noop("%(unit)s submitted its %(year)s year report"), unit=report.member.unit.name, year=report.year),
             url=report.get_absolute_url(),
         )
     ]

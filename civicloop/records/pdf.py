@@ -1,5 +1,6 @@
-"""The platform service record (平台服务记录) as a PDF: reportlab with the built-in CID font STSong-Light
-(no font file needed, so it renders Chinese on any machine) and a QR code drawn from segno's module matrix."""
+"""The platform service record (平台服务记录) as a PDF: reportlab with an embedded subset of a CJK TrueType font
+(`core.pdffonts`, so it renders the same in every reader, Latin spaced by its own widths) and a QR code drawn from
+segno's module matrix."""
 
 from __future__ import annotations
 
@@ -9,23 +10,11 @@ import segno
 from django.utils import timezone
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from civicloop.core.masking import mask_id_number
+from civicloop.core.pdffonts import cjk_font
 from civicloop.records.models import ServiceRecordDocument
-
-FONT = "STSong-Light"
-_registered = False
-
-
-def _font() -> str:
-    global _registered
-    if not _registered:
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-        _registered = True
-    return FONT
 
 
 def _qr(c: canvas.Canvas, data: str, x: float, y: float, size: float) -> None:
@@ -40,10 +29,11 @@ def _qr(c: canvas.Canvas, data: str, x: float, y: float, size: float) -> None:
 
 
 def render(doc: ServiceRecordDocument, verify_url: str) -> bytes:
-    font = _font()
+    font = cjk_font()
     vol = doc.volunteer
     buf = io.BytesIO()
-    c = canvas.Canvas(buf, pagesize=A4)
+    # The initial font too, or reportlab lists an unembedded Helvetica that nothing uses.
+    c = canvas.Canvas(buf, pagesize=A4, initialFontName=font, initialFontSize=12)
     c.setTitle(f"平台服务记录 {doc.number}")
     width, height = A4
     c.setFont(font, 20)
@@ -65,7 +55,7 @@ def render(doc: ServiceRecordDocument, verify_url: str) -> bytes:
     c.setFont(font, 12)
     for label, value in rows:
         c.drawString(25 * mm, y, f"{label}：")
-        c.drawString(55 * mm, y, str(value))
+        c.drawString(60 * mm, y, str(value))
         y -= 8 * mm
     _qr(c, verify_url, width - 65 * mm, height - 100 * mm, 40 * mm)
     c.setFont(font, 8)

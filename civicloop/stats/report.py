@@ -7,12 +7,11 @@ from io import BytesIO
 
 from django.utils.translation import pgettext_lazy
 from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 
 from civicloop.core.sheets import sheet_write
 from civicloop.network.models import Unit
 from civicloop.stats import selectors
-from civicloop.stats.summary import summary_sentence
+from civicloop.stats.summary import month_label, summary_sentence
 
 COLUMNS = (
     ("activities", pgettext_lazy("spreadsheet", "Practice activities")),
@@ -28,10 +27,9 @@ def _value(metric: str, value: int) -> float:
 
 
 def _sheet(ws, title: object, header: list[object], rows: list[list[object]]) -> None:
-    total = [
-        f"=SUM({get_column_letter(col)}2:{get_column_letter(col)}{len(rows) + 1})"
-        for col in range(2, len(header) + 1)
-    ]
+    # The totals as numbers, not =SUM() formulas: openpyxl cannot store a formula's cached value, and phone
+    # previews (and anything else that does not recalculate) showed an empty 合计 row.
+    total = [round(sum(row[col] for row in rows), 2) for col in range(1, len(header))]
     sheet_write(
         ws, title=title, headers=header, rows=rows, total=total, report=True,
         widths=[34] + [18] * (len(header) - 1), freeze="B2",
@@ -49,7 +47,7 @@ def workbook(unit: Unit, start: dt.date, end: dt.date) -> bytes:
 
     monthly = selectors.by_month(unit, start, end, metrics)
     month_rows = [
-        [f"{m.year}年{m.month}月"] + [_value(metric, monthly.get(metric, {}).get(m, 0)) for metric in metrics]
+        [month_label(m, year=True)] + [_value(metric, monthly.get(metric, {}).get(m, 0)) for metric in metrics]
         for m in selectors.months(start, end)
     ]
     _sheet(wb.create_sheet(), pgettext_lazy("spreadsheet", "By month"), [pgettext_lazy("spreadsheet", "Month"), *[label for _m, label in COLUMNS]], month_rows)

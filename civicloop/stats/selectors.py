@@ -142,9 +142,14 @@ def figures(unit: Unit, start: dt.date, end: dt.date) -> Figures:
     )
     members = {row["metric"]: row["v"] for row in registered}
     result.volunteers = members.get("volunteers", 0)
+    # Active: of those registered volunteers (home in the subtree, active), the ones credited hours in the period —
+    # wherever they served, so "active / registered" is a share of one population (issue #13: 74 of 68).
     result.volunteers_active = (
         ServiceRecord.objects.filter(
-            unit_path__startswith=unit.path, served_on__gte=start, served_on__lte=end
+            volunteer__unit_path__startswith=unit.path,
+            volunteer__is_active=True,
+            served_on__gte=start,
+            served_on__lte=end,
         )
         .values("volunteer")
         .distinct()

@@ -20,7 +20,7 @@ from civicloop.network.models import Unit
 from civicloop.orders.models import Order
 from civicloop.stats import charts, selectors
 from civicloop.stats.forms import PeriodForm
-from civicloop.stats.summary import summary_sentence
+from civicloop.stats.summary import month_label, summary_sentence
 
 CHILD_METRICS = ("activities", "served", "hours", "orders", "orders_closed")
 
@@ -65,7 +65,7 @@ def _month_chart(unit: Unit, start: dt.date, end: dt.date, metric: str, title: s
     months = selectors.months(start, end)
     scale = 100 if metric == "hours" else 1
     return charts.bar_chart(
-        [f"{m.month}月" for m in months],
+        [month_label(m) for m in months],
         [data.get(m, 0) / scale if scale > 1 else data.get(m, 0) for m in months],
         title=title,
         color=color,

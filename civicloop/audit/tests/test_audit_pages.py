@@ -170,9 +170,10 @@ def test_browser_auditor_filters_the_log(personas, desk):
     audit_record(action="export", actor=personas.office, unit=personas.root)
     desk.login("auditor")
     assert desk.page.url.endswith("/audit/")
-    desk.page.fill("input[name=action]", "id_unmask")
+    desk.page.select_option("select[name=action]", "id_unmask")
     desk.page.click("form.filters button[type=submit]")
     desk.page.wait_for_load_state()
     rows = desk.page.locator("tr.event")
     assert rows.count() == 1 and "station" in rows.first.inner_text()
+    assert "身份证号" in rows.first.inner_text()  # the label, in Chinese
     desk.shot("audit-log-filtered")

@@ -319,3 +319,15 @@ def test_orders_of_the_period_arrive_as_needs(client, personas):
     assert Need.objects.filter(round=rnd).count() == 1
     client.force_login(personas.sibling)
     assert client.post(reverse("needs:round_import_orders", args=[rnd.pk])).status_code == 403
+
+
+def test_closing_in_english_stores_the_next_round_in_the_units_language(client, personas, rnd, settings):
+    # Stored data must not depend on the clerk's UI language (issue #13).
+    client.force_login(personas.station_staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post(reverse("needs:round_close", args=[rnd.pk]), follow=True)
+    assert response.status_code == 200
+    nxt = NeedsRound.objects.get(drafted_from=rnd)
+    assert nxt.title.startswith(rnd.title) and "next round" not in nxt.title
+    assert nxt.title != rnd.title  # the Chinese suffix is there
+    assert "Drafted" not in nxt.events.get(step="draft").note

@@ -27,7 +27,7 @@ def test_volunteer_downloads_a_readable_spreadsheet_pdf_and_json(client, persona
     assert "志愿者编号" in cells and "KD-V0000001" in cells and "13900000002" in cells
     assert book.worksheets[1].max_row == 2  # one hours row under its header
     pdf = client.get("/people/my/export/volunteer/pdf/")
-    assert pdf.content.startswith(b"%PDF") and b"STSong-Light" in pdf.content
+    assert pdf.content.startswith(b"%PDF") and b"WenQuanYiMicroHei" in pdf.content
     data = client.get("/api/people/me/export?who=volunteer&format=json").json()
     assert data["volunteer_number"] == "KD-V0000001" and data["hours"][0]["hours"] == "2.50"
     assert AuditEvent.objects.filter(action="volunteer_export", actor=personas.volunteer).count() == 3

@@ -296,7 +296,7 @@ def test_document_pdf_and_public_verification(client, personas):
     response = client.get(reverse("records:document_download", args=[doc.number]))
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF") and len(response.content) > 1024
-    assert b"STSong-Light" in response.content  # the Chinese CID font, so names and labels render
+    assert b"WenQuanYiMicroHei" in response.content and b"STSong-Light" not in response.content
     client.logout()
     body = client.get(reverse("records:verify", args=[doc.number])).content.decode()
     assert "核验通过" in body and "刘*" in body and "刘志愿" not in body and doc.volunteer.number in body

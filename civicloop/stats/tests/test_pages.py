@@ -81,7 +81,11 @@ def test_excel_report_has_chinese_headers_and_totals(client, counted):
     names = [sheet.cell(row=r, column=1).value for r in range(2, sheet.max_row + 1)]
     assert names[-1] == "合计"
     assert "万和阳光社区新时代文明实践站" in names
-    assert sheet.cell(row=sheet.max_row, column=5).value.startswith("=SUM(")
+    # The 合计 row holds numbers (no formula a phone preview would show blank): 3 + 5 orders, 12.5 hours.
+    assert sheet.cell(row=sheet.max_row, column=5).value == 8
+    assert sheet.cell(row=sheet.max_row, column=4).value == 12.5
+    monthly = book["按月份"]
+    assert monthly.cell(row=monthly.max_row, column=5).value == 8
     assert AuditEvent.objects.filter(action="export", actor=counted.institute_staff).count() == 1
 
 
