@@ -97,11 +97,17 @@ class ResidentReportForm(GeoFields):
 
 
 class RegisterForm(forms.Form):
-    unit = IdChoiceField(
-        label=_("Responsible unit"), queryset=Unit.objects.filter(is_active=True).order_by("path")
-    )
+    """立案: the unit select holds only the units the step offers this actor (`units`, from the access policy);
+    without it (the API's schema) nothing is a valid choice."""
+
+    unit = IdChoiceField(label=_("Responsible unit"), queryset=Unit.objects.none())
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     note = forms.CharField(label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["unit"].queryset = units
 
 
 class RectifyForm(forms.Form):

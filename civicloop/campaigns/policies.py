@@ -121,6 +121,16 @@ def can_register_problem(user: Any, problem: Problem) -> bool:
     return covers_path(user, problem.unit_path)
 
 
+def register_units(user: Any, problem: Problem) -> QuerySet[Unit]:
+    """Units a problem may be 立案'd to: active units of the campaign inside the actor's own scope (the 立案
+    select lists these, and the step refuses any other id)."""
+    from civicloop.network.models import Unit
+
+    return Unit.objects.filter(
+        access.scope_q(user, field="path"), path__startswith=problem.campaign.unit_path, is_active=True
+    ).order_by("path")
+
+
 def can_assign_problem(user: Any, problem: Problem) -> bool:
     return supervises_path(user, problem.unit_path)
 

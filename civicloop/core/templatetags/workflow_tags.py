@@ -34,7 +34,8 @@ def workflow_panel(context: Any, obj: Any, step_url: str, workflow: Workflow | N
     wf = _wf(obj, workflow)
     user = context["request"].user
     steps = [
-        {"step": s, "form": wf.form_for(s), "url": step_url.replace("STEP", s.name)} for s in wf.available(user, obj)
+        {"step": s, "form": wf.form_for(s, **wf.step_form_kwargs(s, user, obj)), "url": step_url.replace("STEP", s.name)}
+        for s in wf.available(user, obj)
     ]
     return {"steps": steps, "csrf_token": context.get("csrf_token")}
 
