@@ -58,6 +58,11 @@ def test_out_of_scope_unit_is_refused_on_page_api_and_service(personas, camp):
     assert "unit" in exc.value.message_dict
     r.refresh_from_db()
     assert (r.status, r.unit_id) == ("reported", None)
+    # a sibling station does not even see the report waiting at the institute
+    sib = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    sib.force_login(personas.sibling)
+    assert sib.post(f"/api/campaigns/problems/{r.pk}/register", {"unit": personas.station_b.pk, "category": "litter"},
+                    content_type="application/json").status_code == 403
     # inside the scope it goes through
     ok = c.post(f"/api/campaigns/problems/{r.pk}/register", {"unit": personas.station.pk, "category": "litter"},
                 content_type="application/json")
