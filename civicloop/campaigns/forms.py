@@ -243,7 +243,7 @@ class CampaignForm(forms.Form):
     also the command unit (from the actor's own scope) and the actions (八大行动), one a line."""
 
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=_("Campaign name"), max_length=100)
     goal = forms.CharField(label=_("Goal"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
     command_unit = IdChoiceField(label=_("Command unit"), queryset=Unit.objects.none())
     actions = forms.CharField(
@@ -280,7 +280,7 @@ class CampaignForm(forms.Form):
 
 
 class ActionForm(forms.Form):
-    name = forms.CharField(label=_("Action"), max_length=100)
+    name = forms.CharField(label=_("New action"), max_length=100)
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
