@@ -146,7 +146,9 @@ class TaskReportForm(forms.Form):
 
 class ApproveExposureForm(forms.Form):
     faces_checked = forms.BooleanField(
-        label=_("I checked the photo: no face or number plate can be recognised"), required=False
+        label=_("I checked the photo: no face or number plate can be recognised"), required=False,
+        help_text=_("Faces the platform finds are blurred automatically before publication; number plates and "
+                    "faces it misses are not, so look at the photo."),
     )
     note = forms.CharField(label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
