@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import mimetypes
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -163,22 +164,28 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
+def _action_post(request: HttpRequest, campaign: Campaign, save: Callable[[str], object], done: str) -> HttpResponse:
+    """The action forms of the edit page: validate the name, run the service, say how it went, back to the page."""
+    form = ActionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise form_errors(form)
+        save(form.cleaned_data["name"])
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, done)
+    return redirect(reverse("campaigns:edit", args=[campaign.pk]))
+
+
 @login_required
 @require_POST
 def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk, "campaign_action_add")
     access.require(request, policy.can_manage_campaign(request.user, campaign), action="campaign_action_add",
                    obj=campaign)
-    form = ActionForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise form_errors(form)
-        services.action_add(actor=request.user, campaign=campaign, name=form.cleaned_data["name"])
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, _("Action added."))
-    return redirect(reverse("campaigns:edit", args=[campaign.pk]))
+    return _action_post(request, campaign, lambda name: services.action_add(
+        actor=request.user, campaign=campaign, name=name), _("Action added."))
 
 
 @login_required
@@ -188,16 +195,8 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = action.campaign
     access.require(request, policy.can_view_campaign(request.user, campaign) and policy.can_manage_campaign(
         request.user, campaign), action="campaign_action_edit", obj=campaign)
-    form = ActionForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise form_errors(form)
-        services.action_update(actor=request.user, action=action, name=form.cleaned_data["name"])
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, _("Action renamed."))
-    return redirect(reverse("campaigns:edit", args=[campaign.pk]))
+    return _action_post(request, campaign, lambda name: services.action_update(
+        actor=request.user, action=action, name=name), _("Action renamed."))
 
 
 @login_required
