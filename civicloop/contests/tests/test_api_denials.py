@@ -13,6 +13,7 @@ from django.utils import timezone
 from civicloop.contests import services
 from civicloop.contests.models import Call, Entry, Judge
 from civicloop.contests.tests.conftest import essay_data, make_call
+from civicloop.contests.tests.test_flow import _judges, _score
 from civicloop.contests.workflow import CALL, ENTRY
 
 pytestmark = pytest.mark.django_db
@@ -88,3 +89,29 @@ def test_a_judges_declaration_and_recusals_are_the_judges_own(personas):
                       content_type=JSON).status_code == 404
     judge.refresh_from_db()
     assert judge.declared_at is None and not judge.recusals.exists()
+
+
+def test_only_the_organiser_answers_an_objection(personas, essay_call):
+    entry = _submitted(essay_call, personas.resident)
+    ENTRY.run("admit", entry, actor=personas.station_staff)
+    CALL.run("close", essay_call, actor=personas.station_staff)
+    call = Call.objects.get(pk=essay_call.pk)
+    CALL.run("start_review", call, actor=personas.station_staff)
+    judges = _judges(call, personas, n=3)
+    services.round_advance(call=call, actor=personas.station_staff, stage="first")
+    for user in judges:
+        _score(Entry.objects.get(pk=entry.pk), user, 90)
+    CALL.run("announce", Call.objects.get(pk=essay_call.pk), actor=personas.station_staff)
+    entry = Entry.objects.get(pk=entry.pk)
+    assert entry.status == "publicity"
+    r = login(personas.outsider).post(f"/api/contests/entries/{entry.pk}/objections", {"text": "曾在别处发表"},
+                                      content_type=JSON)
+    assert r.status_code == 201
+    oid = r.json()["id"]
+    for wrong in (personas.sibling, personas.resident):
+        assert login(wrong).post(f"/api/contests/objections/{oid}/answer", {"answer": "驳回", "upheld": False},
+                                 content_type=JSON).status_code == 403
+    assert Entry.objects.get(pk=entry.pk).objections.get().answered_at is None
+    ok = login(personas.station_staff).post(f"/api/contests/objections/{oid}/answer",
+                                            {"answer": "核实不属实", "upheld": False}, content_type=JSON)
+    assert ok.status_code == 200 and ok.json()["upheld"] is False
