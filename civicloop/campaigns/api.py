@@ -18,6 +18,8 @@ from civicloop import access
 from civicloop.campaigns import policies as policy
 from civicloop.campaigns import selectors, services
 from civicloop.campaigns.forms import (
+    ActionForm,
+    CampaignForm,
     ExposureForm,
     InspectionForm,
     ResidentReportForm,
@@ -25,8 +27,9 @@ from civicloop.campaigns.forms import (
     VisitForm,
     WeightsForm,
 )
-from civicloop.campaigns.models import Campaign, Exposure, Liaison, Problem, StandardItem, Task
+from civicloop.campaigns.models import Action, Campaign, Exposure, Liaison, Problem, StandardItem, Task
 from civicloop.campaigns.workflow import EXPOSURE, PROBLEM, TASK
+from civicloop.core.forms import form_data, valid_or_400
 from civicloop.core.pagination import Pages
 from civicloop.core.schemas import MAX_ID, Id
 from civicloop.core.workflow import form_errors
@@ -56,9 +59,43 @@ class TaskOut(Schema):
     standard: list[str]
 
 
+class ActionOut(Schema):
+    id: int
+    name: str
+    position: int
+
+
 class CampaignDetailOut(CampaignOut):
     actions: list[str]
+    action_list: list[ActionOut] = Field(default_factory=list)
+    visit_target: int
+    recurrence_days: int
+    recurrence_metres: int
     tasks: list[TaskOut]
+
+
+class CampaignIn(Schema):
+    year: int
+    name: str
+    goal: str = ""
+    command_unit_id: Id
+    actions: list[str] = Field(default_factory=list)
+    visit_target: int = 2
+    recurrence_days: int = 30
+    recurrence_metres: int = 50
+
+
+class CampaignPatch(Schema):
+    year: int | None = None
+    name: str | None = None
+    goal: str | None = None
+    visit_target: int | None = None
+    recurrence_days: int | None = None
+    recurrence_metres: int | None = None
+
+
+class ActionIn(Schema):
+    name: str
 
 
 class ProblemOut(Schema):
@@ -221,13 +258,70 @@ def campaign_list(request: HttpRequest) -> Any:
     return [{**c.__dict__, "weights": c.score_weights()} for c in policy.visible_campaigns(request.user)]
 
 
-@router.get("/campaigns/{id}", response=CampaignDetailOut)
-def campaign_detail(request: HttpRequest, id: Id) -> Any:
-    c = _campaign(request, id)
+def campaign_out(request: HttpRequest, c: Campaign) -> dict[str, Any]:
     tasks = policy.visible_tasks(request.user).filter(campaign=c).select_related("action").prefetch_related(
         "units", "items")
-    return {**c.__dict__, "weights": c.score_weights(), "actions": [a.name for a in c.actions.all()],
+    actions = list(c.actions.all())
+    return {**c.__dict__, "weights": c.score_weights(), "actions": [a.name for a in actions],
+            "action_list": [{"id": a.pk, "name": a.name, "position": a.position} for a in actions],
             "tasks": [task_out(t) for t in tasks]}
+
+
+@router.get("/campaigns/{id}", response=CampaignDetailOut)
+def campaign_detail(request: HttpRequest, id: Id) -> Any:
+    return campaign_out(request, _campaign(request, id))
+
+
+@router.post("/campaigns", response={201: CampaignDetailOut}, summary="创建创城活动 · Open a campaign")
+def campaign_create(request: HttpRequest, payload: CampaignIn) -> Any:
+    """The office (or a town's 所) opens a campaign with its actions; the command unit must be in the caller's
+    own scope (same form and rules as the page)."""
+    units = policy.command_units(request.user)
+    access.require(request, units.exists(), action="campaign_create")
+    body = payload.dict()
+    body["command_unit"] = body.pop("command_unit_id")
+    body["actions"] = "\n".join(body["actions"])
+    d = valid_or_400(CampaignForm(form_data(body), units=units))
+    campaign = services.campaign_create(
+        actor=request.user, command_unit=d["command_unit"], actions=d["actions"],
+        **{k: d[k] for k in services.CAMPAIGN_SETTINGS},
+    )
+    return 201, campaign_out(request, campaign)
+
+
+@router.patch("/campaigns/{id}", response=CampaignDetailOut, summary="修改创城活动 · Edit a campaign")
+def campaign_update(request: HttpRequest, id: Id, payload: CampaignPatch) -> Any:
+    """Change the given settings (the command unit stays: the 考核 figures hang off it)."""
+    campaign = _campaign(request, id)
+    access.require(request, policy.can_manage_campaign(request.user, campaign), action="campaign_edit",
+                   obj=campaign)
+    current = {k: getattr(campaign, k) for k in services.CAMPAIGN_SETTINGS}
+    given = payload.dict(exclude_unset=True)
+    d = valid_or_400(CampaignForm(form_data({**current, **given}), editing=True))
+    services.campaign_update(actor=request.user, campaign=campaign, **{k: d[k] for k in given})
+    return campaign_out(request, campaign)
+
+
+@router.post("/campaigns/{id}/actions", response={201: ActionOut}, summary="添加创城行动 · Add a campaign action")
+def action_add(request: HttpRequest, id: Id, payload: ActionIn) -> Any:
+    campaign = _campaign(request, id)
+    access.require(request, policy.can_manage_campaign(request.user, campaign), action="campaign_action_add",
+                   obj=campaign)
+    d = valid_or_400(ActionForm(form_data(payload.dict())))
+    a = services.action_add(actor=request.user, campaign=campaign, name=d["name"])
+    return 201, {"id": a.pk, "name": a.name, "position": a.position}
+
+
+@router.patch("/actions/{id}", response=ActionOut, summary="修改行动名称 · Rename a campaign action")
+def action_update(request: HttpRequest, id: Id, payload: ActionIn) -> Any:
+    action = get_object_or_404(Action.objects.select_related("campaign"), pk=id)
+    campaign = action.campaign
+    access.require(request, policy.can_view_campaign(request.user, campaign), action="campaign_view", obj=campaign)
+    access.require(request, policy.can_manage_campaign(request.user, campaign), action="campaign_action_edit",
+                   obj=campaign)
+    d = valid_or_400(ActionForm(form_data(payload.dict())))
+    a = services.action_update(actor=request.user, action=action, name=d["name"])
+    return {"id": a.pk, "name": a.name, "position": a.position}
 
 
 class TaskIn(Schema):

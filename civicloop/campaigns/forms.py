@@ -97,11 +97,17 @@ class ResidentReportForm(GeoFields):
 
 
 class RegisterForm(forms.Form):
-    unit = IdChoiceField(
-        label=_("Responsible unit"), queryset=Unit.objects.filter(is_active=True).order_by("path")
-    )
+    """立案: the unit select holds only the units the step offers this actor (`units`, from the access policy);
+    without it (the API's schema) nothing is a valid choice."""
+
+    unit = IdChoiceField(label=_("Responsible unit"), queryset=Unit.objects.none())
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     note = forms.CharField(label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["unit"].queryset = units
 
 
 class RectifyForm(forms.Form):
@@ -140,7 +146,9 @@ class TaskReportForm(forms.Form):
 
 class ApproveExposureForm(forms.Form):
     faces_checked = forms.BooleanField(
-        label=_("I checked the photo: no face or number plate can be recognised"), required=False
+        label=_("I checked the photo: no face or number plate can be recognised"), required=False,
+        help_text=_("Faces the platform finds are blurred automatically before publication; number plates and "
+                    "faces it misses are not, so look at the photo."),
     )
     note = forms.CharField(label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -230,3 +238,54 @@ class TaskForm(forms.Form):
         if not lines:
             raise ValidationError(_("Write at least one checklist item."))
         return lines[:30]
+
+
+class CampaignForm(forms.Form):
+    """The office opens (or edits) a campaign: year, name, goal, the 督导 and recurrence settings; on creation
+    also the command unit (from the actor's own scope) and the actions (八大行动), one a line."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    name = forms.CharField(label=_("Campaign name"), max_length=100)
+    goal = forms.CharField(label=_("Goal"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    command_unit = IdChoiceField(label=_("Command unit"), queryset=Unit.objects.none())
+    actions = forms.CharField(
+        label=_("Actions (one a line)"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("For example the 八大行动; more can be added later."),
+    )
+    visit_target = forms.IntegerField(
+        label=_("Supervision visits expected per unit and month"), min_value=0, max_value=60, initial=2
+    )
+    recurrence_days = forms.IntegerField(label=_("Recurrence window (days)"), min_value=1, max_value=365, initial=30)
+    recurrence_metres = forms.IntegerField(
+        label=_("Recurrence distance (metres)"), min_value=5, max_value=5000, initial=50
+    )
+
+    def __init__(self, *args: Any, units: Any = None, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:  # the command unit and the first actions are set once; actions are added one by one
+            del self.fields["command_unit"], self.fields["actions"]
+        elif units is not None:
+            self.fields["command_unit"].queryset = units
+
+    def clean_name(self) -> str:
+        return self.cleaned_data["name"].strip()
+
+    def clean_actions(self) -> list[str]:
+        lines = [line.strip() for line in (self.cleaned_data.get("actions") or "").splitlines() if line.strip()]
+        if len(lines) > 20:
+            raise ValidationError(_("At most 20 actions."))
+        if any(len(line) > 100 for line in lines):
+            raise ValidationError(_("An action's name is at most 100 characters."))
+        if len(lines) != len(set(lines)):
+            raise ValidationError(_("Each action may appear only once."))
+        return lines
+
+
+class ActionForm(forms.Form):
+    name = forms.CharField(label=_("New action"), max_length=100)
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise ValidationError(_("This field is required."))
+        return name

@@ -52,6 +52,22 @@ def can_view_campaign(user: Any, campaign: Campaign) -> bool:
     return visible_campaigns(user).filter(pk=campaign.pk).exists()
 
 
+def command_units(user: Any) -> QuerySet[Unit]:
+    """Units a campaign may be commanded from: practice units in the actor's own staff scope at district or
+    town/street level (the civilisation office, or a town's 所 running its own special campaign)."""
+    from civicloop.network.models import Unit
+
+    return Unit.objects.filter(
+        access.scope_q(user, field="path"), kind=Unit.Kind.PRACTICE, depth__lte=2, is_active=True
+    ).order_by("path")
+
+
+def can_create_campaign(user: Any, unit: Unit | None = None) -> bool:
+    """Without a unit: may this actor create any campaign (the page's link); with one: from this unit."""
+    units = command_units(user)
+    return units.filter(pk=unit.pk).exists() if unit is not None else units.exists()
+
+
 def can_manage_campaign(user: Any, campaign: Campaign) -> bool:
     """The command unit's staff (the office): set tasks, weights, 包联, issue 通报, approve exposure."""
     return covers_path(user, campaign.unit_path)
@@ -119,6 +135,16 @@ def can_view_problem(user: Any, problem: Problem) -> bool:
 def can_register_problem(user: Any, problem: Problem) -> bool:
     """Accept (立案) or turn down a report: staff whose scope holds the report."""
     return covers_path(user, problem.unit_path)
+
+
+def register_units(user: Any, problem: Problem) -> QuerySet[Unit]:
+    """Units a problem may be 立案'd to: active units of the campaign inside the actor's own scope (the 立案
+    select lists these, and the step refuses any other id)."""
+    from civicloop.network.models import Unit
+
+    return Unit.objects.filter(
+        access.scope_q(user, field="path"), path__startswith=problem.campaign.unit_path, is_active=True
+    ).order_by("path")
 
 
 def can_assign_problem(user: Any, problem: Problem) -> bool:

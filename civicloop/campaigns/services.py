@@ -44,19 +44,105 @@ def _denied() -> PermissionDenied:
 # --- campaigns and tasks -----------------------------------------------------------------------------------
 
 
+# The settings an office may change after creation; the command unit stays (the 考核 counters hang off its path).
+CAMPAIGN_SETTINGS = ("year", "name", "goal", "visit_target", "recurrence_days", "recurrence_metres")
+
+
+def _clean_actions(actions: Sequence[str]) -> list[str]:
+    names = [a.strip() for a in actions if a and a.strip()]
+    if len(names) != len(set(names)):
+        raise ValidationError({"actions": [_("Each action may appear only once.")]})
+    if any(len(n) > 100 for n in names):
+        raise ValidationError({"actions": [_("An action's name is at most 100 characters.")]})
+    return names
+
+
+def _check_unique_name(*, command_unit: Unit, year: int, name: str, exclude: int | None = None) -> None:
+    same = Campaign.objects.filter(command_unit=command_unit, year=year, name=name.strip())
+    if exclude is not None:
+        same = same.exclude(pk=exclude)
+    if same.exists():
+        raise ValidationError({"name": [_("This unit already runs a campaign with this name in this year.")]})
+
+
 @transaction.atomic
 def campaign_create(
-    *, actor: Any, year: int, name: str, goal: str, command_unit: Unit, actions: Sequence[str] = ()
+    *,
+    actor: Any,
+    year: int,
+    name: str,
+    goal: str,
+    command_unit: Unit,
+    actions: Sequence[str] = (),
+    visit_target: int | None = None,
+    recurrence_days: int | None = None,
+    recurrence_metres: int | None = None,
 ) -> Campaign:
-    if actor is not None and not policy.covers_path(actor, command_unit.path):
+    """The office (or a town's 所) opens a campaign with its actions (八大行动); `actor=None` is the platform
+    (demo, bench)."""
+    if actor is not None and not policy.can_create_campaign(actor, command_unit):
         raise _denied()
+    names = _clean_actions(actions)
+    _check_unique_name(command_unit=command_unit, year=year, name=name)
+    extra = {k: v for k, v in (("visit_target", visit_target), ("recurrence_days", recurrence_days),
+                               ("recurrence_metres", recurrence_metres)) if v is not None}
     campaign = Campaign.objects.create(
-        year=year, name=name, goal=goal, command_unit=command_unit, unit_path=command_unit.path
+        year=year, name=name.strip(), goal=goal, command_unit=command_unit, unit_path=command_unit.path, **extra
     )
-    for i, action in enumerate(actions):
+    for i, action in enumerate(names):
         Action.objects.create(campaign=campaign, name=action, position=i)
     audit_record(action="campaigns.campaign_create", actor=actor, unit=command_unit, obj=campaign)
     return campaign
+
+
+@transaction.atomic
+def campaign_update(*, actor: Any, campaign: Campaign, **values: Any) -> Campaign:
+    """Change the campaign's name, year, goal and 督导/recurrence settings (only the fields given)."""
+    if not policy.can_manage_campaign(actor, campaign):
+        raise _denied()
+    unknown = set(values) - set(CAMPAIGN_SETTINGS)
+    if unknown:
+        raise ValidationError(_("These fields cannot be changed: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+    changed = {k: v for k, v in values.items() if getattr(campaign, k) != v}
+    if "name" in changed or "year" in changed:
+        _check_unique_name(command_unit=campaign.command_unit, year=values.get("year", campaign.year),
+                           name=values.get("name", campaign.name), exclude=campaign.pk)
+    if changed:
+        Campaign.objects.filter(pk=campaign.pk).update(**changed)
+        for k, v in changed.items():
+            setattr(campaign, k, v)
+        audit_record(action="campaigns.campaign_update", actor=actor, unit=campaign.command_unit, obj=campaign,
+                     detail=",".join(sorted(changed)))
+    return campaign
+
+
+@transaction.atomic
+def action_add(*, actor: Any, campaign: Campaign, name: str) -> Action:
+    if not policy.can_manage_campaign(actor, campaign):
+        raise _denied()
+    name = name.strip()
+    if campaign.actions.filter(name=name).exists():
+        raise ValidationError({"name": [_("This campaign already has an action with this name.")]})
+    last = campaign.actions.order_by("-position").values_list("position", flat=True).first()
+    action = Action.objects.create(campaign=campaign, name=name, position=(last + 1) if last is not None else 0)
+    audit_record(action="campaigns.action_add", actor=actor, unit=campaign.command_unit, obj=campaign)
+    return action
+
+
+@transaction.atomic
+def action_update(*, actor: Any, action: Action, name: str) -> Action:
+    """Rename an action (its tasks stay with it)."""
+    campaign = action.campaign
+    if not policy.can_manage_campaign(actor, campaign):
+        raise _denied()
+    name = name.strip()
+    if campaign.actions.filter(name=name).exclude(pk=action.pk).exists():
+        raise ValidationError({"name": [_("This campaign already has an action with this name.")]})
+    if name != action.name:
+        Action.objects.filter(pk=action.pk).update(name=name)
+        action.name = name
+        audit_record(action="campaigns.action_update", actor=actor, unit=campaign.command_unit, obj=campaign)
+    return action
 
 
 @transaction.atomic

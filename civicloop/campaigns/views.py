@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import mimetypes
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,6 +21,8 @@ from civicloop import access
 from civicloop.campaigns import exports, selectors, services
 from civicloop.campaigns import policies as policy
 from civicloop.campaigns.forms import (
+    ActionForm,
+    CampaignForm,
     ExposureForm,
     InspectionForm,
     ResidentReportForm,
@@ -28,6 +31,7 @@ from civicloop.campaigns.forms import (
     WeightsForm,
 )
 from civicloop.campaigns.models import (
+    Action,
     Bulletin,
     Campaign,
     Exposure,
@@ -41,6 +45,7 @@ from civicloop.campaigns.models import (
 from civicloop.campaigns.workflow import EXPOSURE, PROBLEM, TASK
 from civicloop.core.exceptions import Conflict
 from civicloop.core.forms import error_text, page_of, parse_id
+from civicloop.core.workflow import form_errors
 from civicloop.network.models import Unit
 from civicloop.people.models import User
 
@@ -111,7 +116,87 @@ def period_of(request: HttpRequest, campaign: Campaign | None = None) -> tuple[d
 def campaign_list(request: HttpRequest) -> HttpResponse:
     campaigns = policy.visible_campaigns(request.user).select_related("command_unit")
     access.require(request, access.is_staff(request.user) or campaigns.exists(), action="campaign_list")
-    return render(request, "campaigns/list.html", {"campaigns": campaigns})
+    return render(request, "campaigns/list.html", {
+        "campaigns": campaigns, "can_create": policy.can_create_campaign(request.user),
+    })
+
+
+def _settings(d: dict) -> dict:
+    return {k: d[k] for k in services.CAMPAIGN_SETTINGS if k in d}
+
+
+@login_required
+def campaign_new(request: HttpRequest) -> HttpResponse:
+    """The office opens a campaign with its actions (八大行动)."""
+    units = policy.command_units(request.user)
+    access.require(request, units.exists(), action="campaign_create")
+    form = CampaignForm(request.POST or None, units=units, initial={"year": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            campaign = services.campaign_create(actor=request.user, command_unit=d["command_unit"],
+                                                actions=d["actions"], **_settings(d))
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(request, _("Campaign opened. Now set its tasks."))
+            return redirect(campaign.get_absolute_url())
+    return render(request, "campaigns/campaign_form.html", {"form": form, "campaign": None})
+
+
+@login_required
+def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The command unit's staff change the campaign's settings and add or rename its actions."""
+    campaign = _campaign(request, pk, "campaign_edit")
+    access.require(request, policy.can_manage_campaign(request.user, campaign), action="campaign_edit", obj=campaign)
+    initial = {k: getattr(campaign, k) for k in services.CAMPAIGN_SETTINGS}
+    form = CampaignForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.campaign_update(actor=request.user, campaign=campaign, **_settings(form.cleaned_data))
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(request, _("Campaign saved."))
+            return redirect(reverse("campaigns:edit", args=[campaign.pk]))
+    return render(request, "campaigns/campaign_form.html", {
+        "form": form, "campaign": campaign, "actions": campaign.actions.all(), "action_form": ActionForm(),
+    })
+
+
+def _action_post(request: HttpRequest, campaign: Campaign, save: Callable[[str], object], done: str) -> HttpResponse:
+    """The action forms of the edit page: validate the name, run the service, say how it went, back to the page."""
+    form = ActionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise form_errors(form)
+        save(form.cleaned_data["name"])
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, done)
+    return redirect(reverse("campaigns:edit", args=[campaign.pk]))
+
+
+@login_required
+@require_POST
+def action_add(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk, "campaign_action_add")
+    access.require(request, policy.can_manage_campaign(request.user, campaign), action="campaign_action_add",
+                   obj=campaign)
+    return _action_post(request, campaign, lambda name: services.action_add(
+        actor=request.user, campaign=campaign, name=name), _("Action added."))
+
+
+@login_required
+@require_POST
+def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_object_or_404(Action.objects.select_related("campaign__command_unit"), pk=pk)
+    campaign = action.campaign
+    access.require(request, policy.can_view_campaign(request.user, campaign) and policy.can_manage_campaign(
+        request.user, campaign), action="campaign_action_edit", obj=campaign)
+    return _action_post(request, campaign, lambda name: services.action_update(
+        actor=request.user, action=action, name=name), _("Action renamed."))
 
 
 @login_required

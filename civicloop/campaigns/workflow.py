@@ -98,9 +98,14 @@ def find_recurrence(problem: Problem, *, unit: Any, category: str, now: dt.datet
 
 
 def _register_guard(ctx: Ctx) -> None:
+    # the form already offers only these units; services that pass `cleaned` are held to the same rule here
     unit = ctx.data["unit"]
-    if not policy.covers_path(ctx.actor, unit.path) or not unit.path.startswith(ctx.obj.campaign.unit_path):
+    if ctx.actor is None or not policy.register_units(ctx.actor, ctx.obj).filter(pk=unit.pk).exists():
         raise ValidationError({"unit": [_("Choose a unit inside your own area.")]})
+
+
+def _register_form_kwargs(actor: Any, problem: Problem) -> dict[str, Any]:
+    return {"units": policy.register_units(actor, problem)}
 
 
 def _register_changes(ctx: Ctx) -> dict[str, Any]:
@@ -226,7 +231,8 @@ PROBLEM = Workflow(
         Step("report", _("Reported"), sources={"reported"}, target=None, allowed=nobody),
         Step(
             "register", _("Register the problem"), sources={"reported"}, target="registered",
-            allowed=policy.can_register_problem, form=RegisterForm, guard=_register_guard,
+            allowed=policy.can_register_problem, form=RegisterForm, form_kwargs=_register_form_kwargs,
+            guard=_register_guard,
             changes=_register_changes, after=_register_after,
         ),
         Step(

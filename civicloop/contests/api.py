@@ -18,36 +18,14 @@ from ninja.responses import Status
 
 from civicloop import access
 from civicloop.contests import policies, selectors, services
-from civicloop.contests.models import Call, Entry, Judge, Objection
+from civicloop.contests.lookups import call_lookup, entry_lookup, managed_call
+from civicloop.contests.models import Entry, Judge, Objection
 from civicloop.contests.workflow import CALL, ENTRY
 from civicloop.core.masking import mask_name, mask_phone
 from civicloop.core.pagination import Pages
 from civicloop.core.schemas import Id
 
 router = Router(tags=["contests"])
-
-
-# --- lookups (404 for what the caller may not know exists) ----------------------------------------------
-
-
-def call_lookup(request: HttpRequest, id: int) -> Call:
-    call = get_object_or_404(Call.objects.select_related("organiser"), pk=id)
-    if not policies.can_view_call(request.user, call):
-        raise Http404
-    return call
-
-
-def managed_call(request: HttpRequest, id: int, action: str) -> Call:
-    call = call_lookup(request, id)
-    access.require(request, policies.can_manage_call(request.user, call), action=action, obj=call)
-    return call
-
-
-def entry_lookup(request: HttpRequest, id: int) -> Entry:
-    entry = get_object_or_404(Entry.objects.select_related("call__organiser", "unit"), pk=id)
-    if not policies.can_view_entry(request.user, entry):
-        raise Http404
-    return entry
 
 
 # --- schemas --------------------------------------------------------------------------------------------

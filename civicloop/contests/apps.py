@@ -12,3 +12,10 @@ class ContestsConfig(registry.CivicApp):
     nav_template = "contests/_nav.html"
     nav_order = 95
     demo_order = 80
+
+    def ready(self) -> None:
+        super().ready()
+        from civicloop.contests.selectors import dashboard_panel
+        from civicloop.core.figures import register_figures
+
+        register_figures("contests", dashboard_panel)  # the calls' counts on the stats dashboard

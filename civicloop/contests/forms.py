@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 from civicloop.contests import policies
 from civicloop.contests.models import Call, Judge
 from civicloop.contests.services import AUTHOR_FIELDS
+from civicloop.contests.text import ZI_PATTERN
 
 DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 AUTHOR_LABELS = {
@@ -70,6 +71,26 @@ class CallForm(forms.Form):
         return rubric
 
 
+def zi_counter(call: Call) -> dict[str, str]:
+    """Attributes for the essay box's live 字 counter (static/js/contests-zi.js): the server's own counting
+    pattern, the guideline and limit, and the messages already translated (no inline script under the CSP)."""
+    attrs = {
+        "data-count": "zi",
+        "data-zi-pattern": ZI_PATTERN,
+        "data-zi-label": str(_("Length: %(n)s 字")),
+        "data-zi-ok": str(_("Within the guideline.")),
+        "data-zi-over-guideline": str(_("Above the guideline of %(g)s 字: it can still be submitted.")),
+        "data-zi-over-limit": str(_("Above the limit of %(l)s 字: it cannot be submitted until shortened.")),
+    }
+    if call.guideline_chars:
+        attrs["data-zi-guideline"] = str(call.guideline_chars)
+        attrs["data-zi-guideline-text"] = str(_("guideline %(g)s") % {"g": call.guideline_chars})
+    if call.limit_chars:
+        attrs["data-zi-limit"] = str(call.limit_chars)
+        attrs["data-zi-limit-text"] = str(_("limit %(l)s") % {"l": call.limit_chars})
+    return attrs
+
+
 class EntryForm(forms.Form):
     """The entry form of one call: its kind decides the fields; required author fields are starred."""
 
@@ -100,7 +121,7 @@ class EntryForm(forms.Form):
                 help_text = _("About %(n)s 字 or fewer is preferred.") % {"n": call.guideline_chars}
             if call.limit_chars:
                 help_text = f"{help_text} " + str(_("More than %(n)s 字 cannot be accepted.") % {"n": call.limit_chars})
-            f["body"] = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 14, "data-count": "zi"}),
+            f["body"] = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 14, **zi_counter(call)}),
                                         required=False, help_text=help_text.strip())
         else:
             f["photo"] = forms.ImageField(label=_("Photo"), required=False,

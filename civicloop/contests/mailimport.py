@@ -213,11 +213,53 @@ def import_message(raw: bytes, *, calls: list[Call]) -> tuple[str, Any]:
     try:
         with transaction.atomic():  # not WF.run: the import may itself run inside a transaction (the demo)
             ENTRY.apply("submit", entry, actor=None, skip_actor_check=True)
+            entry.refresh_from_db()
+            _receipt(msg, entry)  # sent once this transaction commits, never for an entry rolled back
     except (ValidationError, Conflict) as exc:
         messages = exc.messages if isinstance(exc, ValidationError) else [exc.message]
         return "queued", _queue(raw, "; ".join(messages), msg, call, entry)
-    entry.refresh_from_db()
     return "filed", entry
+
+
+def _reply_address(msg: Any) -> str:
+    """Where the receipt goes: Reply-To, else From; nothing for automatic mail (RFC 3834) or list traffic, so
+    two auto-responders never answer each other."""
+    from email.utils import parseaddr
+
+    from django.conf import settings
+
+    try:
+        auto = str(msg.get("Auto-Submitted", "no") or "no").strip().lower()
+        precedence = str(msg.get("Precedence", "") or "").strip().lower()
+        raw = str(msg.get("Reply-To", "") or msg.get("From", "") or "")
+    except Exception:  # a broken header: no receipt rather than no entry
+        return ""
+    if auto != "no" or precedence in {"bulk", "list", "junk"}:
+        return ""
+    address = parseaddr(raw)[1]
+    return "" if address.lower() == settings.DEFAULT_FROM_EMAIL.lower() else address
+
+
+def _receipt(msg: Any, entry: Entry) -> None:
+    """The e-mailed entry's receipt with its number, in the platform's language (Chinese by default)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from civicloop.notify.services import notify_address_after_commit
+
+    address = _reply_address(msg)
+    if not address:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Entry received: %(number)s") % {"number": entry.number}
+        body = _(
+            "“%(title)s” has reached “%(call)s”. Your receipt number is %(number)s: please quote it in any "
+            "question about your entry.%(contact)s\n\nThis is an automatic reply."
+        ) % {
+            "title": entry.title, "call": entry.call.title, "number": entry.number,
+            "contact": (_(" Questions: %(contact)s.") % {"contact": entry.call.contact}) if entry.call.contact else "",
+        }
+    notify_address_after_commit(address=address, subject=str(subject), body=str(body), auto_reply=True)
 
 
 def mail_import(path: Path, *, call: Call | None = None) -> dict[str, int]:

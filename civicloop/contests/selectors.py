@@ -94,3 +94,37 @@ def results(call: Call) -> QuerySet[Entry]:
     order = {"first": 0, "second": 1, "third": 2, "merit": 3}
     qs = call.entries.filter(status=state)
     return sorted(qs, key=lambda e: (order.get(e.award, 9), e.rank or 0))  # type: ignore[return-value]
+
+
+def dashboard_panel(unit: Any, start: dt.date, end: dt.date) -> Any:
+    """The stats dashboard's panel (registered in apps.py through core.figures): the calls organised inside the
+    unit's subtree that were open during the period, with their counts from `figures`."""
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from civicloop.contests.workflow import CALL
+    from civicloop.core.figures import Panel
+
+    tz = timezone.get_current_timezone()
+    first = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
+    last = dt.datetime.combine(end, dt.time.max, tzinfo=tz)
+    calls = list(
+        Call.objects.filter(unit_path__startswith=unit.path, opens_at__lte=last, closes_at__gte=first)
+        .exclude(status="draft").order_by("-opens_at", "pk")[:10]
+    )
+    if not calls:
+        return None
+    rows = []
+    for call in calls:
+        f = figures(call)
+        judged = sum(r["done"] for r in f["progress"])
+        expected = sum(r["expected"] for r in f["progress"])
+        rows.append([call.title, call.get_kind_display(), str(CALL.state(call).label), f["total"],
+                     sum(r["n"] for r in f["by_source"] if r["source"] == Entry.Source.EMAIL),
+                     f"{judged}/{expected}" if expected else "—", f["votes"]])
+    return Panel(
+        title=_("Calls for entries"),
+        columns=[_("Call"), _("Kind of call"), _("Call state"), _("Entries"), _("By e-mail"), _("Scores given"), _("Votes")],
+        rows=rows, link="/contests/manage/", numeric={3, 4, 5, 6},
+        note=_("Calls organised in this area and open during the period."),
+    )

@@ -25,6 +25,11 @@ _CJK_PUNCT = (
 _TOKEN = re.compile(f"[{_CJK}]|[{_CJK_PUNCT}]|[A-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+")
 
 
+# The entry form's live counter runs this very pattern in the browser (JavaScript, flag "u"): the string holds
+# the characters themselves, not Python escapes, and only character classes and "+", which both engines read alike.
+ZI_PATTERN = _TOKEN.pattern
+
+
 def count_zi(text: str) -> int:
     """The length of a Chinese text in 字 (see the module docstring for the rule)."""
     return len(_TOKEN.findall(text or ""))

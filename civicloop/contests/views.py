@@ -33,6 +33,7 @@ from civicloop.contests.forms import (
     ScoreForm,
     UnitAwardForm,
 )
+from civicloop.contests.lookups import call_lookup, entry_lookup, managed_call
 from civicloop.contests.models import Call, Entry, Judge, Objection
 from civicloop.contests.text import caption_problems, strip_credit
 from civicloop.contests.workflow import CALL, ENTRY
@@ -54,26 +55,6 @@ def _fail(request: HttpRequest, exc: Exception, form: Any = None) -> None:
             messages.error(request, message)
     else:
         messages.error(request, getattr(exc, "message", str(exc)))
-
-
-def _get_call(request: HttpRequest, pk: int) -> Call:
-    call = get_object_or_404(Call.objects.select_related("organiser"), pk=pk)
-    if not policies.can_view_call(request.user, call):
-        raise Http404
-    return call
-
-
-def _get_managed_call(request: HttpRequest, pk: int, action: str) -> Call:
-    call = _get_call(request, pk)
-    access.require(request, policies.can_manage_call(request.user, call), action=action, obj=call)
-    return call
-
-
-def _get_entry(request: HttpRequest, pk: int) -> Entry:
-    entry = get_object_or_404(Entry.objects.select_related("call__organiser", "unit"), pk=pk)
-    if not policies.can_view_entry(request.user, entry):
-        raise Http404
-    return entry
 
 
 def _device(request: HttpRequest) -> str:
@@ -107,7 +88,7 @@ def _public_entry(entry: Entry) -> dict[str, Any]:
 
 
 def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    call = _get_call(request, pk)
+    call = call_lookup(request, pk)
     ctx: dict[str, Any] = {"call": call, "can_manage": policies.can_manage_call(request.user, call)}
     if call.is_nomination and call.status in ("voting", "publicity", "published"):
         ctx["candidates"] = [_public_entry(e) for e in selectors.candidates(call)[:200]]
@@ -123,7 +104,7 @@ def call_poster(request: HttpRequest, pk: int) -> HttpResponse:
     """A printable poster with a QR code to the call's page (segno renders inline SVG)."""
     import segno
 
-    call = _get_call(request, pk)
+    call = call_lookup(request, pk)
     url = request.build_absolute_uri(reverse("contests:call_detail", args=[call.pk]))
     svg = segno.make(url, error="m").svg_inline(scale=6, dark="#8a1010")
     return render(request, "contests/poster.html", {"call": call, "qr": svg, "url": url})
@@ -173,7 +154,7 @@ def _entry_form_page(request: HttpRequest, call: Call, entry: Entry | None, sour
 
 @login_required
 def entry_new(request: HttpRequest, pk: int) -> HttpResponse:
-    call = _get_call(request, pk)
+    call = call_lookup(request, pk)
     if call.status != "open":
         messages.error(request, _("This call is not accepting entries."))
         return redirect("contests:call_detail", call.pk)
@@ -183,13 +164,13 @@ def entry_new(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def entry_paper(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff enter a paper or e-mail entry (代录); it gets the same checks and receipt number."""
-    call = _get_managed_call(request, pk, "contest_entry_paper")
+    call = managed_call(request, pk, "contest_entry_paper")
     return _entry_form_page(request, call, None, Entry.Source.PAPER)
 
 
 @login_required
 def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = _get_entry(request, pk)
+    entry = entry_lookup(request, pk)
     access.require(request, policies.can_edit_entry(request.user, entry), action="contest_entry_edit", obj=entry)
     if entry.status != "draft":
         messages.error(request, _("Only a draft can be changed."))
@@ -205,7 +186,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             from django.contrib.auth.views import redirect_to_login
 
             return redirect_to_login(request.get_full_path())
-    entry = _get_entry(request, pk)
+    entry = entry_lookup(request, pk)
     user = request.user
     call = entry.call
     full = policies.can_see_author(user, entry)
@@ -240,7 +221,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def entry_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
-    entry = _get_entry(request, pk)
+    entry = entry_lookup(request, pk)
     return ENTRY.handle_page(request, entry, step, next_url=reverse("contests:entry_detail", args=[entry.pk]))
 
 
@@ -273,7 +254,7 @@ def entry_photo(request: HttpRequest, pk: int, size: str) -> HttpResponse:
 def certificate(request: HttpRequest, pk: int) -> HttpResponse:
     from civicloop.contests import pdf
 
-    entry = _get_entry(request, pk)
+    entry = entry_lookup(request, pk)
     access.require(
         request,
         policies.can_see_author(request.user, entry) and entry.status == "awarded" and bool(entry.certificate_code),
@@ -302,7 +283,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def vote(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = _get_entry(request, pk)
+    entry = entry_lookup(request, pk)
     try:
         services.vote_cast(entry=entry, voter=request.user, ip=_ip(request), device=_device(request))
     except (ValidationError, Conflict) as exc:
@@ -315,7 +296,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def objection_new(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = _get_entry(request, pk)
+    entry = entry_lookup(request, pk)
     form = ObjectionForm(request.POST)
     if not form.is_valid():
         messages.error(request, error_text(ValidationError(form.errors.get("text") or [_("Write the objection.")])))
@@ -391,7 +372,7 @@ def call_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def call_manage(request: HttpRequest, pk: int) -> HttpResponse:
-    call = _get_managed_call(request, pk, "contest_call_manage")
+    call = managed_call(request, pk, "contest_call_manage")
     tab = request.GET.get("tab", "")
     entries = selectors.entries_for_list(call).select_related("similar_to")
     states = [s for s in ENTRY.states.values() if s.code != "draft"]
@@ -416,14 +397,14 @@ def call_manage(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def call_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
-    call = _get_call(request, pk)
+    call = call_lookup(request, pk)
     return CALL.handle_page(request, call, step, next_url=reverse("contests:call_manage", args=[call.pk]))
 
 
 @login_required
 @require_POST
 def judge_add(request: HttpRequest, pk: int) -> HttpResponse:
-    call = _get_managed_call(request, pk, "contest_judge_assign")
+    call = managed_call(request, pk, "contest_judge_assign")
     form = JudgeForm(request.POST)
     if form.is_valid():
         user = get_user_model().objects.filter(username=form.cleaned_data["username"], is_active=True).first()
@@ -444,7 +425,7 @@ def judge_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def round_advance(request: HttpRequest, pk: int) -> HttpResponse:
-    call = _get_managed_call(request, pk, "contest_round_advance")
+    call = managed_call(request, pk, "contest_round_advance")
     form = AdvanceForm(request.POST)
     if form.is_valid():
         try:
@@ -462,7 +443,7 @@ def round_advance(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def unit_award(request: HttpRequest, pk: int) -> HttpResponse:
-    call = _get_managed_call(request, pk, "contest_unit_award")
+    call = managed_call(request, pk, "contest_unit_award")
     form = UnitAwardForm(request.POST)
     if form.is_valid():
         try:
@@ -478,7 +459,7 @@ def unit_award(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def votes_page(request: HttpRequest, pk: int) -> HttpResponse:
-    call = _get_managed_call(request, pk, "contest_votes")
+    call = managed_call(request, pk, "contest_votes")
     # a burst's "discount" link fills the form in (the staff member still gives the reason)
     initial = {k: request.GET.get(k, "") for k in ("ip", "device", "start", "end")}
     form = DiscountForm(request.POST or None, initial=initial)
@@ -507,7 +488,7 @@ def votes_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
-    call = _get_managed_call(request, pk, "contest_export")
+    call = managed_call(request, pk, "contest_export")
     response = HttpResponse(
         exports.entries_workbook(call),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -517,7 +498,7 @@ def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def results(request: HttpRequest, pk: int) -> HttpResponse:
-    call = _get_call(request, pk)
+    call = call_lookup(request, pk)
     if call.status not in ("publicity", "published"):
         raise Http404
     return render(request, "contests/results.html", {

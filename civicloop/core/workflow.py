@@ -120,6 +120,8 @@ class Step:
     - `records_in`: source states in which the step only records (the state stays, the version does not move):
       e.g. a later volunteer checking in once service has started.
     - `style` (primary, danger, secondary) and `confirm` (a question shown before the step) shape the button.
+    - `form_kwargs(actor, obj)`: keyword arguments for the step's form on this object for this actor (e.g. the
+      choices of a select narrowed to the actor's scope); the panel, the page and the API all pass them.
     """
 
     name: str
@@ -141,6 +143,7 @@ class Step:
     help: Text = ""
     taken_message: Text = ""
     records_in: frozenset[str] = frozenset()
+    form_kwargs: Callable[[Actor, Any], Mapping[str, Any]] | None = None
 
     @property
     def records_only(self) -> bool:
@@ -296,6 +299,12 @@ class Workflow:
         """The steps this actor may take now (system-only steps are never offered on a page)."""
         return [s for s in self.steps.values() if self.may(s.name, actor, obj)]
 
+    def step_form_kwargs(self, step: Step, actor: Actor, obj: Any) -> dict[str, Any]:
+        """The step's own form arguments for this actor and object (nothing for the platform itself)."""
+        if step.form_kwargs is None or actor is None:
+            return {}
+        return dict(step.form_kwargs(actor, obj))
+
     def form_for(self, step: Step, data: Any = None, files: Any = None, **kwargs: Any) -> forms.Form | None:
         cls = step.form
         if cls is None and step.note == "required":
@@ -364,7 +373,10 @@ class Workflow:
             raise Conflict(
                 _("This cannot be done while it is “%(status)s”.") % {"status": self.states[from_status].label}
             )
-        values = cleaned if cleaned is not None else self._clean(step, data, files, form_kwargs or {})
+        if cleaned is not None:
+            values = cleaned
+        else:
+            values = self._clean(step, data, files, {**self.step_form_kwargs(step, actor, obj), **(form_kwargs or {})})
         note = str(values.pop("note", "") or note or "").strip()
         if step.note == "required" and not note:
             raise ValidationError({"note": [_("Please give a reason.")]})

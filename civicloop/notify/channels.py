@@ -6,7 +6,7 @@ import logging
 from typing import Protocol
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.utils import translation
 
 from civicloop.notify.models import Notification
@@ -41,6 +41,13 @@ class EmailChannel:
         if notification.url:
             body = f"{body}\n\n{notification.url}"
         send_mail(title, body, settings.DEFAULT_FROM_EMAIL, [email])
+
+
+def send_to_address(address: str, subject: str, body: str, *, auto_reply: bool = False) -> None:
+    """E-mail to someone without an account (e.g. the sender of an e-mailed contest entry). An automatic reply
+    says so (RFC 3834 Auto-Submitted), so the sender's own auto-responder does not answer it back."""
+    headers = {"Auto-Submitted": "auto-replied"} if auto_reply else {}
+    EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address], headers=headers).send()
 
 
 class SmsChannel:

@@ -231,3 +231,33 @@ def inbox_mark_read(*, user: Any, items: QuerySet[InboxItem] | None = None) -> i
     if items is not None:
         qs = qs.filter(pk__in=items.values("pk"))
     return qs.update(read_at=timezone.now())
+
+
+def _masked(address: str) -> str:
+    name, _at, domain = address.partition("@")
+    return f"{name[:1]}***@{domain}"
+
+
+def notify_address_after_commit(*, address: str, subject: str, body: str, auto_reply: bool = False) -> bool:
+    """E-mail an address that belongs to no account once the current transaction commits (never for a rolled
+    back one). Returns False, sending nothing, for an address that is not one. A failure is logged with the
+    address masked and does not undo the caller's work: such receipts are a courtesy, not the record."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    from civicloop.notify.channels import send_to_address
+
+    address = (address or "").strip()
+    try:
+        validate_email(address)
+    except ValidationError:
+        return False
+
+    def send() -> None:
+        try:
+            send_to_address(address, subject, body, auto_reply=auto_reply)
+        except Exception as exc:  # the mail server being down must not fail the import that filed the entry
+            log.warning("e-mail to %s failed: %s", _masked(address), exc)
+
+    transaction.on_commit(send)
+    return True

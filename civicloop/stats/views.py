@@ -14,6 +14,7 @@ from civicloop import access
 from civicloop.access import stats as policy
 from civicloop.audit.services import audit_record
 from civicloop.core.choices import FocusGroup
+from civicloop.core.figures import panels
 from civicloop.core.forms import parse_id
 from civicloop.core.hot import hot_cached
 from civicloop.network.models import Unit
@@ -107,6 +108,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             title=_("Orders by platform"),
             color="#0b4a8b",
         ),
+        "panels": panels(unit, start, end),  # other apps' figures, through their registered providers
         "median_claim": figures.median_minutes("claim_minutes"),
         "median_complete": figures.median_minutes("complete_minutes"),
         "states": _labelled(selectors.by_dim(unit, start, end, "orders_state"), Order.Status),

@@ -154,3 +154,39 @@ def test_queue_api_twin(personas, essay_call, tmp_path):
     assert sibling.post(f"/api/contests/mail/{item.pk}/handled", content_type="application/json").status_code == 404
     assert staff.post(f"/api/contests/mail/{item.pk}/handled", content_type="application/json").status_code == 200
     assert staff.post(f"/api/contests/mail/{item.pk}/handled", content_type="application/json").status_code == 409
+
+
+def test_filed_entries_get_a_receipt_with_their_number_after_commit(
+    personas, essay_call, tmp_path, mailoutbox, django_capture_on_commit_callbacks
+):
+    box = mailbox.Maildir(str(tmp_path / "mail"))
+    box.add(message(f"{MARKER} 投稿", f"题目：村里的路灯\n{AUTHOR}\n{ESSAY}", "r1"))
+    half = EmailMessage()  # no phone, no postcode: queued for a person, no receipt yet
+    half["From"], half["Subject"], half["Message-ID"] = "half@example.com", MARKER, "<r2@example.com>"
+    half.set_content(f"作者：王小明\n{ESSAY}")
+    box.add(half.as_bytes())
+    auto = EmailMessage()  # an auto-responder's mail is filed, but never answered (no mail loops)
+    auto["From"], auto["Subject"], auto["Message-ID"] = "robot@example.com", f"{MARKER} 投稿", "<r3@example.com>"
+    auto["Auto-Submitted"] = "auto-generated"
+    auto.set_content(f"题目：自动来稿\n{AUTHOR}\n{ESSAY}")
+    box.add(auto.as_bytes())
+    replyto = EmailMessage()
+    replyto["From"], replyto["Reply-To"] = "office@example.com", "作者 <writer@example.org>"
+    replyto["Subject"], replyto["Message-ID"] = f"{MARKER} 投稿", "<r4@example.com>"
+    replyto.set_content(f"题目：楼道新风\n{AUTHOR}\n{ESSAY}")
+    box.add(replyto.as_bytes())
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("contests_import_mail", str(tmp_path / "mail"))
+        assert mailoutbox == []  # nothing leaves before the commit
+    lamp, hall = Entry.objects.get(title="村里的路灯"), Entry.objects.get(title="楼道新风")
+    assert Entry.objects.filter(title="自动来稿", status="submitted").exists()
+    assert sorted(m.to[0] for m in mailoutbox) == ["author@example.com", "writer@example.org"]
+    receipt = next(m for m in mailoutbox if m.to == ["author@example.com"])
+    assert lamp.number in receipt.subject and lamp.number in receipt.body and "村里的路灯" in receipt.body
+    assert "来稿已收到" in receipt.subject or "Entry received" in receipt.subject
+    assert receipt.extra_headers["Auto-Submitted"] == "auto-replied"
+    assert hall.number in next(m for m in mailoutbox if m.to == ["writer@example.org"]).body
+    # a second run files nothing and sends nothing again
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("contests_import_mail", str(tmp_path / "mail"))
+    assert len(mailoutbox) == 2

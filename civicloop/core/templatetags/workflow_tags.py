@@ -38,7 +38,11 @@ def workflow_panel(
     user = context["request"].user
     extra = form_kwargs or {}
     steps = [
-        {"step": s, "form": wf.form_for(s, **extra.get(s.name, {})), "url": step_url.replace("STEP", s.name)}
+        {
+            "step": s,
+            "form": wf.form_for(s, **{**wf.step_form_kwargs(s, user, obj), **extra.get(s.name, {})}),
+            "url": step_url.replace("STEP", s.name),
+        }
         for s in wf.available(user, obj)
     ]
     return {"steps": steps, "csrf_token": context.get("csrf_token")}
