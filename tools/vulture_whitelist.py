@@ -366,3 +366,6 @@ edition  # unused attribute (civicloop/plans/workflow.py:80), read by the framew
 known_gaps  # used by civicloop/core/tests/test_api_parity.py
 action_list  # unused variable (civicloop/campaigns/api.py), a response schema field read by ninja
 numeric  # unused variable (civicloop/core/figures.py), read by the stats dashboard template
+sms_gateway_configured  # registered with Django's system checks (civicloop/notify/checks.py)
+app_configs  # the system-check signature Django calls with
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS  # read by django-redis
