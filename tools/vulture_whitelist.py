@@ -369,3 +369,7 @@ numeric  # unused variable (civicloop/core/figures.py), read by the stats dashbo
 sms_gateway_configured  # registered with Django's system checks (civicloop/notify/checks.py)
 app_configs  # the system-check signature Django calls with
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS  # read by django-redis
+partition_table  # called by the audit, orders and stats migrations
+unpartition_table  # the same migrations' reverse
+used_at  # a model field (civicloop/activities/models.py), the time a card code was used
+expires_in  # a response schema field read by ninja (civicloop/activities/api.py)
