@@ -181,10 +181,13 @@ def test_resident_orders_from_six_big_tiles(client, personas):
 
 
 def test_resident_sees_similar_open_orders_before_ordering(client, personas):
-    submit(personas, title="量血压")
+    own = submit(personas, title="量血压")
     client.force_login(personas.resident)
     page = text(client.get(reverse("orders:new") + "?category=health"))
     assert 'id="similar"' in page and "量血压" in page
+    # the hint links to the resident's own order (a bare number says nothing to a resident)
+    hint = page.split('id="similar"')[1].split("</div>")[0]
+    assert f'href="{reverse("orders:detail", args=[own.number])}"' in hint and "您的点单" in hint
 
 
 def test_bad_order_input_shows_chinese_messages_and_writes_nothing(client, personas):
