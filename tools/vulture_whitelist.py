@@ -364,3 +364,8 @@ JOINT  # unused variable (civicloop/plans/models.py:300), read by the framework 
 done_at  # unused variable (civicloop/plans/models.py:371), read by the framework or templates
 edition  # unused attribute (civicloop/plans/workflow.py:80), read by the framework or templates
 known_gaps  # used by civicloop/core/tests/test_api_parity.py
+attended_hours  # unused variable (civicloop/orders/api.py AttendanceOut), an API schema field
+suggested_hours  # unused variable (civicloop/orders/api.py AttendanceOut), an API schema field
+max_hours  # unused variable (civicloop/orders/api.py AttendanceOut), an API schema field
+colour  # unused variable (civicloop/orders/wording.py ResidentView), read by the order templates
+rate  # unused variable (civicloop/orders/wording.py ResidentView), read by the order templates

@@ -238,3 +238,15 @@ def test_api_twins_refuse_with_the_same_messages(client: Any, personas: Any) -> 
     outsider = _api(client, "outsider")
     assert post(f"/api/orders/{other.number}/check-in", {}, outsider).status_code == 403
     assert not OrderEvent.objects.filter(order=other, action="check_in").exists()
+
+
+def test_the_api_detail_gives_the_attendance_a_report_would_prefill(client: Any, personas: Any) -> None:
+    order = accepted(personas)
+    services.order_check_in(actor=personas.volunteer, order=order)
+    time_passes(order, minutes=100)
+    r = client.get(f"/api/orders/{order.number}", **_api(client, "leader"))
+    (row,) = r.json()["attendance"]
+    assert row["volunteer_id"] == personas.volunteer_profile.pk and len(row["sessions"]) == 1
+    assert Decimal(row["suggested_hours"]) == Decimal("1.5") and Decimal(row["max_hours"]) == Decimal("2.17")
+    # outside the order: refused, as for every detail
+    assert client.get(f"/api/orders/{order.number}", **_api(client, "outsider")).status_code == 403
