@@ -410,6 +410,16 @@ LOGGING = {
 CIVICLOOP = {
     "DISTRICT_PREFIX": os.environ.get("CIVICLOOP_DISTRICT_PREFIX", "KD"),
     "AUTO_RATING_DAYS": int(os.environ.get("CIVICLOOP_AUTO_RATING_DAYS", 7)),
+    # Honest attendance (civicloop/orders/attendance.py): check-in from 60 min before the service time until
+    # 120 min after it, within 500 m of the order when both positions are known; check-out 10 min at the
+    # earliest; a report credits at most the attended time plus half an hour.
+    "CHECKIN_WINDOW_MINUTES": (
+        int(os.environ.get("CIVICLOOP_CHECKIN_EARLY_MINUTES", -60)),
+        int(os.environ.get("CIVICLOOP_CHECKIN_LATE_MINUTES", 120)),
+    ),
+    "CHECKIN_DISTANCE_M": int(os.environ.get("CIVICLOOP_CHECKIN_DISTANCE_M", 500)),
+    "CHECKOUT_MIN_MINUTES": int(os.environ.get("CIVICLOOP_CHECKOUT_MIN_MINUTES", 10)),
+    "HOURS_TOLERANCE": os.environ.get("CIVICLOOP_HOURS_TOLERANCE", "0.5"),
     "SITE_NAME": _("Civilization Practice Volunteer Service Platform"),
 }
 

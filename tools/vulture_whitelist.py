@@ -373,3 +373,9 @@ partition_table  # called by the audit, orders and stats migrations
 unpartition_table  # the same migrations' reverse
 used_at  # a model field (civicloop/activities/models.py), the time a card code was used
 expires_in  # a response schema field read by ninja (civicloop/activities/api.py)
+attended_hours  # unused variable (civicloop/orders/api.py AttendanceOut), an API schema field
+suggested_hours  # unused variable (civicloop/orders/api.py AttendanceOut), an API schema field
+max_hours  # unused variable (civicloop/orders/api.py AttendanceOut), an API schema field
+colour  # unused variable (civicloop/orders/wording.py ResidentView), read by the order templates
+rate  # unused variable (civicloop/orders/wording.py ResidentView), read by the order templates
+assigned  # a counter column of campaigns figures, written and read by name (civicloop/campaigns/figures.py)

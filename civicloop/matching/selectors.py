@@ -9,6 +9,7 @@ queries does not depend on the number of teams or volunteers.
 
 from __future__ import annotations
 
+import datetime as dt
 import heapq
 import json
 import math
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicloop.core.choices import PLATFORM_LETTERS
@@ -149,6 +151,11 @@ def declined_team_ids(order: Order) -> frozenset[int]:
     return frozenset(AutoDispatch.objects.filter(order=order).values_list("team_id", flat=True))
 
 
+def _wanted_passed(order: Order, now: dt.datetime | None = None) -> bool:
+    end = order.wanted_to or order.wanted_from
+    return end is not None and end < (now or timezone.now())
+
+
 def demand_of(order: Order, *, exclude_team_ids: Iterable[int] = ()) -> Demand:
     lat, lng = order.lat, order.lng
     if lat is None or lng is None:
@@ -158,7 +165,8 @@ def demand_of(order: Order, *, exclude_team_ids: Iterable[int] = ()) -> Demand:
         unit_path=order.unit_path,
         lat=lat,
         lng=lng,
-        wanted_mask=geo.window_mask(order.wanted_from, order.wanted_to),
+        # a wanted time already over says nothing about who is free: no "free then" for it
+        wanted_mask=0 if _wanted_passed(order) else geo.window_mask(order.wanted_from, order.wanted_to),
         keywords=_keywords(order.subcategory, order.title),
         exclude_team_ids=frozenset(exclude_team_ids),
     )
@@ -513,6 +521,7 @@ def order_fit_for_team(team: Team, orders: Sequence[Order]) -> dict[int, OrderFi
         home = team.home_unit
         lat, lng, mask = home.lat, home.lng, 0
     fits: dict[int, OrderFit] = {}
+    now = timezone.now()
     for order in orders:
         olat, olng = (order.lat, order.lng) if order.lat is not None else (order.unit.lat, order.unit.lng)
         dist = None
@@ -520,7 +529,9 @@ def order_fit_for_team(team: Team, orders: Sequence[Order]) -> dict[int, OrderFi
             dist = geo.distance_km(lat, lng, olat, olng)  # type: ignore[arg-type]
         fit = order.category in team.categories
         wanted = geo.window_mask(order.wanted_from, order.wanted_to)
-        available = bool(wanted & mask) if (wanted and mask) else None
+        # A wanted time already over fits nobody: never "free then" (the team would have to agree a new time).
+        passed = _wanted_passed(order, now)
+        available = False if passed else (bool(wanted & mask) if (wanted and mask) else None)
         score = (
             0.5 * (1.0 if fit else 0.0)
             + 0.35 * (0.5 if dist is None else math.exp(-dist / DISTANCE_SCALE_KM))
@@ -530,7 +541,9 @@ def order_fit_for_team(team: Team, orders: Sequence[Order]) -> dict[int, OrderFi
             _("%(km).1f km") % {"km": dist} if dist is not None else _("distance unknown"),
             PLATFORM_LETTERS.get(order.category, order.category) if fit else _("other platform"),
         ]
-        if available is not None:
+        if passed:
+            bits.append(_("wanted time has passed"))
+        elif available is not None:
             bits.append(_("free then") if available else _("busy then"))
         fits[order.pk] = OrderFit(score=score, distance_km=dist, bits=bits)
     return fits

@@ -24,7 +24,7 @@ from civicloop.core.choices import Platform
 from civicloop.core.pagination import Pages
 from civicloop.core.schemas import MAX_ID, Id, ReasonIn
 from civicloop.network.models import Unit
-from civicloop.orders import selectors, services
+from civicloop.orders import attendance, selectors, services
 from civicloop.orders.models import Order, Whistle
 
 router = Router(tags=["orders"])
@@ -110,6 +110,23 @@ class ReportOut(Schema):
     hours: dict[str, Decimal]
 
 
+class SessionOut(Schema):
+    session: int
+    checked_in_at: dt.datetime
+    checked_out_at: dt.datetime | None
+
+
+class AttendanceOut(Schema):
+    """One volunteer's check-ins on the order (every session) and the hours a report would pre-fill."""
+
+    volunteer_id: int
+    name: str
+    sessions: list[SessionOut]
+    attended_hours: Decimal
+    suggested_hours: Decimal = Field(..., description="attended time to the half hour (the report form's default)")
+    max_hours: Decimal = Field(..., description="the most a report may credit: attended time plus the tolerance")
+
+
 class OrderDetailOut(OrderFields):
     description: str
     beneficiaries: int
@@ -122,6 +139,7 @@ class OrderDetailOut(OrderFields):
     timeline: list[EventOut]
     rating: RatingOut | None
     report: ReportOut | None
+    attendance: list[AttendanceOut]
     merged_into: str | None
 
 
@@ -229,6 +247,23 @@ def _detail(user: Any, order: Order, *, step: bool = False) -> dict[str, Any]:
             }
             if report is not None
             else None
+        ),
+        "attendance": (
+            [
+                {
+                    "volunteer_id": a.volunteer_id,
+                    "name": a.name,
+                    "sessions": [
+                        {"session": n, "checked_in_at": t_in, "checked_out_at": t_out} for n, t_in, t_out in a.sessions
+                    ],
+                    "attended_hours": a.hours,
+                    "suggested_hours": a.suggested,
+                    "max_hours": a.limit,
+                }
+                for a in attendance.attendance_of(order).values()
+            ]
+            if full and order.team_id and not step
+            else []
         ),
         "merged_into": order.merged_into.number if order.merged_into_id else None,
     }

@@ -25,6 +25,7 @@ from civicloop.orders import services
 from civicloop.orders.models import (
     Order,
     OrderAssignment,
+    OrderAttendance,
     OrderEvent,
     OrderRating,
     OrderReport,
@@ -181,9 +182,13 @@ def _walk(w: _World, target: str, *, low: bool = False, claim: bool | None = Non
         services.order_check_in(actor=v.user if v else leader, order=order)
     if target == "in_service":
         return order
+    # The services run in a moment; the attendance is history like the rest: the volunteers served this long
+    # (the check-out's minimum time and the report's bound on hours read it), placed at the service time below.
+    minutes = rng.choice([60, 90, 120, 150, 180, 240])
+    _served_for(order, minutes)
     for v in chosen:
         services.order_check_out(actor=v.user, order=order)
-    hours = {v.pk: Decimal(rng.choice(["1", "1.5", "2", "2.5", "3", "4"])) for v in chosen}
+    hours = {v.pk: Decimal(minutes) / 60 for v in chosen}
     if not hours:  # a team without members cannot report hours; leave it in service
         return order
     services.order_report(
@@ -207,7 +212,10 @@ def _walk(w: _World, target: str, *, low: bool = False, claim: bool | None = Non
         return order
     if rng.random() < 0.08:  # some reports are sent back once
         services.order_return(actor=staff, order=order, reason="请补充服务照片和时长")
-        services.order_check_in(actor=leader, order=order)
+        # the rework is a session of its own: one volunteer checks in and out again
+        services.order_check_in(actor=chosen[0].user, order=order)
+        _served_for(order, 30)
+        services.order_check_out(actor=chosen[0].user, order=order)
         services.order_report(
             actor=leader,
             order=order,
@@ -219,12 +227,56 @@ def _walk(w: _World, target: str, *, low: bool = False, claim: bool | None = Non
     return order
 
 
+def _served_for(order: Order, minutes: int) -> None:
+    """Move the open sessions' check-ins `minutes` back (demo history; no state changes)."""
+    back = timezone.now() - dt.timedelta(minutes=minutes)
+    OrderAttendance.objects.filter(order=order, checked_out_at__isnull=True).update(checked_in_at=back)
+    OrderAssignment.objects.filter(order=order, checked_in_at__isnull=False, checked_out_at__isnull=True).update(
+        checked_in_at=back
+    )
+    services.policy.forget_assignments(order)
+
+
+def _service_block(
+    order: Order, events: list[tuple[int, str]], times: list[dt.datetime]
+) -> tuple[list[dt.datetime], dict[int, dt.datetime]]:
+    """Keep the spread times but make each session's check-outs come after its check-ins by the time served,
+    and everything after them later still. Returns the times and each session's check-in time."""
+    served: dict[int, float] = defaultdict(float)
+    for session, t_in, t_out in OrderAttendance.objects.filter(order=order).values_list(
+        "session", "checked_in_at", "checked_out_at"
+    ):
+        if t_out is not None:
+            served[session] = max(served[session], (t_out - t_in).total_seconds())
+    starts: dict[int, dt.datetime] = {}
+    session, in_session, floor = 0, False, None
+    out: list[dt.datetime] = []
+    for (_pk, action), t in zip(events, times, strict=True):
+        if floor is not None and t <= floor:
+            t = floor + dt.timedelta(minutes=1)
+        if action == "check_in" and not in_session:
+            session, in_session = session + 1, True
+            starts[session] = t
+        elif action == "check_out" and session in starts:
+            t = max(t, starts[session] + dt.timedelta(seconds=served.get(session, 0)))
+        elif action not in ("check_in", "check_out"):
+            in_session = in_session and action not in ("report", "return")
+        out.append(t)
+        floor = t
+    shift = out[-1] - timezone.now() if out and out[-1] > timezone.now() else dt.timedelta(0)
+    if shift:
+        out = [t - shift - dt.timedelta(minutes=1) for t in out]
+        starts = {k: t - shift - dt.timedelta(minutes=1) for k, t in starts.items()}
+    return out, starts
+
+
 def _backdate(order: Order, start: dt.datetime, end: dt.datetime, rng: random.Random) -> None:
     """Spread the order's history between start and end, keeping its order."""
     events = list(OrderEvent.objects.filter(order=order).order_by("pk").values_list("pk", "action"))
     span = max((end - start).total_seconds(), 60 * len(events))
     cuts = sorted(rng.uniform(0, span) for _ in events[1:])
     times = [start] + [start + dt.timedelta(seconds=c) for c in cuts]
+    times, starts = _service_block(order, events, times)
     when: dict[str, dt.datetime] = {}
     for (_pk, action), t in zip(events, times, strict=True):
         when.setdefault(action, t)
@@ -234,8 +286,12 @@ def _backdate(order: Order, start: dt.datetime, end: dt.datetime, rng: random.Ra
     )
     last = times[-1]
     o = Order.objects.get(pk=order.pk)
-    fields: dict[str, Any] = {"created_at": start, "updated_at": last}
-    if o.wanted_from is None:
+    fields: dict[str, Any] = {"created_at": times[0], "updated_at": last}
+    if o.wanted_from is None and 1 in starts:
+        # The service time the first check-in kept to (it falls inside the check-in window, orders/attendance.py).
+        slot = timezone.localtime(starts[1]).replace(minute=0, second=0, microsecond=0)
+        fields["wanted_from"], fields["wanted_to"] = slot, slot + dt.timedelta(hours=4)
+    elif o.wanted_from is None:
         fields["wanted_from"] = start + dt.timedelta(days=rng.randint(1, 5), hours=9 - start.hour)
         fields["wanted_to"] = fields["wanted_from"] + dt.timedelta(hours=2)
     if o.closed_at:
@@ -251,12 +307,15 @@ def _backdate(order: Order, start: dt.datetime, end: dt.datetime, rng: random.Ra
         )
     if "rate" in when:
         OrderRating.objects.filter(order=o).update(created_at=when["rate"])
-    checked = when.get("check_in")
-    if checked:
-        OrderAssignment.objects.filter(order=o).update(
-            checked_in_at=checked, checked_out_at=report_at - dt.timedelta(minutes=20) if report_at else None
-        )
-        OrderAssignment.objects.filter(order=o, checked_in_at__isnull=True).update(checked_in_at=checked)
+    for row in OrderAttendance.objects.filter(order=o):
+        t_in = starts.get(row.session)
+        if t_in is None:
+            continue
+        t_out = t_in + (row.checked_out_at - row.checked_in_at) if row.checked_out_at else None
+        OrderAttendance.objects.filter(pk=row.pk).update(checked_in_at=t_in, checked_out_at=t_out)
+        OrderAssignment.objects.filter(pk=row.assignment_id, sessions=row.session).exclude(
+            checked_in_at__isnull=True
+        ).update(checked_in_at=t_in, checked_out_at=t_out)
     Notification.objects.filter(order=o).update(created_at=last)
 
 

@@ -208,6 +208,15 @@ class CheckInForm(forms.Form):
     lng = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
 
 
+class CheckOutForm(forms.Form):
+    """签退 is its own confirmed step: the box must be ticked, so a second tap on 签到 cannot end the service."""
+
+    confirm = forms.BooleanField(
+        label=_("I have finished serving and want to check out now"),
+        error_messages={"required": _("Tick the box to confirm that you have finished serving.")},
+    )
+
+
 class MultipleImageInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -241,17 +250,45 @@ class ReportForm(forms.Form):
     people_served = forms.IntegerField(label=_("People served"), min_value=0, max_value=10000)
     photos = MultipleImageField(label=_("Photos (optional)"), required=False)
 
-    def __init__(self, *args: Any, volunteers: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, volunteers: Any, attended: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.hour_fields: list[tuple[str, Any]] = []
         for v in volunteers:
             name = f"hours_{v.pk}"
+            # Pre-filled from check-in/check-out (all sessions, to the half hour); 0 for someone who did not
+            # check in, who cannot be credited (the service refuses it). A posted form is not pre-filled and
+            # does not read the attendance (`attended` None): the service checks the hours against it.
+            seen = attended.get(v.pk) if attended is not None else None
+            suggested = seen.suggested if seen is not None else Decimal("0")
+            attrs = {"step": "0.5", "inputmode": "decimal"}
+            if attended is None:
+                help_text = ""
+            elif seen is None:
+                help_text = _("Did not check in: cannot be credited.")
+            else:
+                spans = "; ".join(
+                    f"{timezone.localtime(t_in):%H:%M}–{timezone.localtime(t_out):%H:%M}" if t_out
+                    else f"{timezone.localtime(t_in):%H:%M}–"
+                    for _session, t_in, t_out in seen.sessions
+                )
+                help_text = _("Checked in %(spans)s: %(h)d h %(m)d min.") % {
+                    "spans": spans, "h": seen.minutes // 60, "m": seen.minutes % 60,
+                }
+            if attended is not None:
+                # geo.js shows the difference when the leader changes the pre-filled figure
+                attrs.update({
+                    "data-attended": str(suggested),
+                    "data-diff-more": str(_("%(h)s h more than the check-in record")),
+                    "data-diff-less": str(_("%(h)s h less than the check-in record")),
+                })
             self.fields[name] = forms.DecimalField(
                 label=_("Hours of %(name)s") % {"name": v.user.display_name},
                 min_value=Decimal("0"),
                 max_value=Decimal("24"),
                 decimal_places=1,
-                initial=Decimal("2"),
+                initial=suggested,
+                help_text=help_text,
+                widget=forms.NumberInput(attrs=attrs),
             )
             self.hour_fields.append((name, v))
 

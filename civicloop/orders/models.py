@@ -158,6 +158,9 @@ class OrderAssignment(models.Model):
     checked_out_at = models.DateTimeField(null=True, blank=True)
     check_lat = models.FloatField(null=True, blank=True, validators=[validate_latitude])
     check_lng = models.FloatField(null=True, blank=True, validators=[validate_longitude])
+    # checked_in_at/checked_out_at above are the current session's (a return for rework clears them); every
+    # session is kept in OrderAttendance. `sessions` counts this volunteer's check-ins on the order.
+    sessions = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -165,6 +168,32 @@ class OrderAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}:{self.volunteer_id}"
+
+
+class OrderAttendance(models.Model):
+    """One check-in/check-out of one volunteer on one order: the first service, then one per rework session.
+
+    The report's hours are bounded by these (orders.services.order_report)."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="attendance")
+    assignment = models.ForeignKey(OrderAssignment, on_delete=models.CASCADE, related_name="attendance")
+    volunteer = models.ForeignKey("people.Volunteer", on_delete=models.PROTECT, related_name="+")
+    session = models.PositiveSmallIntegerField(_("session"))
+    checked_in_at = models.DateTimeField(_("checked in at"))
+    checked_out_at = models.DateTimeField(_("checked out at"), null=True, blank=True)
+    lat = models.FloatField(null=True, blank=True, validators=[validate_latitude])
+    lng = models.FloatField(null=True, blank=True, validators=[validate_longitude])
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        ordering = ["order", "session", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "session"], name="order_attendance_session_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}:{self.volunteer_id}#{self.session}"
 
 
 class OrderReport(models.Model):

@@ -103,6 +103,15 @@ def resident_orders(resident: Any) -> QuerySet[Order]:
     return _list(Order.objects.filter(requester=resident)).order_by("-created_at")
 
 
+def rated_ids(order_ids: list[int]) -> set[int]:
+    """Which of these orders have a rating (one query for a page of a resident's orders)."""
+    from civicloop.orders.models import OrderRating
+
+    if not order_ids:
+        return set()
+    return set(OrderRating.objects.filter(order_id__in=order_ids).values_list("order_id", flat=True))
+
+
 def team_tasks(team: Any) -> QuerySet[Order]:
     return _list(
         Order.objects.filter(team=team, status__in=TEAM_TASKS)

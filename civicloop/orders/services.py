@@ -30,9 +30,11 @@ from civicloop.core.exceptions import Conflict
 from civicloop.core.msg import Msg
 from civicloop.network.models import Membership, Unit
 from civicloop.notify.services import notify_queue
+from civicloop.orders import attendance
 from civicloop.orders.models import (
     Order,
     OrderAssignment,
+    OrderAttendance,
     OrderEvent,
     OrderNumberSequence,
     OrderPhoto,
@@ -600,7 +602,7 @@ def order_release(*, actor: Any, order: Order, reason: str) -> Order:
     _require(actor, "release", order)
     reason = _text(reason, _("reason"), max_length=300)
     team = order.team
-    if order.status == S.ACCEPTED and order.assignments.filter(checked_in_at__isnull=False).exists():
+    if order.status == S.ACCEPTED and order.assignments.filter(sessions__gt=0).exists():
         raise Conflict(_("Service has started; the order can no longer be released."))
     _move(
         order,
@@ -639,7 +641,8 @@ def order_assign(*, actor: Any, order: Order, volunteers: Sequence[Any]) -> Orde
     chosen = {v.pk for v in volunteers}
     if not chosen <= members:
         raise ValidationError(_("Only active members of the team can be assigned."))
-    order.assignments.filter(checked_in_at__isnull=True).exclude(volunteer_id__in=chosen).delete()
+    # Those who served a session stay (their attendance counts); the others not chosen again are dropped.
+    order.assignments.filter(sessions=0).exclude(volunteer_id__in=chosen).delete()
     have = set(order.assignments.values_list("volunteer_id", flat=True))
     OrderAssignment.objects.bulk_create(
         [OrderAssignment(order=order, volunteer_id=pk) for pk in sorted(chosen - have)]
@@ -656,9 +659,43 @@ def order_assign(*, actor: Any, order: Order, volunteers: Sequence[Any]) -> Orde
     return order
 
 
+def _rework(order: Order) -> bool:
+    """Has the order been returned for rework? (a report exists; it takes at least six moves to get there)"""
+    return order.version >= 6 and OrderReport.objects.filter(order=order).exists()
+
+
+def _check_in_allowed(order: Order, *, lat: float | None, lng: float | None, now: dt.datetime) -> None:
+    """Inside the window around the service time, and near the order when both positions are known."""
+    window = None if _rework(order) else attendance.window_of(order.wanted_from, order.wanted_to)
+    if window is not None and order.wanted_from is not None:
+        slot = attendance.slot_text(order.wanted_from, order.wanted_to)
+        if now < window[0]:
+            raise Conflict(
+                _("It is not time to check in yet: the service is booked for %(slot)s; you can check in from "
+                  "%(start)s.") % {"slot": slot, "start": attendance.local_text(window[0])}
+            )
+        if now > window[1]:
+            raise Conflict(
+                _("Check-in has closed: the service was booked for %(slot)s and check-in ended at %(end)s. "
+                  "Please ask the station to arrange a new time.") % {"slot": slot, "end": attendance.local_text(window[1])}
+            )
+    if lat is not None and lng is not None and order.lat is not None and order.lng is not None:
+        away = attendance.distance_m(float(lat), float(lng), order.lat, order.lng)
+        limit = attendance.checkin_distance_m()
+        if away > limit:
+            raise ValidationError(
+                _("You are about %(d)d m from the service address; check in within %(max)d m of it.")
+                % {"d": round(away), "max": limit}
+            )
+
+
 @transaction.atomic
 def order_check_in(*, actor: Any, order: Order, lat: float | None = None, lng: float | None = None) -> Order:
-    """An assigned volunteer (or the leader) starts service; the first check-in moves the order to in_service."""
+    """An assigned volunteer (or the leader) starts service; the first check-in moves the order to in_service.
+
+    Accepted only inside the window around the order's service time and, when the phone sent a position and the
+    order has one, near the order (orders/attendance.py). Each check-in opens one attendance session: after a
+    return for rework the volunteers check in (and out) again for the rework."""
     _require(actor, "check_in", order)
     if (lat is None) != (lng is None) or (
         lat is not None and not (-90 <= float(lat) <= 90 and -180 <= float(lng) <= 180)  # type: ignore[arg-type]
@@ -673,13 +710,18 @@ def order_check_in(*, actor: Any, order: Order, lat: float | None = None, lng: f
         if assignment.checked_in_at is not None:
             raise Conflict(_("You have already checked in."))
     now = timezone.now()
-    # After a return for rework a volunteer who checked in before starts the service again.
+    _check_in_allowed(order, lat=lat, lng=lng, now=now)
     if assignment is not None and assignment.checked_in_at is None:
-        updated = OrderAssignment.objects.filter(pk=assignment.pk, checked_in_at__isnull=True).update(
-            checked_in_at=now, check_lat=lat, check_lng=lng
-        )
+        session = assignment.sessions + 1
+        updated = OrderAssignment.objects.filter(
+            pk=assignment.pk, checked_in_at__isnull=True, sessions=assignment.sessions
+        ).update(checked_in_at=now, checked_out_at=None, check_lat=lat, check_lng=lng, sessions=session)
         if updated != 1:
             raise Conflict(_("You have already checked in."))
+        OrderAttendance.objects.create(
+            order=order, assignment=assignment, volunteer_id=assignment.volunteer_id, session=session,
+            checked_in_at=now, lat=lat, lng=lng,
+        )
         policy.forget_assignments(order)
     who = getattr(actor, "display_name", "")
     if order.status == S.ACCEPTED:
@@ -694,27 +736,41 @@ def order_check_in(*, actor: Any, order: Order, lat: float | None = None, lng: f
 
 @transaction.atomic
 def order_check_out(*, actor: Any, order: Order) -> Order:
+    """Ends the volunteer's current session. A separate, confirmed step (the page asks first), refused sooner
+    than CHECKOUT_MIN_MINUTES after the check-in so a double tap on 签到 never records a 0-minute service."""
     _require(actor, "check_out", order)
     if order.status != S.IN_SERVICE:
         raise _state_conflict(order)
     assignment = policy.assignment_of(actor, order)
     if assignment.checked_in_at is None:
         raise Conflict(_("Check in first."))
+    if assignment.checked_out_at is not None:
+        raise Conflict(_("You have already checked out."))
+    now = timezone.now()
+    least = attendance.checkout_min_minutes()
+    served = (now - assignment.checked_in_at).total_seconds() / 60
+    if served < least:
+        raise Conflict(
+            _("You checked in only %(n)d minutes ago; you can check out after %(min)d minutes of service.")
+            % {"n": int(served), "min": least}
+        )
     updated = OrderAssignment.objects.filter(pk=assignment.pk, checked_out_at__isnull=True).update(
-        checked_out_at=timezone.now()
+        checked_out_at=now
     )
     if updated != 1:
         raise Conflict(_("You have already checked out."))
+    OrderAttendance.objects.filter(assignment=assignment, session=assignment.sessions).update(checked_out_at=now)
     policy.forget_assignments(order)
     _record(order, action="check_out", actor=actor, note=getattr(actor, "display_name", ""))
     return order
 
 
 def _clean_hours(order: Order, hours: dict[Any, Any]) -> dict[int, Decimal]:
+    """Hours per volunteer, bounded by attendance: only volunteers who checked in for this order, at most the
+    time they attended (all sessions) plus HOURS_TOLERANCE. Zero means "not credited"."""
     if not hours:
         raise ValidationError(_("Give the hours of at least one volunteer."))
-    assigned = set(order.assignments.values_list("volunteer_id", flat=True))
-    members = set(order.team.memberships.values_list("volunteer_id", flat=True))
+    attended = attendance.attendance_of(order)
     clean: dict[int, Decimal] = {}
     for key, value in hours.items():
         try:
@@ -724,12 +780,28 @@ def _clean_hours(order: Order, hours: dict[Any, Any]) -> dict[int, Decimal]:
             raise ValidationError(_("Hours must be a number.")) from None
         if not amount.is_finite():
             raise ValidationError(_("Hours must be a number."))
-        if pk not in assigned and pk not in members:
-            raise ValidationError(_("Hours can only be given to members of the team."))
-        if amount <= 0 or amount > 24:
-            raise ValidationError(_("Hours must be more than 0 and at most 24."))
+        if amount < 0 or amount > 24:
+            raise ValidationError(_("Hours must be from 0 to 24."))
+        if amount == 0:
+            continue
+        seen = attended.get(pk)
+        if seen is None:
+            raise ValidationError(
+                _("Hours can only be credited to volunteers who checked in for this order.")
+            )
+        if amount > seen.limit:
+            raise ValidationError(
+                _("%(name)s attended %(h)s h (check-in to check-out); credit at most %(max)s h.")
+                % {"name": seen.name, "h": _hours_text(seen.hours), "max": _hours_text(seen.limit)}
+            )
         clean[pk] = amount
+    if not clean:
+        raise ValidationError(_("Give the hours of at least one volunteer who checked in."))
     return clean
+
+
+def _hours_text(value: Decimal) -> str:
+    return format(value.quantize(Decimal("0.01")).normalize(), "f")
 
 
 @transaction.atomic
@@ -855,6 +927,10 @@ def order_return(*, actor: Any, order: Order, reason: str) -> Order:
         note=reason,
         changes={"complete_due": _due(order.unit, "complete")},
     )
+    # The rework is a session of its own: the volunteers check in and out again (the earlier sessions stay in
+    # OrderAttendance and still count towards the hours).
+    OrderAssignment.objects.filter(order=order).update(checked_in_at=None, checked_out_at=None)
+    policy.forget_assignments(order)
     _notify(
         order,
         _leader(order),
@@ -911,7 +987,7 @@ def order_verify(*, actor: Any, order: Order, note: str = "") -> Order:
 def order_cancel(*, actor: Any, order: Order, reason: str = "") -> Order:
     _require(actor, "cancel", order)
     reason = _text(reason, _("reason"), required=False, max_length=300)
-    if order.status == S.ACCEPTED and order.assignments.filter(checked_in_at__isnull=False).exists():
+    if order.status == S.ACCEPTED and order.assignments.filter(sessions__gt=0).exists():
         raise Conflict(_("Service has started; the order can no longer be cancelled."))
     leaders = _leader(order)
     _move(order, action="cancel", actor=actor, note=reason)
@@ -1130,7 +1206,7 @@ def orders_release_team(*, team: Any, actor: Any, reason: str) -> int:
     released = 0
     held = Order.objects.filter(team=team, status__in=(S.DISPATCHED, S.ACCEPTED)).select_related("unit", "requester")
     for order in held:
-        if order.status == S.ACCEPTED and order.assignments.filter(checked_in_at__isnull=False).exists():
+        if order.status == S.ACCEPTED and order.assignments.filter(sessions__gt=0).exists():
             continue
         if order.status == S.ACCEPTED:
             _move(

@@ -29,8 +29,8 @@ from civicloop.core.choices import Platform
 from civicloop.core.exceptions import Conflict
 from civicloop.core.forms import error_text, page_of
 from civicloop.matching.selectors import sort_by_fit
+from civicloop.orders import attendance, page_selectors, selectors, services, wording
 from civicloop.orders import forms as f
-from civicloop.orders import page_selectors, selectors, services
 from civicloop.orders.models import Order, OrderAssignment, OrderPhoto, Whistle
 from civicloop.orders.workflow import QUEUE_TABS, STATUS_BADGES
 from civicloop.people import services as people_services
@@ -134,6 +134,7 @@ def order_new(request: HttpRequest) -> HttpResponse:
         "category_label": _short(Platform(category).label),
         "char": PLATFORM_CHARS[category],
         "similar": similar,
+        "resident": resident,
     }
     return render(request, "orders/new_form.html", context, status=400 if form.errors else 200)
 
@@ -142,6 +143,9 @@ def order_new(request: HttpRequest) -> HttpResponse:
 def order_mine(request: HttpRequest) -> HttpResponse:
     resident = _resident_or_403(request, "order_mine")
     page = page_of(request, selectors.resident_orders(resident), PAGE_SIZE)
+    shown = list(page.object_list)
+    wording.resident_views(shown, selectors.rated_ids([o.pk for o in shown]))
+    page.object_list = shown
     return render(request, "orders/mine.html", {"page": page, "badges": STATUS_BADGES})
 
 
@@ -523,13 +527,15 @@ ACTIONS: dict[str, Action] = {
     ),
     "check_out": Action(
         gettext_lazy("Check out"),
-        lambda r, o, d, fl: f.EmptyForm(d),
+        lambda r, o, d, fl: f.CheckOutForm(d),
         lambda r, o, fm: services.order_check_out(actor=r.user, order=o),
         gettext_lazy("Checked out."),
     ),
     "report": Action(
         gettext_lazy("File the service report"),
-        lambda r, o, d, fl: f.ReportForm(d, fl, volunteers=_assigned_volunteers(o)),
+        lambda r, o, d, fl: f.ReportForm(
+            d, fl, volunteers=_assigned_volunteers(o), attended=attendance.attendance_of(o) if d is None else None
+        ),
         _report,
         gettext_lazy("Report filed; the station will verify it."),
     ),
@@ -623,6 +629,12 @@ def _detail_context(
         "badges": STATUS_BADGES,
         "char": PLATFORM_CHARS.get(order.category, ""),
         "is_requester": order.requester.user_id == user.pk,
+        # The person who ordered sees what happens next in their words, not staff states and deadlines.
+        "resident": (
+            wording.resident_view(order, rated=rating is not None)
+            if order.requester.user_id == user.pk and not order_access.is_order_staff(user, order)
+            else None
+        ),
     }
 
 

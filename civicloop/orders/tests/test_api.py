@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from civicloop.orders.models import Order, OrderEvent
-from civicloop.orders.tests.factories import fresh, submit, walk
+from civicloop.orders.tests.factories import fresh, submit, time_passes, walk
 from civicloop.records.models import ServiceRecord
 from conftest import PASSWORD, otp_for
 
@@ -47,6 +47,7 @@ def test_whole_loop_through_the_api(personas: Any) -> None:
     assert r.status_code == 200
     r = post(vol, f"/api/orders/{number}/check-in", {"lat": 40.63, "lng": 109.81})
     assert r.json()["status"] == "in_service"
+    time_passes(Order.objects.get(number=number))
     assert post(vol, f"/api/orders/{number}/check-out").status_code == 200
     r = post(
         leader,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from civicloop.orders.models import Order, OrderEvent
+from civicloop.orders.tests.factories import time_passes
 from civicloop.people import services as people
 from civicloop.records.models import ServiceRecord
 from conftest import PASSWORD
@@ -66,7 +67,8 @@ def test_the_whole_loop_as_four_people(personas, make_browser):
     order = Order.objects.get()
     assert resident.page.url.endswith(f"/orders/{order.number}/")
     assert "已提交给所在实践站" in resident.page.content()
-    assert status_text(resident) == "已点单"
+    assert status_text(resident) == "已提交"  # the resident's words (the staff see 已点单)
+    assert "实践站正在安排志愿者" in resident.page.content()
     resident.shot("loop-03-resident-ordered")
 
     # 派单: station staff find it in the queue and dispatch it to team A.
@@ -97,14 +99,21 @@ def test_the_whole_loop_as_four_people(personas, make_browser):
     assert "已指派志愿者" in leader.page.content()
     leader.shot("loop-07-leader-assigned")
 
-    # 服务: the volunteer checks in and out with big buttons on the phone.
+    # 服务: the service day has come (check-in opens an hour before the slot); the volunteer checks in and,
+    # after serving, out with big buttons on the phone.
+    now = timezone.now()
+    Order.objects.filter(pk=order.pk).update(wanted_from=now - dt.timedelta(minutes=5),
+                                              wanted_to=now + dt.timedelta(hours=3))
     volunteer.login("volunteer")
     volunteer.go("/orders/tasks/")
     volunteer.shot("loop-08-volunteer-before")
     click_and_wait(volunteer, "button:has-text('签到')")
     assert "已签到" in volunteer.page.content()
     volunteer.shot("loop-09-volunteer-checked-in")
-    click_and_wait(volunteer, "button:has-text('签退')")
+    time_passes(order)  # two and a half hours of service
+    volunteer.page.click("summary:has-text('签退')")
+    volunteer.page.check("input[name=confirm]")
+    click_and_wait(volunteer, "button:has-text('确认签退')")
     assert "已签退" in volunteer.page.content()
     order.refresh_from_db()
     assert order.status == "in_service"

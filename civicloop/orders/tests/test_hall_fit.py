@@ -31,3 +31,30 @@ def test_fit_sort_keeps_the_query_count_flat(client, personas, django_assert_max
     client.force_login(personas.leader)
     with django_assert_max_num_queries(25):
         assert client.get(reverse("orders:hall"), {"sort": "fit"}).status_code == 200
+
+
+def test_an_order_whose_wanted_time_has_passed_is_never_called_a_good_time(client, personas):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from civicloop.matching.models import TeamIndex
+    from civicloop.orders.models import Order
+
+    # the team is free at every slot of the week, so any wanted time would overlap its availability
+    TeamIndex.objects.create(team=personas.team, cell=0, lat=40.63, lng=109.81, categories=["health"],
+                             avail_mask=(1 << 31) - 1)
+    soon = timezone.now() + dt.timedelta(days=1)
+    coming = submit(personas, title="明天的需求", wanted_from=soon, wanted_to=soon + dt.timedelta(hours=3))
+    past = submit(personas, title="昨天的需求", wanted_from=soon, wanted_to=soon + dt.timedelta(hours=3))
+    for order in (coming, past):
+        services.order_publish(actor=personas.station_staff, order=order)
+    # the resident's slot went by while the order waited in the hall (history written directly)
+    Order.objects.filter(pk=past.pk).update(wanted_from=soon - dt.timedelta(days=2),
+                                             wanted_to=soon - dt.timedelta(days=2) + dt.timedelta(hours=3))
+    client.force_login(personas.leader)
+    page = client.get(reverse("orders:hall"), {"sort": "fit"}).content.decode()
+    row = lambda o: page.split(f'id="hall-{o.number}"')[1].split("</li>")[0]  # noqa: E731
+    assert "时间合适" in row(coming)
+    assert "时间合适" not in row(past) and "期望时间已过" in row(past)
+    assert page.index(coming.title) < page.index(past.title)  # the passed one fits worse

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from civicloop.orders import services
 from civicloop.orders.models import Order, OrderEvent, OrderRating, Whistle
+from civicloop.orders.tests.factories import time_passes
 from civicloop.people import services as people
 from civicloop.records.models import ServiceRecord
 
@@ -53,7 +54,7 @@ def in_service(p: Any) -> Order:
 
 
 def served(p: Any) -> Order:
-    order = in_service(p)
+    order = time_passes(in_service(p))
     services.order_check_out(actor=p.volunteer, order=order)
     services.order_report(
         actor=p.leader,
@@ -180,10 +181,13 @@ def test_resident_orders_from_six_big_tiles(client, personas):
 
 
 def test_resident_sees_similar_open_orders_before_ordering(client, personas):
-    submit(personas, title="量血压")
+    own = submit(personas, title="量血压")
     client.force_login(personas.resident)
     page = text(client.get(reverse("orders:new") + "?category=health"))
     assert 'id="similar"' in page and "量血压" in page
+    # the hint links to the resident's own order (a bare number says nothing to a resident)
+    hint = page.split('id="similar"')[1].split("</div>")[0]
+    assert f'href="{reverse("orders:detail", args=[own.number])}"' in hint and "您的点单" in hint
 
 
 def test_bad_order_input_shows_chinese_messages_and_writes_nothing(client, personas):
@@ -475,7 +479,11 @@ def test_leader_tasks_and_volunteer_check_in_out(client, personas):
     response = act(client, order, "check_in", {}, follow=True)  # twice: refused, nothing written
     assert response.status_code == 200
     assert "签退" in text(client.get(reverse("orders:tasks")))
-    act(client, order, "check_out", {"next": reverse("orders:tasks")})
+    time_passes(order)
+    response = act(client, order, "check_out", {"next": reverse("orders:tasks")}, follow=True)  # not confirmed
+    assert order.assignments.get().checked_out_at is None
+    assert "勾选" in text(response)
+    act(client, order, "check_out", {"confirm": "on", "next": reverse("orders:tasks")})
     assert order.assignments.get().checked_out_at is not None
 
 
@@ -499,7 +507,7 @@ def _png() -> bytes:
 
 def test_report_with_hours_and_photo_and_its_refusals(client, personas, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    order = in_service(personas)
+    order = time_passes(in_service(personas))
     services.order_check_out(actor=personas.volunteer, order=order)
     client.force_login(personas.leader)
     key = f"hours_{personas.volunteer_profile.pk}"

@@ -14,7 +14,7 @@ from PIL import Image
 from civicloop.audit.models import AuditEvent
 from civicloop.orders import services
 from civicloop.orders.models import OrderPhoto
-from civicloop.orders.tests.factories import walk
+from civicloop.orders.tests.factories import time_passes, walk
 
 
 def _png() -> SimpleUploadedFile:
@@ -25,7 +25,7 @@ def _png() -> SimpleUploadedFile:
 
 @pytest.fixture
 def photo(personas):
-    order = walk(personas, "in_service")
+    order = time_passes(walk(personas, "in_service"))
     services.order_check_out(actor=personas.volunteer, order=order)
     services.order_report(
         actor=personas.leader,

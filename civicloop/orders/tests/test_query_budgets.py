@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 
 from civicloop.notify.models import Notification
 from civicloop.orders.models import Order
-from civicloop.orders.tests.factories import submit, walk
+from civicloop.orders.tests.factories import submit, time_passes, walk
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -116,7 +116,7 @@ def test_accept(client: Any, personas: Any, queue: None) -> None:
 
 
 def test_report(client: Any, personas: Any, queue: None) -> None:
-    order = walk(personas, "in_service")
+    order = time_passes(walk(personas, "in_service"))
     client.force_login(personas.leader)
     data = {"summary": "完成", "people_served": 1, f"hours_{personas.volunteer_profile.pk}": "2"}
     tasks = _tasks()

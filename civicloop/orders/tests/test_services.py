@@ -15,7 +15,7 @@ from civicloop.core.exceptions import Conflict
 from civicloop.notify.models import Notification
 from civicloop.orders import selectors, services
 from civicloop.orders.models import Order, OrderEvent, OrderRating, UnitDeadlines
-from civicloop.orders.tests.factories import fresh, submit, walk
+from civicloop.orders.tests.factories import fresh, submit, time_passes, walk
 from civicloop.records.models import ServiceRecord
 
 pytestmark = pytest.mark.django_db
@@ -353,6 +353,8 @@ def test_assign_check_in_out_report(personas: Any) -> None:
     a = o.assignments.get()
     assert a.checked_in_at is not None and a.check_lat == 40.63
     refused(Conflict, lambda **kw: services.order_check_in(actor=personas.volunteer, **kw), o)
+    refused(Conflict, lambda **kw: services.order_check_out(actor=personas.volunteer, **kw), o)  # too soon
+    time_passes(o)
     services.order_check_out(actor=personas.volunteer, order=o)
     assert o.assignments.get().checked_out_at is not None
     refused(Conflict, lambda **kw: services.order_check_out(actor=personas.volunteer, **kw), fresh(o))

@@ -53,3 +53,22 @@ def test_demo_orders(db: Any) -> None:
     office = User.objects.get(username="office")
     assert selectors.follow_up_orders(office).exists()
     assert selectors.whistle_queue(office).exists()
+    # Attendance keeps to the new rules (issue #13): each first check-in falls inside the window around its
+    # order's service time, each check-out after it, reworked orders have a second session, and no order
+    # credits anyone more than they attended plus the tolerance.
+    from decimal import Decimal
+
+    from civicloop.orders import attendance
+    from civicloop.orders.models import OrderAttendance, OrderReportHours
+
+    firsts = OrderAttendance.objects.filter(session=1).select_related("order")
+    assert firsts.exists()
+    for row in firsts:
+        window = attendance.window_of(row.order.wanted_from, row.order.wanted_to)
+        assert window is not None and window[0] <= row.checked_in_at <= window[1], row
+        assert row.checked_out_at is None or row.checked_out_at > row.checked_in_at
+        assert row.checked_in_at <= timezone.now()
+    assert OrderAttendance.objects.filter(session=2).exists()
+    for h in OrderReportHours.objects.select_related("report__order")[:300]:
+        seen = attendance.attendance_of(h.report.order).get(h.volunteer_id)
+        assert seen is not None and h.hours <= seen.hours + Decimal("0.5"), (h.report.order.number, h.hours)

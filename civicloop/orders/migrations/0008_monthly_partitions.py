@@ -15,5 +15,5 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("orders", "0006_whistle_mobilises_departments")]
+    dependencies = [("orders", "0007_attendance_per_session")]
     operations = [migrations.RunPython(forward, backward)]
