@@ -27,7 +27,7 @@ from civicloop import access
 from civicloop.access import orders as policy
 from civicloop.core.choices import FocusGroup, Platform
 from civicloop.core.exceptions import Conflict
-from civicloop.core.msg import Msg
+from civicloop.core.msg import Msg, unit_language
 from civicloop.network.models import Membership, Unit
 from civicloop.notify.services import notify_queue
 from civicloop.orders import attendance
@@ -406,6 +406,11 @@ def order_dispatch(*, actor: Any, order: Order, team: Any, note: str = "", autom
 
 
 @transaction.atomic
+def _auto_rating_note(days: int) -> str:
+    with unit_language():
+        return _("Automatic rating after %(d)d days without one") % {"d": days}
+
+
 def order_reroute(*, actor: Any, order: Order, unit: Unit, reason: str) -> Order:
     _require(actor, "reroute", order)
     reason = _text(reason, _("reason"), max_length=300)
@@ -452,11 +457,13 @@ def order_merge(*, actor: Any, order: Order, into: Order, note: str = "") -> Ord
     if not policy.is_order_staff(actor, into):
         raise ValidationError(_("The order to merge into is outside your area."))
     note = _text(note, _("note"), required=False, max_length=300)
+    with unit_language():  # the timeline note is read by everyone: the platform's language, not the clicker's
+        merged = _("Merged into %(n)s") % {"n": into.number}
     _move(
         order,
         action="merge",
         actor=actor,
-        note=(_("Merged into %(n)s") % {"n": into.number}) + (f": {note}" if note else ""),
+        note=merged + (f": {note}" if note else ""),
         changes={"merged_into": into},
     )
     _notify(
@@ -1184,8 +1191,7 @@ def orders_auto_rate(limit: int = 500) -> int:
                     actor=None,
                     from_status=order.status,
                     to_status=order.status,
-                    note=_("Automatic rating after %(d)d days without one")
-                    % {"d": delays.get(order.unit_id, days)},
+                    note=_auto_rating_note(delays.get(order.unit_id, days)),
                     automatic=True,
                 )
             done += 1
