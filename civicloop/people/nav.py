@@ -10,7 +10,7 @@ LINKS = (
     NavLink(url="people:resident_list", label=_("Residents"), roles=("staff",), group="network"),
     NavLink(url="people:volunteer_list", label=_("Volunteers"), roles=("staff",), group="network"),
     NavLink(url="people:team_list", label=_("Teams"), roles=("staff",), group="network"),
-    NavLink(url="people:my_teams", label=_("My teams"), roles=("leader",), group="start"),
+    NavLink(url="people:my_teams", label=_("My teams"), roles=("leader",), group="mine"),
     NavLink(url="people:volunteer_home", label=_("My volunteer page"), roles=("volunteer",), group="mine"),
     NavLink(url="people:resident_home", label=_("My data"), roles=("resident",), group="mine"),
     NavLink(

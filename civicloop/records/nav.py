@@ -9,7 +9,7 @@ from civicloop.core.registry import NavLink
 LINKS = (
     NavLink(url="records:my_hours", label=_("My hours"), roles=("volunteer",), group="mine"),
     NavLink(url="records:my_points", label=_("My points"), roles=("volunteer",), group="mine"),
-    NavLink(url="records:rankings", label=_("Hours"), roles=("staff",), group="data"),
+    NavLink(url="records:rankings", label=_("Hours rankings"), roles=("staff",), group="data"),
     NavLink(url="records:makeup_list", label=_("Make-up hours"), roles=("staff", "leader"), group="data"),
     NavLink(url="records:shop_manage", label=_("Points shop"), roles=("staff",), group="data"),
 )
