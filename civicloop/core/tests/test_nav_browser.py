@@ -59,7 +59,11 @@ def _check_page(b: Any, path: str, name: str, current_tab: str) -> list[str]:
     assert top is not None and top["height"] <= 80, (path, top)
     assert bar.locator(".tab").count() == 5
     current = bar.locator("[aria-current=page]")
-    assert current.count() == 1 and current.inner_text().strip().startswith(current_tab), (path, current_tab)
+    if current_tab:  # an order's own page is under no tab
+        assert current.count() == 1 and current.inner_text().strip().startswith(current_tab), (
+            path,
+            current_tab,
+        )
     assert bar.locator("svg.icon").count() == 5
     _shot(b, name)
     small = page.evaluate(MEASURE)
@@ -107,7 +111,7 @@ def test_volunteer_phone_pages_have_tabs_and_big_targets(personas: Any, phone: A
     orders.order_assign(
         actor=personas.leader, order=orders_accepted(personas), volunteers=[personas.volunteer_profile]
     )
-    records.shop_item_create(
+    cup = records.shop_item_create(
         unit=personas.station, name="保温杯", price=20, stock=5, actor=personas.station_staff
     )
     records.shop_item_create(
@@ -124,6 +128,8 @@ def test_volunteer_phone_pages_have_tabs_and_big_targets(personas: Any, phone: A
         ("/mine/", "nav-volunteer-mine", "我的"),
         ("/records/me/", "nav-volunteer-hours", "我的"),
         ("/records/points/", "nav-volunteer-shop", "我的"),
+        (f"/records/shop/items/{cup.pk}/redeem/", "nav-volunteer-shop-confirm", "我的"),
+        (f"/orders/{orders_accepted(personas).number}/", "nav-volunteer-order", ""),
     ]:
         too_small += _check_page(phone, path, name, tab)
     assert not too_small, "\n".join(too_small)
@@ -144,7 +150,7 @@ def orders_accepted(p: Any) -> Any:
 @pytest.mark.django_db(transaction=True)
 def test_leader_phone_pages_have_tabs_and_big_targets(personas: Any, phone: Any) -> None:
     walk(personas, "open", title="清理楼道")
-    walk(personas, "accepted", title="上门理发")
+    accepted = walk(personas, "accepted", title="上门理发")
     walk(personas, "dispatched", title="代买药品")
     phone.login("leader")
     assert _tabs(phone) == ["首页", "任务", "活动", "消息", "我的"]
@@ -156,7 +162,8 @@ def test_leader_phone_pages_have_tabs_and_big_targets(personas: Any, phone: Any)
         ("/activities/calendar/", "nav-leader-activities", "活动"),
         ("/notify/", "nav-leader-inbox", "消息"),
         ("/mine/", "nav-leader-mine", "我的"),
-        ("/people/my/teams/", "nav-leader-teams", "首页"),
+        ("/people/my/teams/", "nav-leader-teams", "我的"),
+        (f"/orders/{accepted.number}/", "nav-leader-order-assign", ""),
     ]:
         too_small += _check_page(phone, path, name, tab)
     assert not too_small, "\n".join(too_small)
