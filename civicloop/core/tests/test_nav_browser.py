@@ -128,7 +128,7 @@ def test_volunteer_phone_pages_have_tabs_and_big_targets(personas: Any, phone: A
         ("/mine/", "nav-volunteer-mine", "我的"),
         ("/records/me/", "nav-volunteer-hours", "我的"),
         ("/records/points/", "nav-volunteer-shop", "我的"),
-        (f"/records/shop/items/{cup.pk}/redeem/", "nav-volunteer-shop-confirm", "我的"),
+        (f"/records/shop/items/{cup.pk}/redeem/", "nav-volunteer-shop-confirm", ""),
         (f"/orders/{orders_accepted(personas).number}/", "nav-volunteer-order", ""),
     ]:
         too_small += _check_page(phone, path, name, tab)
