@@ -232,3 +232,18 @@ def test_staff_get_a_drawer_on_a_phone(personas: Any, phone: Any) -> None:
     toggle.click()
     page.locator("[data-nav-close]").click()
     assert not drawer.is_visible()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_resident_on_a_desktop_sees_the_tabs_in_the_top_bar(personas: Any, desk: Any) -> None:
+    desk.login("resident")
+    desk.go("/mine/")
+    bar = desk.page.locator("nav.tabbar")
+    box = bar.bounding_box()
+    top = desk.page.locator("header.topbar").bounding_box()
+    assert box is not None and top is not None
+    assert box["y"] + box["height"] <= top["y"] + top["height"]  # in the top bar, not fixed at the bottom
+    assert top["height"] <= 80
+    assert bar.locator("[aria-current=page]").inner_text().strip() == "我的"
+    _shot(desk, "nav-resident-desk")
