@@ -107,6 +107,7 @@ def test_resident_phone_pages_have_tabs_and_big_targets(personas: Any, phone: An
 @pytest.mark.django_db(transaction=True)
 def test_volunteer_phone_pages_have_tabs_and_big_targets(personas: Any, phone: Any) -> None:
     walk(personas, "closed")  # hours, points and a record to download
+    records.document_issue(volunteer=personas.volunteer_profile, actor=personas.volunteer)  # its PDF button
     walk(personas, "accepted", title="陪老人聊天")
     orders.order_assign(
         actor=personas.leader, order=orders_accepted(personas), volunteers=[personas.volunteer_profile]
