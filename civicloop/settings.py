@@ -297,6 +297,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "civicloop" / "static",
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/jsqr", BASE_DIR / "node_modules" / "jsqr" / "dist"),  # 扫一扫 reads QR codes in the page
+    ("vendor/heroicons", BASE_DIR / "node_modules" / "heroicons" / "24" / "outline"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))

@@ -9,6 +9,5 @@ class ActivitiesConfig(registry.CivicApp):
     verbose_name = _("Practice activities")
     url_prefix = "activities"
     api_prefix = "activities"
-    nav_template = "activities/_nav.html"
     nav_order = 50
     demo_order = 20

@@ -8,7 +8,6 @@ class AuditConfig(registry.CivicApp):
     label = "audit"
     verbose_name = _("Audit")
     url_prefix = "audit"
-    nav_template = "audit/_nav.html"
     nav_order = 120
 
     def ready(self) -> None:

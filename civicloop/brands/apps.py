@@ -9,6 +9,5 @@ class BrandsConfig(registry.CivicApp):
     verbose_name = _("Brand projects")
     url_prefix = "brands"
     api_prefix = "brands"
-    nav_template = "brands/_nav.html"
     nav_order = 90
     demo_order = 60

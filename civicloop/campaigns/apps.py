@@ -9,7 +9,6 @@ class CampaignsConfig(registry.CivicApp):
     verbose_name = _("Civilised-city campaign")
     url_prefix = "campaigns"
     api_prefix = "campaigns"
-    nav_template = "campaigns/_nav.html"
     nav_order = 85
     demo_order = 85
 

@@ -9,7 +9,6 @@ class ContestsConfig(registry.CivicApp):
     verbose_name = _("Calls for entries")
     url_prefix = "contests"
     api_prefix = "contests"
-    nav_template = "contests/_nav.html"
     nav_order = 95
     demo_order = 80
 

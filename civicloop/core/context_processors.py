@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from civicloop import access
-from civicloop.core.registry import nav_templates
+from civicloop.core.nav import Nav
 
 
 def roles(request: HttpRequest) -> dict[str, Any]:
@@ -15,8 +15,9 @@ def roles(request: HttpRequest) -> dict[str, Any]:
     cached = getattr(request, "civicloop_roles", None)  # from the session (IdleTimeoutMiddleware)
     if not user.is_authenticated:
         cached = []
+    user_roles = cached if cached is not None else SimpleLazyObject(lambda: access.roles(user))
     return {
-        "user_roles": cached if cached is not None else SimpleLazyObject(lambda: access.roles(user)),
+        "user_roles": user_roles,
         "SITE_NAME": settings.CIVICLOOP["SITE_NAME"],
-        "nav_templates": nav_templates(),
+        "nav": SimpleLazyObject(lambda: Nav(request, list(user_roles))),
     }

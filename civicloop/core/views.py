@@ -33,6 +33,13 @@ def landing(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    """我的: everything of one's own that is not a tab (hours, points, data, teams, account, switching role,
+    signing out), gathered from the links the apps register (core.nav)."""
+    return render(request, "core/mine.html")
+
+
+@login_required
 def liaison_home(request: HttpRequest) -> HttpResponse:
     access.require(request, access.is_liaison(request.user), action="liaison_home")
     return render(request, "core/liaison_home.html", {"units": access.liaison_units(request.user)})

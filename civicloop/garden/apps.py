@@ -9,6 +9,5 @@ class GardenConfig(registry.CivicApp):
     verbose_name = _("Learning garden")
     url_prefix = "garden"
     api_prefix = "garden"
-    nav_template = "garden/_nav.html"
     nav_order = 80
     demo_order = 50

@@ -9,6 +9,5 @@ class MatchingConfig(registry.CivicApp):
     verbose_name = _("Matching")
     url_prefix = "matching"
     api_prefix = "matching"
-    nav_template = "matching/_nav.html"
     nav_order = 100
     demo_order = 70

@@ -9,6 +9,5 @@ class NeedsConfig(registry.CivicApp):
     verbose_name = _("Needs")
     url_prefix = "needs"
     api_prefix = "needs"
-    nav_template = "needs/_nav.html"
     nav_order = 70
     demo_order = 40

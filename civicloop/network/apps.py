@@ -9,6 +9,5 @@ class NetworkConfig(registry.CivicApp):
     verbose_name = _("Practice network")
     url_prefix = "network"
     api_prefix = "network"
-    nav_template = "network/_nav.html"
     nav_order = 10
     demo_order = 5  # coverage places, after the base units

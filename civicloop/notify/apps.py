@@ -9,7 +9,6 @@ class NotifyConfig(registry.CivicApp):
     verbose_name = _("Notifications")
     url_prefix = "notify"
     api_prefix = "notify"
-    nav_template = "notify/_nav.html"
     nav_order = 40
 
     def ready(self) -> None:

@@ -9,7 +9,6 @@ class OrdersConfig(registry.CivicApp):
     verbose_name = _("Service orders")
     url_prefix = "orders"
     api_prefix = "orders"
-    nav_template = "orders/_nav.html"
     nav_order = 30
     demo_order = 10
 

@@ -9,7 +9,6 @@ class PeopleConfig(registry.CivicApp):
     verbose_name = _("People")
     url_prefix = "people"
     api_prefix = "people"
-    nav_template = "people/_nav.html"
     nav_order = 20
 
     def ready(self) -> None:

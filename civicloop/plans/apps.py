@@ -9,6 +9,5 @@ class PlansConfig(registry.CivicApp):
     verbose_name = _("Committee plans")
     url_prefix = "plans"
     api_prefix = "plans"
-    nav_template = "plans/_nav.html"
     nav_order = 95
     demo_order = 90

@@ -9,6 +9,5 @@ class RecordsConfig(registry.CivicApp):
     verbose_name = _("Service records")
     url_prefix = "records"
     api_prefix = "records"
-    nav_template = "records/_nav.html"
     nav_order = 60
     demo_order = 30

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from civicloop import access
 from civicloop.access import records as policy
@@ -197,28 +197,46 @@ def makeup_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def my_points(request: HttpRequest) -> HttpResponse:
     volunteer = _my_volunteer(request, "my_points")
     entries = Paginator(selectors.points_entries(volunteer), 20).get_page(request.GET.get("page"))
+    balance = selectors.points_balance(volunteer)
+    items = list(policy.shop_items_for(volunteer).select_related("unit")[:60])
     return render(
         request,
         "records/my_points.html",
         {
-            "balance": selectors.points_balance(volunteer),
+            "balance": balance,
             "page": entries,
-            "items": policy.shop_items_for(volunteer).select_related("unit")[:60],
+            "offers": [(item, _why_not(item, balance)) for item in items],
             "redemptions": Redemption.objects.filter(volunteer=volunteer).select_related("item")[:10],
             "rate": services.points_per_hour(),
         },
     )
 
 
-@require_POST
+def _why_not(item: ShopItem, balance: int) -> str:
+    """Why one item cannot be redeemed now ("" when it can), shown beside its disabled button."""
+    if not item.stock:
+        return _("Out of stock")
+    if item.price > balance:
+        return _("Not enough points: %(n)s more needed") % {"n": item.price - balance}
+    return ""
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 def redeem(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(ShopItem, pk=pk)
+    """GET asks to confirm (what it costs, what is left after); only the confirmation's POST redeems."""
+    item = get_object_or_404(ShopItem.objects.select_related("unit"), pk=pk)
     access.require(request, policy.can_redeem(request.user, item), action="redeem", obj=item)
-    try:
-        services.redemption_create(
-            volunteer=access.volunteer_of(request.user), item=item, quantity=request.POST.get("quantity", 1)
+    volunteer = access.volunteer_of(request.user)
+    if request.method == "GET":
+        balance = selectors.points_balance(volunteer)
+        return render(
+            request,
+            "records/redeem_confirm.html",
+            {"item": item, "balance": balance, "after": balance - item.price, "why_not": _why_not(item, balance)},
         )
+    try:
+        services.redemption_create(volunteer=volunteer, item=item, quantity=request.POST.get("quantity", 1))
         messages.success(request, _("Redeemed. Collect it at %(unit)s.") % {"unit": item.unit.name})
     except ValidationError as exc:
         _error(request, exc)

@@ -9,7 +9,6 @@ class StatsConfig(registry.CivicApp):
     verbose_name = _("Figures")
     url_prefix = "stats"
     api_prefix = "stats"
-    nav_template = "stats/_nav.html"
     nav_order = 110
     demo_order = 100
 

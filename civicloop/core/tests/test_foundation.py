@@ -56,6 +56,7 @@ def test_browser_login_and_logout(personas, desk):
     assert desk.page.url.endswith("/orders/queue/")
     assert "万和阳光社区" in desk.page.content()
     desk.shot("login-station")
+    desk.page.click("details.menu-end summary")  # sign out sits in the 我的 menu
     desk.page.click("text=退出")
     desk.page.wait_for_load_state()
     assert "登录" in desk.page.content()

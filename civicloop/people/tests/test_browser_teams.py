@@ -57,7 +57,7 @@ def test_station_team_life_from_founding_to_dissolution(personas, make_browser):
     office.page.click("summary:has-text('添加场地')")
     office.page.fill("input[name=name]", "多功能活动室")
     office.page.fill("input[name=capacity]", "50")
-    office.page.click("details form button[type=submit]")
+    office.page.click("main details form button[type=submit]")
     office.page.wait_for_load_state()
     assert "多功能活动室" in office.page.content()
     office.shot("browser-venue-with-room")
