@@ -22,6 +22,8 @@ def _run(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
             "ALLOWED_HOSTS",
             "DEBUG",
             "DJANGO_SETTINGS_MODULE",
+            "SMS_CHANNEL",
+            "PASSWORD_RESET_SMS_CHANNEL",
             "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by conftest for Playwright; never in a deployment
         }
     }
@@ -42,6 +44,7 @@ def test_deploy_check_passes_with_production_settings(tmp_path):
         SECRET_KEY=secrets.token_urlsafe(64),
         FIELD_ENCRYPTION_KEY=secrets.token_urlsafe(32),
         ALLOWED_HOSTS="example.org",
+        SMS_CHANNEL="example.gateway.AliyunSmsChannel",  # a real gateway's class (only the name is checked)
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -69,3 +72,12 @@ def test_deploy_check_flags_a_weak_secret_key(tmp_path):
     )
     assert result.returncode != 0
     assert "security.W009" in result.stdout + result.stderr
+
+
+def test_deploy_check_warns_while_sms_codes_only_go_to_the_log(tmp_path):
+    result = _run(
+        tmp_path, SECRET_KEY=secrets.token_urlsafe(64), FIELD_ENCRYPTION_KEY=secrets.token_urlsafe(32),
+        ALLOWED_HOSTS="example.org",
+    )
+    assert result.returncode != 0
+    assert "civicloop.W001" in result.stdout + result.stderr
