@@ -842,8 +842,8 @@ def seed_base(*, rng: random.Random, today: dt.date) -> None:
         Team.objects.update(created_at=joined)
 
 
-def logins_text() -> str:
-    """The demo accounts, one per role, as printed by `make demo`."""
+def logins_text(resident_phone: str = "") -> str:
+    """The demo accounts, one per role, as printed by `make demo` (with the resident's mobile for SMS sign-in)."""
     rows = [("角色", "用户名", "密码", "先试试")]
     rows += [(login.role, login.username, PASSWORD, login.try_first) for login in LOGINS]
 
@@ -861,6 +861,13 @@ def logins_text() -> str:
         f"  在身份验证器 App 中添加密钥 / add this key to an authenticator app: {DEMO_TOTP_SECRET}",
         "  或运行 / or print the current code: .venv/bin/python manage.py otp_code office",
     ]
+    if resident_phone:
+        lines += [
+            "",
+            "居民和志愿者也可用手机号和短信验证码登录 / Residents and volunteers may sign in with an SMS code:",
+            f"  http://127.0.0.1:<PORT>/accounts/sms/ ，居民 resident 的手机号 / the resident's mobile: {resident_phone}",
+            "  演示环境不发短信，验证码打印在服务器日志里 / the demo sends no SMS: the code is printed in the server log",
+        ]
     return "\n".join(lines) + "\n"
 
 

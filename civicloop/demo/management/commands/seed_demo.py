@@ -64,4 +64,7 @@ class Command(BaseCommand):
 
             # Bulk rows bypass the services that keep the counters; recount them once.
             self.stdout.write(f"counters rebuilt: {counters_rebuild()} rows")
-        self.stdout.write(kundulun.logins_text())
+        from civicloop.people.models import User
+
+        phone = User.objects.filter(username="resident").values_list("phone", flat=True).first() or ""
+        self.stdout.write(kundulun.logins_text(resident_phone=phone))
