@@ -363,7 +363,6 @@ PLENARY  # unused variable (civicloop/plans/models.py:299), read by the framewor
 JOINT  # unused variable (civicloop/plans/models.py:300), read by the framework or templates
 done_at  # unused variable (civicloop/plans/models.py:371), read by the framework or templates
 edition  # unused attribute (civicloop/plans/workflow.py:80), read by the framework or templates
-known_gaps  # used by civicloop/core/tests/test_api_parity.py
 action_list  # unused variable (civicloop/campaigns/api.py), a response schema field read by ninja
 numeric  # unused variable (civicloop/core/figures.py), read by the stats dashboard template
 sms_gateway_configured  # registered with Django's system checks (civicloop/notify/checks.py)

@@ -209,15 +209,6 @@ ABOUT_THE_CALLER = {
 }
 
 
-GAPS_FILE = Path(__file__).resolve().parent / "tests" / "denial_gaps.txt"
-
-
-def known_gaps() -> set[tuple[str, str]]:
-    """Operations recorded as still lacking a wrong-person test (a list that may only shrink)."""
-    rows = [line.split("#")[0].split() for line in GAPS_FILE.read_text(encoding="utf-8").splitlines()]
-    return {(r[0], r[1]) for r in rows if len(r) >= 2}
-
-
 def operations_without_denial_test(schema: dict[str, Any]) -> list[tuple[str, str]]:
     """Signed-in operations that no test both calls and expects a refusal (403, 404 or an empty list) from.
     Anonymous callers (401) are covered for every operation at once by test_api_parity."""

@@ -116,3 +116,22 @@ def test_the_liaison_picks_one_of_the_departments_teams_from_a_select(client, pe
     assert client.post(f"/orders/whistles/{w.pk}/assign/", {"team_id": doctors.pk}).status_code == 302
     w.refresh_from_db()
     assert w.handler_team_id == doctors.pk
+
+
+def test_only_the_accepting_departments_liaison_assigns_through_the_api(client, personas):
+    """The station that blew the whistle, the sibling station and the order's team leader are refused; the
+    whistle keeps no handler."""
+    p = personas
+    w = _whistle(p)
+    WHISTLE.run("accept", w, actor=p.liaison, data={"answer_hours": 24})
+    doctors = people.team_create(name="卫健委医疗志愿队", team_type="tech_expert", home_unit=p.department,
+                                 served_units=[p.department], categories=["health"], leader=p.liaison)
+    for who in (p.station_staff, p.sibling, p.leader):
+        client.force_login(who)
+        answer = client.post(
+            f"/api/orders/whistles/{w.pk}/assign", json.dumps({"team_id": doctors.pk}),
+            content_type="application/json",
+        )
+        assert answer.status_code in (403, 404), (who.username, answer.status_code)
+    w.refresh_from_db()
+    assert w.handler_team_id is None
