@@ -195,6 +195,23 @@ ERRORS = {
 }
 
 
+def _error_examples() -> dict[str, dict[str, Any]]:
+    """One example body per error answer, in the document's language: the messages the API really gives."""
+    from django.utils.translation import gettext as _
+
+    return {
+        "400": {
+            "detail": _("Some fields are not valid: %(fields)s") % {"fields": "title"},
+            "errors": {"title": [_("This field is required.")]},
+        },
+        "401": {"detail": _("Please sign in first.")},
+        "403": {"detail": _("You do not have permission to do this.")},
+        "404": {"detail": _("Not found.")},
+        "409": {"detail": _("Someone else changed this just now. Reload and try again.")},
+        "429": {"detail": _("Too many attempts. Please wait a few minutes and try again.")},
+    }
+
+
 def _error_schema() -> dict[str, Any]:
     from civicloop.core.schemas import ErrorOut
 
@@ -224,7 +241,7 @@ class CivicAPI(NinjaAPI):
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         components.setdefault("ErrorOut", _error_schema())
         _tuples_as_arrays(schema)
-        ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+        examples = _error_examples()
         for path, methods in schema["paths"].items():
             for method, op in methods.items():
                 key = f"{method.upper()} {path}"
@@ -245,5 +262,10 @@ class CivicAPI(NinjaAPI):
                 responses = {str(code): answer for code, answer in op.get("responses", {}).items()}
                 op["responses"] = responses
                 for code in codes:
+                    ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
                     responses.setdefault(code, {"description": ERRORS[code], **ref})
+                for code, answer in responses.items():
+                    body = answer.get("content", {}).get("application/json")
+                    if code in examples and body is not None and "example" not in body:
+                        body["example"] = examples[code]
         return schema

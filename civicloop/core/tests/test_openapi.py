@@ -45,6 +45,7 @@ def test_error_answers_are_documented_with_their_body(schema):
         for code in expected:
             body = responses[code]["content"]["application/json"]["schema"]
             assert body.get("$ref", "").endswith("/ErrorOut") or body.get("title") == "ErrorOut", (method, path, code)
+            assert responses[code]["content"]["application/json"]["example"]["detail"], (method, path, code)
 
 
 def test_schema_names_are_unique():
