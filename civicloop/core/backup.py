@@ -300,23 +300,21 @@ def backup_restore(*, path: Path) -> dict[str, Any]:
         else:
             args, env = _pg_env()
             connection.close()
-            result = subprocess.run(
+            # Not `pg_restore --clean`: it drops each partition's inherited keys one by one, which PostgreSQL
+            # refuses. The schema is emptied and refilled in one psql transaction instead, so a failed restore
+            # leaves the database as it was.
+            script = Path(tmp) / "restore.sql"
+            steps = [
+                ["pg_restore", "--no-owner", "--no-acl", "--file", str(script), str(raw)],
                 [
-                    "pg_restore",
-                    "--clean",
-                    "--if-exists",
-                    "--no-owner",
-                    "--no-acl",
-                    "--single-transaction",
-                    *args,
-                    str(raw),
+                    "psql", "--no-psqlrc", "--quiet", "--single-transaction", "--set", "ON_ERROR_STOP=1",
+                    "--command", "DROP SCHEMA public CASCADE; CREATE SCHEMA public;", "--file", str(script), *args,
                 ],
-                env=env,
-                capture_output=True,
-                text=True,
-            )
-            if result.returncode != 0:
-                raise BackupError(f"pg_restore failed: {result.stderr.strip()[:500]}")
+            ]
+            for command in steps:
+                result = subprocess.run(command, env=env, capture_output=True, text=True)
+                if result.returncode != 0:
+                    raise BackupError(f"{command[0]} failed: {result.stderr.strip()[:500]}")
     counts = row_counts()
     if counts != manifest["tables"]:
         diff = {t: (manifest["tables"].get(t), counts.get(t)) for t in set(counts) | set(manifest["tables"])}

@@ -131,7 +131,21 @@ def _requester_user(order: Order) -> list[Any]:
 
 
 def _leader(order: Order) -> list[Any]:
-    return [order.team.leader] if order.team_id and order.team.leader_id else []
+    team = order.team if order.team_id else None
+    return [team.leader] if team is not None and team.leader_id else []
+
+
+def _team(order: Order) -> Team:
+    """The team an order in a team state belongs to (the state guarantees one)."""
+    team = order.team
+    if team is None:
+        raise Conflict(_("This order has no team yet."))
+    return team
+
+
+def _setting_int(name: str, default: int) -> int:
+    value: Any = settings.CIVICLOOP.get(name, default)
+    return int(value)
 
 
 def _event(
@@ -577,7 +591,7 @@ def order_accept(*, actor: Any, order: Order) -> Order:
         _requester_user(order),
         "accepted",
         Msg(gettext_noop("A team has taken your order: %(t)s"), t=order.title),
-        order.team.name,
+        _team(order).name,
     )
     return order
 
@@ -586,7 +600,7 @@ def order_accept(*, actor: Any, order: Order) -> Order:
 def order_decline(*, actor: Any, order: Order, reason: str) -> Order:
     _require(actor, "decline", order)
     reason = _text(reason, _("reason"), max_length=300)
-    team = order.team
+    team = _team(order)
     _move(
         order,
         action="decline",
@@ -608,7 +622,7 @@ def order_decline(*, actor: Any, order: Order, reason: str) -> Order:
 def order_release(*, actor: Any, order: Order, reason: str) -> Order:
     _require(actor, "release", order)
     reason = _text(reason, _("reason"), max_length=300)
-    team = order.team
+    team = _team(order)
     if order.status == S.ACCEPTED and order.assignments.filter(sessions__gt=0).exists():
         raise Conflict(_("Service has started; the order can no longer be released."))
     _move(
@@ -643,7 +657,7 @@ def order_assign(*, actor: Any, order: Order, volunteers: Sequence[Any]) -> Orde
     if not volunteers:
         raise ValidationError(_("Choose at least one volunteer."))
     members = set(
-        order.team.memberships.filter(volunteer__is_active=True).values_list("volunteer_id", flat=True)
+        _team(order).memberships.filter(volunteer__is_active=True).values_list("volunteer_id", flat=True)
     )
     chosen = {v.pk for v in volunteers}
     if not chosen <= members:
@@ -838,8 +852,7 @@ def order_report(
     # A report exists only after a return for rework, which takes at least six moves (publish/dispatch,
     # claim/accept, check-in, report, return, check-in): below that there is nothing to look up.
     report = OrderReport.objects.filter(order=order).first() if order.version >= 6 else None
-    created = report is None
-    if created:
+    if report is None:
         try:
             report = OrderReport.objects.create(
                 order=order,
@@ -1162,7 +1175,7 @@ def orders_auto_rate(limit: int = 500) -> int:
     The automatic rating is the customary default "satisfied" (5), marked automatic so reports can tell it
     apart and it never puts an order on the follow-up list.
     """
-    days = int(settings.CIVICLOOP.get("AUTO_RATING_DAYS", 7))
+    days = _setting_int("AUTO_RATING_DAYS", 7)
     now = timezone.now()
     # Units may set their own delay (unit settings): take candidates by the shortest delay in use, then skip
     # those whose own unit's delay has not passed yet.
@@ -1264,7 +1277,7 @@ class UnitSettings:
         self.auto_dispatch = row.auto_dispatch if row else False
         self.auto_dispatch_hours = row.auto_dispatch_hours if row else 24
         self.auto_rating_days = (
-            row.auto_rating_days if row else int(settings.CIVICLOOP.get("AUTO_RATING_DAYS", 7))
+            row.auto_rating_days if row else _setting_int("AUTO_RATING_DAYS", 7)
         )
         self.departments = departments
 

@@ -31,8 +31,11 @@ class ServiceRecord(models.Model):
     unit_path = PathField(max_length=255, db_index=True)
     served_on = models.DateField(_("served on"))
     description = models.CharField(_("description"), max_length=200, blank=True)
-    reverses = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
+    # A row is reversed at most once: record_reverse locks the original and looks for an earlier reversal. Not a
+    # database one-to-one: the ledger is partitioned by month on PostgreSQL, where a unique key or a foreign key
+    # pointing into the table would have to carry the month (civicloop.core.partitions).
+    reverses = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by", db_constraint=False
     )
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     created_by = models.ForeignKey(
@@ -84,7 +87,8 @@ class MakeupClaim(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     record = models.OneToOneField(
-        ServiceRecord, null=True, blank=True, on_delete=models.PROTECT, related_name="makeup_claim"
+        ServiceRecord, null=True, blank=True, on_delete=models.PROTECT, related_name="makeup_claim",
+        db_constraint=False,  # the ledger is partitioned on PostgreSQL: no foreign key may point into it
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -142,7 +146,8 @@ class PointsEntry(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     points = models.IntegerField(_("points"))
     record = models.OneToOneField(
-        ServiceRecord, null=True, blank=True, on_delete=models.PROTECT, related_name="points_entry"
+        ServiceRecord, null=True, blank=True, on_delete=models.PROTECT, related_name="points_entry",
+        db_constraint=False,  # the ledger is partitioned on PostgreSQL: no foreign key may point into it
     )
     redemption = models.OneToOneField(
         "records.Redemption", null=True, blank=True, on_delete=models.PROTECT, related_name="points_entry"

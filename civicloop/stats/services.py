@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
@@ -368,7 +368,7 @@ def counters_add_row(source: str, obj: Any) -> None:
 # --- recount -------------------------------------------------------------------------------------------------
 
 
-def _rows(source: str) -> Iterator[dict[str, Any]]:
+def _rows(source: str) -> Iterator[Mapping[str, Any]]:
     from civicloop.activities.models import Activity
     from civicloop.needs.models import Need, Response, Survey
     from civicloop.orders.models import Order, OrderEvent, OrderRating, OrderReport
@@ -435,7 +435,7 @@ def counters_recount() -> Contribution:
     total: Contribution = Counter()
     for source, (_values, contribution) in SOURCES.items():
         for row in _rows(source):
-            total.update(contribution(row))
+            total.update(contribution(dict(row)))
     return Counter({k: v for k, v in rolled_up(total).items() if v})
 
 

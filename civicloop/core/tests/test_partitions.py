@@ -1,4 +1,5 @@
-"""Monthly partitions on PostgreSQL: the audit log, order events and counter deltas are partitioned by month;
+"""Monthly partitions on PostgreSQL: the audit log, order events, the hours ledger and counter deltas are
+partitioned by month;
 a row lands in its month, history older than the months created waits in the DEFAULT partition until
 `manage.py partitions --since` gives it its month (the audit chain and its append-only guard intact), and a
 query filtered on the month reads that month's partition only."""
@@ -25,7 +26,12 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="partitioning is PostgreSQL's"),
 ]
 
-TABLES = {"audit_auditevent": "created_at", "orders_orderevent": "created_at", "stats_counterdelta": "day"}
+TABLES = {
+    "audit_auditevent": "created_at",
+    "orders_orderevent": "created_at",
+    "records_servicerecord": "created_at",
+    "stats_counterdelta": "day",
+}
 
 
 def _home(table: str, pk: int) -> str:
