@@ -23,7 +23,7 @@ from drill import DIR, ROOT, fixtures, log, setup_django
 
 CLIENTS = int(os.environ.get("BENCH_CLUSTER_CLIENTS", 16))
 EACH = int(os.environ.get("BENCH_CLUSTER_EACH", 25))
-TARGETS = {"one app server": 58001, "two app servers behind haproxy": 58000}
+TARGETS = {"one app server": 18001, "two app servers behind haproxy": 18000}
 
 
 def pct(values: list[float], p: float) -> float:

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # `make cluster` / `make cluster-stop`: a province deployment on one machine, every part on a loopback port.
 #
-#   PostgreSQL primary :55432 ── streaming ──> hot standby :55434 (pg_basebackup)
-#   pgbouncer :56432 (transaction pooling; databases civicloop → primary, civicloop_replica → standby)
-#   Redis :56379 (appendonly: the queue survives a restart)
-#   gunicorn app servers :58001 :58002 ── haproxy :58000 (health check /health/)
+#   PostgreSQL primary :15432 ── streaming ──> hot standby :15434 (pg_basebackup)
+#   pgbouncer :16432 (transaction pooling; databases civicloop → primary, civicloop_replica → standby)
+#   Redis :16379 (appendonly: the queue survives a restart)
+#   gunicorn app servers :18001 :18002 ── haproxy :18000 (health check /health/)
 #   two `manage.py worker` processes (RQ workers + the periodic scheduler)
 #
 # Everything comes from Debian (postgresql-15, pgbouncer, haproxy, redis-server) and PyPI (.venv); state lives in
@@ -15,7 +15,7 @@ ROOT=$(pwd)
 DIR=${CLUSTER_DIR:-/var/tmp/civicloop-cluster}
 PY=$ROOT/.venv/bin/python
 PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)}
-P_PRIMARY=55432; P_REPLICA=55434; P_BOUNCER=56432; P_REDIS=56379; P_LB=58000; P_APP1=58001; P_APP2=58002
+P_PRIMARY=15432; P_REPLICA=15434; P_BOUNCER=16432; P_REDIS=16379; P_LB=18000; P_APP1=18001; P_APP2=18002
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 log() { echo "[cluster $(date +%H:%M:%S)] $*"; }
 

@@ -35,7 +35,7 @@ from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DIR = Path(os.environ.get("CLUSTER_DIR", "/var/tmp/civicloop-cluster"))
-LB = urlparse(os.environ.get("CLUSTER_LB", "http://127.0.0.1:58000"))
+LB = urlparse(os.environ.get("CLUSTER_LB", "http://127.0.0.1:18000"))
 SUBMITTERS = int(os.environ.get("DRILL_SUBMITTERS", 6))
 SUBMITS_EACH = int(os.environ.get("DRILL_SUBMITS", 20))
 CLAIMERS = int(os.environ.get("DRILL_CLAIMERS", 5))
