@@ -411,18 +411,9 @@ def sms_register(request: HttpRequest, payload: SmsRegisterIn) -> Status:
         raise HttpError(429, too_many_message())
     data = payload.dict()
     device = data.pop("device")
-    d = valid_or_400(SmsRegisterForm(form_data(data), units=selectors.registration_units()))
-    user = smscodes.sms_register(
-        request=request,
-        phone=d["phone"],
-        code=d["code"],
-        name=d["name"],
-        unit=d["unit"],
-        role=d["role"],
-        password=d["password"],
-        categories=d["categories"],
-        consent=d["consent"],
-    )
+    form = SmsRegisterForm(form_data(data), units=selectors.registration_units())
+    d = valid_or_400(form)
+    user = smscodes.sms_register(request=request, **form.registration())
     token, expires_at = api_token_issue(user=user, request=request, name=device)
     return Status(201, {"token": token, "expires_at": expires_at, "user_id": user.pk, "role": d["role"]})
 

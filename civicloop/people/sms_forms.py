@@ -89,3 +89,9 @@ class SmsRegisterForm(PhoneForm):
         if data.get("role") == "volunteer" and not data.get("categories"):
             self.add_error("categories", _("Choose at least one service platform."))
         return data
+
+    def registration(self) -> dict:
+        """The cleaned fields `smscodes.sms_register` takes (the page and the API call it the same way)."""
+        d = self.cleaned_data
+        return {k: d[k] for k in ("phone", "code", "name", "unit", "role", "password", "categories", "consent")}
+

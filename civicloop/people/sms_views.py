@@ -96,19 +96,8 @@ def sms_register(request: HttpRequest) -> HttpResponse:
             if sent:
                 messages.info(request, _("A code is on its way by text message."))
         elif form.is_valid():
-            d = form.cleaned_data
             try:
-                user = smscodes.sms_register(
-                    request=request,
-                    phone=d["phone"],
-                    code=d["code"],
-                    name=d["name"],
-                    unit=d["unit"],
-                    role=d["role"],
-                    password=d["password"],
-                    categories=d["categories"],
-                    consent=d["consent"],
-                )
+                user = smscodes.sms_register(request=request, **form.registration())
             except ValidationError as exc:
                 for message in exc.messages:
                     form.add_error(None, message)
@@ -116,7 +105,8 @@ def sms_register(request: HttpRequest) -> HttpResponse:
                 login(request, user, backend=smscodes.backend_path())
                 access.forget(user)
                 messages.success(request, _("Welcome! You are registered and signed in."))
-                return redirect("people:volunteer_home" if d["role"] == "volunteer" else "people:resident_home")
+                home = "volunteer_home" if form.cleaned_data["role"] == "volunteer" else "resident_home"
+                return redirect(f"people:{home}")
     else:
         form = SmsRegisterForm(units=units)
     return render(request, "people/sms_register.html", {"form": form, "sent": sent})

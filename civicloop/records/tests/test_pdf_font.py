@@ -62,8 +62,8 @@ def test_service_record_embeds_a_cjk_subset_font(client, personas):
     assert any(len(set(f["widths"])) > 3 for f in cjk)
 
 
-@pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils (make browsers) not installed")
 def test_pdffonts_reports_the_font_embedded(client, personas, tmp_path):
+    assert shutil.which("pdffonts"), "pdffonts is missing: `make browsers` installs poppler-utils"
     path = tmp_path / "record.pdf"
     path.write_bytes(_record_pdf(client, personas))
     out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
