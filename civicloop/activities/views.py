@@ -439,9 +439,8 @@ def scanner(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         ok, text = _scan_submit(volunteer, request.POST.get("code", ""))
         result = {"ok": ok, "text": text}
-    activity = None
-    if parse_id(request.GET.get("activity")):
-        activity = policy.public_activities().filter(pk=parse_id(request.GET["activity"])).first()
+    activity_id = parse_id(request.GET.get("activity"))
+    activity = policy.public_activities().filter(pk=activity_id).first() if activity_id else None
     return render(request, "activities/scanner.html", {"result": result, "activity": activity})
 
 
