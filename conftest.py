@@ -287,7 +287,22 @@ def _make_browser(browser: Any, live_server: Any, width: int, height: int) -> An
     context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(15000)
+    _settle_before_reading(page)
     return context, Browser(page, live_server.url)
+
+
+def _settle_before_reading(page: Any) -> None:
+    """Reading a page right after a click that navigates can catch the new document committed but not yet parsed:
+    content() then returns "" (a CI flake). Every whole-page read waits for the DOM of the current document first;
+    on a page that has loaded, that wait returns at once."""
+    for name in ("content", "inner_text", "text_content", "title"):
+        read = getattr(page, name)
+
+        def settled(*args: Any, _read: Any = read, **kwargs: Any) -> Any:
+            page.wait_for_load_state("domcontentloaded")
+            return _read(*args, **kwargs)
+
+        setattr(page, name, settled)
 
 
 @pytest.fixture
