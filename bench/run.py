@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import http.client
+import itertools
 import json
 import math
 import multiprocessing as mp
@@ -244,8 +245,14 @@ def http_fixtures(province: Any) -> dict[str, Any]:
             for i in range(n)
         ]
     )
+    # Residents live at different stations, as simultaneous submissions in a province do (each station numbers
+    # its own orders, so they do not queue on one counter row).
+    homes = province.stations[: len(res_users)]
     Resident.objects.bulk_create(
-        [Resident(user=u, unit=s0, unit_path=s0.path, name=u.full_name, consent_at=now) for u in res_users]
+        [
+            Resident(user=u, unit_id=home[0], unit_path=home[1], name=u.full_name, consent_at=now)
+            for u, home in zip(res_users, itertools.cycle(homes), strict=False)
+        ]
     )
     leaders = User.objects.bulk_create(
         [

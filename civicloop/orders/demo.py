@@ -319,19 +319,19 @@ def _backdate(order: Order, start: dt.datetime, end: dt.datetime, rng: random.Ra
     Notification.objects.filter(order=o).update(created_at=last)
 
 
-_NUMBER = re.compile(r"[A-Za-z0-9]+-\d{8}-\d{4,}")
+_NUMBER = re.compile(r"[A-Za-z0-9]+-\d{8}-\d{4,}-\d{4,}")
 
 
 def _renumber(prefix: str) -> None:
     """Give every order the number of its (historical) day, in creation order."""
-    rows = list(Order.objects.order_by("created_at", "pk").values_list("pk", "created_at", "number"))
+    rows = list(Order.objects.order_by("created_at", "pk").values_list("pk", "created_at", "unit_id", "number"))
     Order.objects.update(number=Concat(Value("TMP-"), Cast("pk", CharField())))
     seq: dict[str, int] = defaultdict(int)
     renamed: dict[str, str] = {}
-    for pk, created, old in rows:
-        day = timezone.localtime(created).strftime("%Y%m%d")
+    for pk, created, unit_id, old in rows:
+        day = f"{prefix}-{timezone.localtime(created):%Y%m%d}-{unit_id:04d}-"  # as services._today_prefix
         seq[day] += 1
-        renamed[old] = f"{prefix}-{day}-{seq[day]:04d}"
+        renamed[old] = f"{day}{seq[day]:04d}"
         Order.objects.filter(pk=pk).update(number=renamed[old])
     _renumber_messages(renamed)
 

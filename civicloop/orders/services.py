@@ -197,14 +197,21 @@ def _record(
     )
 
 
-def _today_prefix(now: dt.datetime) -> str:
+def _today_prefix(now: dt.datetime, unit: Unit) -> str:
+    """The day's numbers are counted per practice unit (KD-20261202-0037-0001: the unit's 1st order that day), so
+    submissions at different stations never wait on one counter row; the unit in the number also tells staff at a
+    glance where an order belongs."""
     local = timezone.localtime(now)
-    return f"{settings.CIVICLOOP['DISTRICT_PREFIX']}-{local:%Y%m%d}-"
+    return f"{settings.CIVICLOOP['DISTRICT_PREFIX']}-{local:%Y%m%d}-{unit.pk:04d}-"
 
 
 def _next_number(prefix: str) -> str:
-    """Next number of the day; call inside a transaction (the sequence row stays locked until it ends)."""
-    row = OrderNumberSequence.objects.select_for_update().filter(prefix=prefix).first()
+    """Next number for the prefix; call inside a transaction (the sequence row stays locked until it ends)."""
+    table = connection.ops.quote_name(OrderNumberSequence._meta.db_table)
+    bump = f"UPDATE {table} SET last = last + 1 WHERE prefix = %s RETURNING last"  # one statement, both databases
+    with connection.cursor() as cursor:
+        cursor.execute(bump, [prefix])
+        row = cursor.fetchone()
     if row is None:
         try:
             with transaction.atomic():
@@ -220,9 +227,10 @@ def _next_number(prefix: str) -> str:
                 )
         except IntegrityError:
             pass  # another submission created it first
-        row = OrderNumberSequence.objects.select_for_update().get(prefix=prefix)
-    OrderNumberSequence.objects.filter(pk=row.pk).update(last=F("last") + 1)
-    return f"{prefix}{row.last + 1:04d}"
+        with connection.cursor() as cursor:
+            cursor.execute(bump, [prefix])
+            row = cursor.fetchone()
+    return f"{prefix}{row[0]:04d}"
 
 
 # --- 点单 ----------------------------------------------------------------------------------------------------
@@ -308,9 +316,9 @@ def order_submit(
         raise ValidationError(_("This unit does not serve the resident."))
     address = _text(address, _("address"), required=False, max_length=200) or resident.address or ""
     now = timezone.now()
-    prefix = _today_prefix(now)
-    # Read before numbering: the day's sequence row stays locked from numbering until commit, and every
-    # submission in the district waits for it, so nothing that can be read earlier is read while holding it.
+    prefix = _today_prefix(now, owner)
+    # Read before numbering: the unit's sequence row for the day stays locked from numbering until commit, and
+    # every submission to that unit waits for it, so nothing that can be read earlier is read while holding it.
     review_due = _due(owner, "review")
     owner_staff = _staff_users(owner)
     with transaction.atomic():

@@ -14,7 +14,7 @@ from django.utils.translation import override
 from civicloop.core.exceptions import Conflict
 from civicloop.notify.models import Notification
 from civicloop.orders import selectors, services
-from civicloop.orders.models import Order, OrderEvent, OrderRating, UnitDeadlines
+from civicloop.orders.models import Order, OrderEvent, OrderNumberSequence, OrderRating, UnitDeadlines
 from civicloop.orders.tests.factories import fresh, submit, time_passes, walk
 from civicloop.records.models import ServiceRecord
 
@@ -50,14 +50,14 @@ def refused(exc: type[Exception], fn: Any, order: Order, **kw: Any) -> str:
 def test_resident_submits_order_with_number_deadline_and_event(personas: Any) -> None:
     order = submit(personas)
     today = timezone.localdate().strftime("%Y%m%d")
-    assert order.number == f"KD-{today}-0001"
+    assert order.number == f"KD-{today}-{personas.station.pk:04d}-0001"  # the station's first of the day
     assert order.status == S.SUBMITTED and order.unit == personas.station
     assert order.unit_path == personas.station.path and order.channel == "online"
     assert (
         order.address == "万和阳光社区3栋2单元501"
     )  # the resident's own address by default, stored encrypted
     assert order.review_due > timezone.now() + dt.timedelta(hours=23)
-    assert submit(personas).number == f"KD-{today}-0002"
+    assert submit(personas).number == f"KD-{today}-{personas.station.pk:04d}-0002"
     ev = OrderEvent.objects.get(order=order)
     assert (ev.action, ev.from_status, ev.to_status, ev.actor) == (
         "submit",
@@ -67,6 +67,21 @@ def test_resident_submits_order_with_number_deadline_and_event(personas: Any) ->
     )
     # station staff are told
     assert Notification.objects.filter(recipient=personas.station_staff, order=order).exists()
+
+
+def test_each_station_numbers_its_own_orders(personas: Any) -> None:
+    """Two stations' submissions never share a counter row (so they never wait on each other's lock)."""
+    from civicloop.people import services as people
+
+    neighbour = people.resident_register(
+        username="resident_b", password="Kundulun-2019", name="李四", phone="13912345678", unit=personas.station_b,
+        consent=True,
+    )
+    today = timezone.localdate().strftime("%Y%m%d")
+    here, there = submit(personas), submit(personas, actor=neighbour.user, resident=neighbour)
+    assert here.number == f"KD-{today}-{personas.station.pk:04d}-0001"
+    assert there.number == f"KD-{today}-{personas.station_b.pk:04d}-0001" and there.unit == personas.station_b
+    assert OrderNumberSequence.objects.filter(prefix__startswith=f"KD-{today}-").count() == 2
 
 
 def test_address_is_encrypted_at_rest(personas: Any) -> None:

@@ -33,7 +33,7 @@ def test_demo_orders(db: Any) -> None:
     assert 100 <= recent.count() <= 130
     # numbers follow the day each order was made
     first = Order.objects.filter(created_at__year=2019).order_by("created_at").first()
-    assert first.number == f"KD-{timezone.localtime(first.created_at):%Y%m%d}-0001"
+    assert first.number == f"KD-{timezone.localtime(first.created_at):%Y%m%d}-{first.unit_id:04d}-0001"
     # every state change has its event, no event is after now, hours only for closed orders
     for order in Order.objects.all()[:400]:
         assert OrderEvent.objects.filter(order=order, action__in=["submit"]).count() == 1
