@@ -1,10 +1,14 @@
 """Append-only, tamper-evident audit events (DESIGN §4): who, unit, what, object, outcome, IP, time.
 
 Each row carries `row_hash`, an HMAC (key derived from FIELD_ENCRYPTION_KEY) over its content and the previous
-row's hash (`prev_hash`), so changing or deleting a row breaks the chain that `manage.py audit_verify` walks.
-Writers take a lock first (an advisory lock on PostgreSQL; SQLite's IMMEDIATE transactions already serialise
-writers), so the chain never forks. On PostgreSQL a trigger also refuses UPDATE and DELETE (migration 0003);
-only the retention job may remove rows, and only those older than the retention period.
+row's hash in the same chain (`prev_hash`), so changing or deleting a row breaks the chain that
+`manage.py audit_verify` walks; each chain's tip row (`AuditChainTip`) holds its last hash, so removing the
+newest rows is found too. There are CHAINS independent chains and each database connection appends to one of
+them: a writer locks only its chain's tip row until commit, so simultaneous requests on other connections do not
+queue behind it (one global chain made every write in the province wait for the one before it to commit). One
+transaction uses one connection, hence one chain, so two writers never wait on each other's tips (no deadlock).
+On PostgreSQL a trigger also refuses UPDATE and DELETE of audit rows (migration 0003); only the retention job may
+remove rows, and only those older than the retention period.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import itertools
+import os
 from typing import Any, NoReturn
 
 from django.conf import settings
@@ -19,7 +25,16 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-CHAIN_LOCK = 725_001  # pg_advisory_xact_lock key for appending to the chain
+CHAINS = 16  # independent chains; more lets more writers append at once, each costs a tip row
+_connections = itertools.count(os.getpid())  # spreads a process's connections over the chains
+
+
+def chain_of(connection: Any) -> int:
+    """The chain this database connection appends to (fixed for the connection's life)."""
+    chain = getattr(connection, "civicloop_audit_chain", None)
+    if chain is None:
+        chain = connection.civicloop_audit_chain = next(_connections) % CHAINS
+    return int(chain)
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -52,6 +67,7 @@ class AuditEvent(models.Model):
     created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     prev_hash = models.CharField(max_length=64, blank=True, editable=False)
     row_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    chain = models.PositiveSmallIntegerField(default=0, editable=False)
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -59,6 +75,7 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["chain", "id"], name="audit_event_chain_walk")]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.outcome}"
@@ -67,22 +84,38 @@ class AuditEvent(models.Model):
         # Guard, not business logic: an existing audit row must never be rewritten.
         if self.pk is not None:
             raise PermissionError("audit events are append-only")
-        # No savepoint: nothing here needs rolling back on its own, and it keeps each audit write to two queries.
+        # No savepoint: nothing here needs rolling back on its own, and it keeps each audit write to three queries.
         with transaction.atomic(savepoint=False):
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
-            last = AuditEvent.objects.order_by("-id").values_list("row_hash", flat=True).first()
+            chain = chain_of(connection)
+            tips = AuditChainTip.objects.select_for_update().filter(chain=chain).values_list("row_hash", flat=True)
+            last = tips.first()
+            if last is None:  # the chain's first row (or the table was emptied, as between tests)
+                AuditChainTip.objects.bulk_create([AuditChainTip(chain=chain)], ignore_conflicts=True)
+                last = tips.first()
+            self.chain = chain
             self.created_at = timezone.now()
             self.prev_hash = last or ""
             self.row_hash = self.compute_hash()
             super().save(*args, **kwargs)
+            AuditChainTip.objects.filter(chain=chain).update(row_hash=self.row_hash, last_id=self.pk)
 
     def compute_hash(self) -> str:
         return chain_hash(self)
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise PermissionError("audit events are append-only")
+
+
+class AuditChainTip(models.Model):
+    """The newest hash of one chain. Its row lock is what a writer waits for, and verification compares the
+    chain's last row with it, so rows cut from the end of a chain are found."""
+
+    chain = models.PositiveSmallIntegerField(primary_key=True)
+    row_hash = models.CharField(max_length=64, blank=True)
+    last_id = models.BigIntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"chain {self.chain}: #{self.last_id}"
 
 
 def chain_key() -> bytes:

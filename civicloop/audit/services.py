@@ -51,19 +51,34 @@ RETENTION_MIN_DAYS = 184  # 网络安全法 §21: network logs are kept at least
 
 
 def audit_chain_verify() -> tuple[int, list[str]]:
-    """Walk the chain in id order; returns (rows checked, problems). A changed row fails its own hash; a removed
-    row breaks the link of the row after it; rows removed from the start must match a retention record."""
-    from civicloop.audit.models import chain_hash
+    """Walk each chain in id order; returns (rows checked, problems). A changed row fails its own hash; a removed
+    row breaks the link of the row after it; a chain's last row must be its tip (rows cut from the end); rows
+    removed from the start must match a retention record."""
+    from civicloop.audit.models import AuditChainTip, chain_hash
 
     problems: list[str] = []
-    anchors = {""}
+    anchors: dict[int, set[str]] = {}
     for detail in AuditEvent.objects.filter(action="audit_retention").values_list("detail", flat=True):
-        anchors.update(part[len("last_hash=") :] for part in detail.split() if part.startswith("last_hash="))
+        parts = dict(part.split("=", 1) for part in detail.split() if "=" in part)
+        if "last_hash" in parts:  # records written before there were several chains name no chain: chain 0
+            anchors.setdefault(int(parts.get("chain", 0)), set()).add(parts["last_hash"])
+    tips = dict(AuditChainTip.objects.values_list("chain", "row_hash"))
     prev: tuple[int, str] | None = None
+    chain: int | None = None
     checked = 0
-    for row in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
+
+    def chain_ends(chain: int, last: tuple[int, str] | None) -> None:
+        tip = tips.pop(chain, "")
+        if last is not None and tip != last[1]:
+            problems.append(f"#{last[0]}: rows after it were removed (chain {chain} ends elsewhere)")
+
+    for row in AuditEvent.objects.order_by("chain", "id").iterator(chunk_size=2000):
+        if row.chain != chain:
+            if chain is not None:
+                chain_ends(chain, prev)
+            chain, prev = row.chain, None
         checked += 1
-        if prev is None and row.prev_hash not in anchors:
+        if prev is None and row.prev_hash not in {"", *anchors.get(row.chain, ())}:
             problems.append(f"#{row.pk}: the rows before it were removed outside the retention job")
         if prev is not None and row.prev_hash != prev[1]:
             problems.append(
@@ -72,6 +87,11 @@ def audit_chain_verify() -> tuple[int, list[str]]:
         if row.row_hash != chain_hash(row):
             problems.append(f"#{row.pk}: its content was changed")
         prev = (row.pk, row.row_hash)
+    if chain is not None:
+        chain_ends(chain, prev)
+    for empty, tip in tips.items():  # chains with no rows left: all must have gone through retention
+        if tip and tip not in anchors.get(empty, set()):
+            problems.append(f"chain {empty}: its rows were removed outside the retention job")
     return checked, problems
 
 
@@ -80,7 +100,7 @@ def audit_retain(*, days: int | None = None) -> int:
     so `audit_verify` knows where the chain now starts. Periodic job."""
     from django.conf import settings
     from django.db import connection, transaction
-    from django.db.models import QuerySet
+    from django.db.models import Count, Max, QuerySet
     from django.utils import timezone
 
     keep = max(days or getattr(settings, "AUDIT_RETENTION_DAYS", RETENTION_MIN_DAYS), RETENTION_MIN_DAYS)
@@ -90,13 +110,20 @@ def audit_retain(*, days: int | None = None) -> int:
             with connection.cursor() as cursor:  # lets the append-only trigger allow this one deletion
                 cursor.execute("SET LOCAL civicloop.audit_retention = 'on'")
         old: QuerySet[AuditEvent] = QuerySet(model=AuditEvent).filter(created_at__lt=cutoff)
-        last = old.order_by("-id").values_list("row_hash", flat=True).first()
-        if last is None:
+        per_chain = list(old.values("chain").annotate(n=Count("id"), last=Max("id")).order_by("chain"))
+        if not per_chain:
             return 0
-        removed = old._raw_delete(old.db)
-        audit_record(
-            action="audit_retention",
-            object_type="audit.auditevent",
-            detail=f"removed={removed} before={cutoff:%Y-%m-%d} last_hash={last}",
+        last_hash = dict(
+            QuerySet(model=AuditEvent)
+            .filter(pk__in=[c["last"] for c in per_chain])
+            .values_list("chain", "row_hash")
         )
+        removed = old._raw_delete(old.db)
+        for c in per_chain:  # one record per chain: where that chain now starts
+            audit_record(
+                action="audit_retention",
+                object_type="audit.auditevent",
+                detail=f"removed={c['n']} before={cutoff:%Y-%m-%d} chain={c['chain']} "
+                f"last_hash={last_hash[c['chain']]}",
+            )
     return removed

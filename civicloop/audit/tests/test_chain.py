@@ -91,3 +91,68 @@ def test_nothing_else_may_delete_audit_rows():
         AuditEvent.objects.all().delete()
     with pytest.raises(PermissionError):
         row.delete()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL's trigger refuses the change itself")
+def test_verify_finds_rows_cut_from_the_end():
+    rows = _rows()
+    _raw("DELETE FROM audit_auditevent WHERE id = %s", [rows[-1].pk])
+    with pytest.raises(CommandError, match="1 problem"):
+        call_command("audit_verify")
+
+
+def test_each_connection_appends_to_its_own_chain(capsys):
+    """Rows from two connections form two chains, each linked on its own; verify walks both."""
+    from civicloop.audit.models import AuditChainTip, chain_of
+
+    mine = _rows(2)
+    other = (chain_of(connection) + 1) % 16
+    connection.civicloop_audit_chain = other  # what a second connection of the worker is given
+    try:
+        theirs = _rows(2)
+    finally:
+        del connection.civicloop_audit_chain
+    assert {r.chain for r in mine} != {r.chain for r in theirs}
+    assert theirs[0].prev_hash == "" and theirs[1].prev_hash == theirs[0].row_hash
+    assert AuditChainTip.objects.get(chain=other).row_hash == theirs[1].row_hash
+    call_command("audit_verify")
+    assert "ok: 4 rows chained in 2 chain(s)" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite lets one writer at a time in anyway")
+@pytest.mark.django_db(transaction=True)
+def test_a_writer_does_not_wait_for_another_chains_open_transaction():
+    """One request holds its transaction open after writing an audit row; another connection's audit write
+    commits meanwhile (with one global chain it waited until the first committed)."""
+    import threading
+
+    from django.db import connections
+
+    from civicloop.audit.models import chain_of
+
+    first_wrote, second_done = threading.Event(), threading.Event()
+    elsewhere = (chain_of(connection) + 1) % 16  # the thread's own connection, on another chain
+
+    def first() -> None:
+        connections["default"].civicloop_audit_chain = elsewhere
+        try:
+            with transaction.atomic():
+                audit_record(action="test_event", detail="first")
+                first_wrote.set()
+                second_done.wait(timeout=60)  # still open while the second writes
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=first)
+    holder.start()
+    assert first_wrote.wait(timeout=60)
+    try:
+        with transaction.atomic():
+            audit_record(action="test_event", detail="second")
+        finished_while_first_open = holder.is_alive()
+    finally:
+        second_done.set()
+        holder.join()
+    assert finished_while_first_open
+    assert set(AuditEvent.objects.values_list("detail", flat=True)) == {"first", "second"}
+    call_command("audit_verify")

@@ -20,5 +20,6 @@ class Command(BaseCommand):
                 self.stderr.write(problem)
             raise CommandError(f"audit chain broken: {len(problems)} problem(s) in {checked} rows")
         head = AuditEvent.objects.order_by("-id").values_list("pk", "row_hash").first()
-        where = f"; head #{head[0]} {head[1]}" if head else ""
+        chains = AuditEvent.objects.order_by().values("chain").distinct().count()
+        where = f" in {chains} chain(s); newest #{head[0]} {head[1]}" if head else ""
         self.stdout.write(f"ok: {checked} rows chained{where}")
