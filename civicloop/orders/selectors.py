@@ -99,6 +99,17 @@ def hall(
     return _list(qs).order_by("-escalation_level", "-created_at")
 
 
+# What a hall card does not show: the resident (masked anyway) and the encrypted address, so a page of the
+# hall decrypts nothing (a third of its time went to decrypting fields no one saw).
+HALL_CARD_DEFERRED = ("address", "description")
+
+
+def hall_cards(user: Any, team: Any, *, category: str | None = None, unit: Any = None) -> QuerySet[Order]:
+    """The hall page of a leader's team (`team` taken from the user's own led teams): the card's fields only."""
+    qs = hall(user, team, category=category, unit=unit, led=True)
+    return qs.select_related(None).select_related("unit").defer(*HALL_CARD_DEFERRED)
+
+
 def resident_orders(resident: Any) -> QuerySet[Order]:
     return _list(Order.objects.filter(requester=resident)).order_by("-created_at")
 

@@ -336,7 +336,7 @@ def order_hall(request: HttpRequest) -> HttpResponse:
         category = None
     units = list(team.served_units.filter(is_active=True).order_by("path"))
     unit = next((u for u in units if str(u.pk) == request.GET.get("unit")), None)
-    orders = selectors.hall(request.user, team, category=category, unit=unit, led=True)
+    orders = selectors.hall_cards(request.user, team, category=category, unit=unit)
     page = page_of(request, orders, PAGE_SIZE)
     # How well each order on this page fits the team (distance, platform, time); optionally best fit first.
     by_fit = request.GET.get("sort") == "fit"
