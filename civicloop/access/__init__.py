@@ -1,8 +1,9 @@
-"""The one access module (DESIGN §3): what a user may see (querysets) and what a user may do (predicates).
+"""The access core (DESIGN §3): roles, unit scope, and what a user may see and do with people and units.
 
-Every page and API endpoint asks here; views never filter by hand. Scoping fails closed: a user with no role
-sees nothing. Scope comes from the unit tree: staff of a unit cover its whole subtree, never a sibling's.
-Domain apps add their own policies below in the same style (`visible_<things>`, `can_<verb>_<thing>`).
+Every page and API endpoint asks here or in its app's policies; views never filter by hand. Scoping fails
+closed: a user with no role sees nothing. Scope comes from the unit tree: staff of a unit cover its whole subtree,
+never a sibling's. Each app keeps its own policies in `civicloop/<app>/policies.py`, built on this core in the
+same style (`visible_<things>`, `can_<verb>_<thing>`).
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from civicloop import access
-from civicloop.access import activities as policy
+from civicloop.activities import policies as policy
 from civicloop.activities import services
 from civicloop.activities.forms import ActivityForm, CancelForm, CloseForm
 from civicloop.activities.models import Activity, Signup
@@ -216,7 +216,7 @@ def managed(request: HttpRequest, status: str | None = None) -> Any:
 @router.post("/", response={201: ActivityDetailOut, **ERRORS}, summary="新建活动 · Create an activity (draft)")
 def create(request: HttpRequest, payload: ActivityIn) -> Any:
     access.require(request, policy.can_create_activity(request.user), action="activity_create")
-    from civicloop.access.venues import bookable_rooms
+    from civicloop.network.policies import bookable_rooms
 
     data = valid_or_400(ActivityForm(_form_data(payload.dict()), rooms=bookable_rooms(request.user), **_form_kwargs(request.user)))
     _organiser_ok(request.user, data)

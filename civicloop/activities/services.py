@@ -188,7 +188,7 @@ def _check_fields(
 def _book_room(*, actor: Any, room: Any, unit: Any, team: Any, title: str, starts_at: dt.datetime, ends_at: dt.datetime) -> Any:
     """Book the activity's room through the network service, in the activity's transaction: the venue must be
     hosted by or shared with the organising unit; staff book in their unit's name, a team leader as the team."""
-    from civicloop.access.venues import bookable_teams, booking_units, venue_serves_unit
+    from civicloop.network.policies import bookable_teams, booking_units, venue_serves_unit
     from civicloop.network.services import book_room
 
     venue = room.venue

@@ -16,8 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicloop import access
-from civicloop.access import activities as policy
-from civicloop.access.venues import bookable_rooms
+from civicloop.activities import policies as policy
 from civicloop.activities import selectors, services
 from civicloop.activities.forms import ActivityForm, CancelForm, CloseConfirmForm
 from civicloop.activities.models import Activity, Signup
@@ -25,6 +24,7 @@ from civicloop.core.choices import Platform
 from civicloop.core.exceptions import Conflict
 from civicloop.core.forms import parse_id
 from civicloop.network.models import Unit
+from civicloop.network.policies import bookable_rooms
 
 PAGE = 25
 

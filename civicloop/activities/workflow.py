@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from civicloop.access.activities import can_manage_activity
 from civicloop.activities.models import Activity, ActivityEvent
+from civicloop.activities.policies import can_manage_activity
 from civicloop.core.workflow import HELD, OPEN, TERMINAL, State, Step, Workflow
 
 S = Activity.Status

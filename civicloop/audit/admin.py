@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from civicloop.access import audit as policy
+from civicloop.audit import policies as policy
 from civicloop.audit.models import AuditEvent
 from civicloop.core.admin import ReadOnlyAdmin, ScopedAdmin
 

@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from civicloop import access
-from civicloop.access import brands as policy
+from civicloop.brands import policies as policy
 from civicloop.brands import selectors, services
 from civicloop.brands.forms import ProjectForm
 from civicloop.brands.models import BrandProject

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from civicloop import access
-from civicloop.access import brands as policy
+from civicloop.brands import policies as policy
 from civicloop.brands import selectors, services
 from civicloop.brands.forms import ProjectForm
 from civicloop.brands.models import BrandProject

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from civicloop.access.brands import can_edit_project
 from civicloop.brands.models import BrandProject, BrandProjectEvent
+from civicloop.brands.policies import can_edit_project
 from civicloop.core.workflow import HELD, OPEN, TERMINAL, State, Step, Workflow
 
 S = BrandProject.Status

@@ -13,10 +13,10 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from civicloop import access
-from civicloop.access import garden as policy
 from civicloop.core.forms import valid_or_400
 from civicloop.core.pagination import Pages
 from civicloop.core.schemas import MAX_ID, ErrorOut, Id
+from civicloop.garden import policies as policy
 from civicloop.garden import selectors, services
 from civicloop.garden.forms import ModerationForm, PostForm, WordForm
 from civicloop.garden.models import Comment, Garden, GardenPost, SensitiveWord

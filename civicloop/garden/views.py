@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicloop import access
-from civicloop.access import garden as policy
 from civicloop.core.exceptions import Conflict
 from civicloop.core.forms import error_text, page_of, posted_id
+from civicloop.garden import policies as policy
 from civicloop.garden import selectors, services
 from civicloop.garden.forms import CommentForm, HideForm, ModerationForm, PostForm, WordForm
 from civicloop.garden.models import Comment, Garden, GardenPost, SensitiveWord

@@ -8,8 +8,8 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from civicloop import access
-from civicloop.access.matching import can_view_recommendations
 from civicloop.matching import selectors
+from civicloop.matching.policies import can_view_recommendations
 from civicloop.orders.selectors import order_detail
 
 router = Router(tags=["matching"])

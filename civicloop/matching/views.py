@@ -8,8 +8,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from civicloop import access
-from civicloop.access.matching import can_view_recommendations
 from civicloop.matching import selectors
+from civicloop.matching.policies import can_view_recommendations
 from civicloop.orders.selectors import order_detail
 
 PANEL_LIMIT = 10

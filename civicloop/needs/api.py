@@ -16,10 +16,10 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from civicloop import access
-from civicloop.access import needs as policy
 from civicloop.core.forms import form_data, parse_id, valid_or_400
 from civicloop.core.pagination import Pages
 from civicloop.core.schemas import ErrorOut, Id
+from civicloop.needs import policies as policy
 from civicloop.needs import selectors, services
 from civicloop.needs.forms import (
     AnalysisForm,

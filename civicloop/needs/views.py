@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicloop import access
-from civicloop.access import needs as policy
 from civicloop.core.exceptions import Conflict
 from civicloop.core.forms import error_text, page_of, parse_id, posted_id
+from civicloop.needs import policies as policy
 from civicloop.needs import selectors, services
 from civicloop.needs.forms import (
     AnalysisForm,

@@ -10,9 +10,9 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from civicloop.access.needs import can_manage_round, can_manage_survey
 from civicloop.core.workflow import OPEN, TERMINAL, State, Step, Workflow
 from civicloop.needs.models import NeedsRound, NeedsRoundEvent, Survey, SurveyEvent
+from civicloop.needs.policies import can_manage_round, can_manage_survey
 
 R = NeedsRound.Status
 Q = Survey.Status

@@ -11,8 +11,8 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
 from civicloop import access
-from civicloop.access import network as policy
 from civicloop.core.admin import ScopedAdmin
+from civicloop.network import policies as policy
 from civicloop.network import services
 from civicloop.network.models import Membership, Unit
 

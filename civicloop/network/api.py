@@ -13,8 +13,8 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from civicloop import access
-from civicloop.access import network as policy
 from civicloop.core.pagination import MAX_PAGE
+from civicloop.network import policies as policy
 from civicloop.network import selectors, services
 from civicloop.network.models import Unit
 

@@ -165,7 +165,7 @@ def venue_create(
     address: str = "",
     description: str = "",
 ) -> Venue:
-    from civicloop.access.venues import can_manage_venue_at
+    from civicloop.network.policies import can_manage_venue_at
 
     if not can_manage_venue_at(actor, unit):
         raise PermissionDenied(_("You do not have permission to do this."))
@@ -199,7 +199,7 @@ def room_create(
     closes_at: dt.time = dt.time(21, 0),
     open_days: Iterable[int] = (1, 2, 3, 4, 5, 6, 7),
 ) -> Room:
-    from civicloop.access.venues import can_manage_venue
+    from civicloop.network.policies import can_manage_venue
 
     if not can_manage_venue(actor, venue):
         raise PermissionDenied(_("You do not have permission to do this."))
@@ -269,7 +269,7 @@ def book_room(
 ) -> Booking:
     """The booking inside the caller's transaction: another use case (an activity planned in a room) books
     the room and writes its own rows in one transaction, so a taken room leaves nothing half-written."""
-    from civicloop.access.venues import bookable_teams, booking_units
+    from civicloop.network.policies import bookable_teams, booking_units
 
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("book_room runs inside the caller's transaction")
@@ -314,7 +314,7 @@ def booking_cancel(*, actor: Any, booking: Booking) -> Booking:
 def release_booking(*, actor: Any, booking: Booking, with_activity: bool = False) -> Booking:
     """Cancel a booking inside the caller's transaction. `with_activity`: the booking belongs to an activity
     its manager cancels or moves, and goes with it (the activity's own rules decided who may do that)."""
-    from civicloop.access.venues import can_cancel_booking
+    from civicloop.network.policies import can_cancel_booking
 
     if not with_activity and not can_cancel_booking(actor, booking):
         raise PermissionDenied(_("You do not have permission to do this."))

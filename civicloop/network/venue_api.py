@@ -14,8 +14,8 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from civicloop import access
-from civicloop.access import venues as policy
 from civicloop.core.schemas import Id
+from civicloop.network import policies as policy
 from civicloop.network import selectors, services
 from civicloop.network.models import Booking, Room, Unit, Venue
 

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicloop import access
-from civicloop.access import venues as policy
 from civicloop.core.exceptions import Conflict
 from civicloop.core.forms import parse_id
+from civicloop.network import policies as policy
 from civicloop.network import selectors, services
 from civicloop.network.forms import BookingForm, RoomForm, VenueForm
 from civicloop.network.models import Booking, Room, Unit, Venue

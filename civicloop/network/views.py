@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicloop import access
-from civicloop.access import network as policy
+from civicloop.network import policies as policy
 from civicloop.network import selectors, services
 from civicloop.network.forms import GrantForm, UnitCreateForm, UnitForm
 from civicloop.network.models import Membership, Unit

@@ -9,8 +9,8 @@ from django.contrib import admin
 from django.db.models import QuerySet
 
 from civicloop import access
-from civicloop.access import orders as policy
 from civicloop.core.admin import ReadOnlyAdmin, ScopedAdmin
+from civicloop.orders import policies as policy
 from civicloop.orders.models import Order, OrderEvent, UnitDeadlines, Whistle
 
 

@@ -19,12 +19,12 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from civicloop import access
-from civicloop.access import orders as policy
 from civicloop.core.choices import Platform
 from civicloop.core.pagination import Pages
 from civicloop.core.schemas import MAX_ID, Id, ReasonIn
 from civicloop.network.models import Unit
 from civicloop.orders import attendance, selectors, services
+from civicloop.orders import policies as policy
 from civicloop.orders.models import Order, Whistle
 
 router = Router(tags=["orders"])

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Q, QuerySet
 
 from civicloop import access
-from civicloop.access import orders as order_access
 from civicloop.network.models import Unit
+from civicloop.orders import policies as order_access
 from civicloop.orders.models import Order, Whistle
 from civicloop.people.models import Resident, Team, Volunteer
 

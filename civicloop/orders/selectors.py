@@ -1,4 +1,4 @@
-"""Reads of the service-order loop. Every list is scoped through civicloop.access.orders and fetches its
+"""Reads of the service-order loop. Every list is scoped through civicloop.orders.policies and fetches its
 relations up front so a page of rows costs a fixed number of queries."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from civicloop import access
-from civicloop.access import orders as policy
+from civicloop.orders import policies as policy
 from civicloop.orders.models import Order, OrderEvent, Whistle
 from civicloop.orders.workflow import DEADLINES, LIVE_STATES, TEAM_TASKS, VOLUNTEER_TASKS
 

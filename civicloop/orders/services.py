@@ -24,13 +24,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from civicloop import access
-from civicloop.access import orders as policy
 from civicloop.core.choices import FocusGroup, Platform
 from civicloop.core.exceptions import Conflict
 from civicloop.core.msg import Msg, unit_language
 from civicloop.network.models import Membership, Unit
 from civicloop.notify.services import notify_queue
 from civicloop.orders import attendance
+from civicloop.orders import policies as policy
 from civicloop.orders.models import (
     Order,
     OrderAssignment,
@@ -1359,9 +1359,7 @@ def unit_settings_update(
 ) -> UnitDeadlines:
     """Set a unit's own settings (the units below it inherit them unless they set their own). Audited with the
     values before and after (no personal data in them)."""
-    from civicloop.access.unit_settings import can_edit_unit_settings
-
-    if not can_edit_unit_settings(actor, unit):
+    if not policy.can_edit_unit_settings(actor, unit):
         raise PermissionDenied(_("You do not have permission to do this."))
     values = {
         "review_hours": _clean_setting("review_hours", review_hours),
@@ -1405,9 +1403,7 @@ def unit_settings_update(
 def unit_settings_reset(*, actor: Any, unit: Unit, request: Any = None) -> UnitSettings:
     """Drop a unit's own settings: it inherits from above again. The root's own row can be dropped too (the
     platform defaults then apply)."""
-    from civicloop.access.unit_settings import can_edit_unit_settings
-
-    if not can_edit_unit_settings(actor, unit):
+    if not policy.can_edit_unit_settings(actor, unit):
         raise PermissionDenied(_("You do not have permission to do this."))
     before = unit_settings_for(unit)
     if not before.own:

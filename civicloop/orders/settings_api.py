@@ -9,10 +9,10 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 
 from civicloop import access
-from civicloop.access.unit_settings import can_edit_unit_settings
 from civicloop.core.schemas import Id
 from civicloop.network.models import Unit
 from civicloop.orders import services
+from civicloop.orders.policies import can_edit_unit_settings
 
 
 class UnitSettingsOut(Schema):
@@ -95,7 +95,7 @@ def register(router: Router) -> None:
 
 def register_whistles(router: Router) -> None:
     """`POST /api/orders/whistles/{id}/<step>` for the orders.whistle workflow, and the whistle figures."""
-    from civicloop.access import orders as order_policy
+    from civicloop.orders import policies as order_policy
     from civicloop.orders import selectors
     from civicloop.orders.whistle_workflow import WHISTLE
 

@@ -17,11 +17,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from civicloop import access
-from civicloop.access.unit_settings import can_edit_unit_settings, settings_units
 from civicloop.core.exceptions import Conflict
 from civicloop.core.forms import parse_id
 from civicloop.network.models import Unit
 from civicloop.orders import services
+from civicloop.orders.policies import can_edit_unit_settings, settings_units
 
 
 class UnitSettingsForm(forms.Form):

@@ -24,13 +24,13 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from civicloop import access
-from civicloop.access import orders as order_access
 from civicloop.core.choices import Platform
 from civicloop.core.exceptions import Conflict
 from civicloop.core.forms import error_text, page_of
 from civicloop.matching.selectors import sort_by_fit
 from civicloop.orders import attendance, page_selectors, selectors, services, wording
 from civicloop.orders import forms as f
+from civicloop.orders import policies as order_access
 from civicloop.orders.models import Order, OrderAssignment, OrderPhoto, Whistle
 from civicloop.orders.workflow import QUEUE_TABS, STATUS_BADGES
 from civicloop.people import services as people_services

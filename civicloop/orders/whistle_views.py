@@ -8,8 +8,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from civicloop import access
-from civicloop.access import orders as policy
 from civicloop.core.forms import parse_id
+from civicloop.orders import policies as policy
 from civicloop.orders import selectors
 from civicloop.orders.models import Whistle
 from civicloop.orders.whistle_workflow import WHISTLE, form_kwargs

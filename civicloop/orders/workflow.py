@@ -2,7 +2,7 @@
 
 States carry their label, badge, kind (open/held/terminal) and tags for the groups other modules ask about
 (`HOLDING`, `LOAD`, the deadline that applies in a state...); steps carry their sources, target (None: a record
-on the timeline), who may take them (the predicates of `civicloop.access.orders`), their input form and the
+on the timeline), who may take them (the predicates of `civicloop.orders.policies`), their input form and the
 message when someone else was faster. Everything else — the allowed-moves tables, the policy's `may()`, the
 queue tabs and badges, the state tuples of the selectors, the test machine's list of actions — is read from here.
 
@@ -16,9 +16,9 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from civicloop.access import orders as policy
 from civicloop.core.workflow import HELD, OPEN, TERMINAL, State, Step, Workflow, nobody
 from civicloop.orders import forms as f
+from civicloop.orders import policies as policy
 from civicloop.orders.models import Order, OrderEvent
 
 S = Order.Status

@@ -11,9 +11,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from civicloop import access
-from civicloop.access import network as policy
 from civicloop.core.admin import ReadOnlyAdmin, ScopedAdmin
 from civicloop.core.masking import mask_id_number
+from civicloop.network import policies as policy
 from civicloop.people.models import Resident, Team, User, Volunteer
 
 

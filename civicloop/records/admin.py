@@ -8,8 +8,8 @@ from django.contrib import admin
 from django.db.models import QuerySet
 
 from civicloop import access
-from civicloop.access import records as policy
 from civicloop.core.admin import ReadOnlyAdmin, ScopedAdmin
+from civicloop.records import policies as policy
 from civicloop.records.models import PointsEntry, ServiceRecord
 
 

@@ -17,12 +17,12 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from civicloop import access
-from civicloop.access import records as policy
 from civicloop.activities import selectors as activity_selectors
 from civicloop.core.masking import mask_name
 from civicloop.core.pagination import LimitOffset
 from civicloop.core.schemas import DecideIn, ErrorOut, Id, ReasonIn
 from civicloop.network.models import Unit
+from civicloop.records import policies as policy
 from civicloop.records import selectors, services
 from civicloop.records.models import MakeupClaim, Redemption, ServiceRecord, ServiceRecordDocument, ShopItem
 

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from civicloop import access
-from civicloop.access import records as policy
 from civicloop.activities import selectors as activity_selectors
 from civicloop.audit.services import audit_record
 from civicloop.core.exceptions import Conflict
@@ -25,6 +24,7 @@ from civicloop.core.forms import parse_id
 from civicloop.core.masking import mask_name
 from civicloop.network.models import Unit
 from civicloop.people.models import Volunteer
+from civicloop.records import policies as policy
 from civicloop.records import selectors, services
 from civicloop.records.models import MakeupClaim, Redemption, ServiceRecord, ServiceRecordDocument, ShopItem
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from civicloop.access.records import can_decide_makeup, can_hand_out
 from civicloop.core.workflow import OPEN, TERMINAL, State, Step, Workflow
 from civicloop.records.models import MakeupClaim, MakeupClaimEvent, Redemption, RedemptionEvent
+from civicloop.records.policies import can_decide_makeup, can_hand_out
 
 M = MakeupClaim.Status
 R = Redemption.Status

@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
 from civicloop import access
-from civicloop.access import stats as policy
 from civicloop.audit.services import audit_record
 from civicloop.core.schemas import MAX_ID, ErrorOut
 from civicloop.network.models import Unit
+from civicloop.stats import policies as policy
 from civicloop.stats import selectors
 from civicloop.stats.forms import PeriodForm
 from civicloop.stats.summary import summary_sentence

@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicloop import access
-from civicloop.access import stats as policy
 from civicloop.audit.services import audit_record
 from civicloop.core.choices import FocusGroup
 from civicloop.core.figures import panels
@@ -20,6 +19,7 @@ from civicloop.core.hot import hot_cached
 from civicloop.network.models import Unit
 from civicloop.orders.models import Order
 from civicloop.stats import charts, selectors
+from civicloop.stats import policies as policy
 from civicloop.stats.forms import PeriodForm
 from civicloop.stats.summary import month_label, summary_sentence
 

@@ -96,7 +96,7 @@ def test_manual_whistle_and_liaison_answer(personas: Any) -> None:
     o = fresh(order)
     assert o.escalation_level == 1 and o.escalated_to == personas.institute and o.status == "accepted"
     assert list(selectors.whistle_queue(personas.liaison)) == [w]
-    from civicloop.access.orders import can_view_order
+    from civicloop.orders.policies import can_view_order
 
     assert can_view_order(personas.liaison, o)
     for who in (personas.outsider, personas.sibling, personas.leader):

@@ -592,7 +592,7 @@ OFFERED = {
 
 @pytest.mark.parametrize("state", list(OFFERED))
 def test_allowed_actions_per_viewer(personas: Any, state: str) -> None:
-    from civicloop.access.orders import allowed_actions
+    from civicloop.orders.policies import allowed_actions
 
     order = fresh(walk(personas, state))
     for who, expected in OFFERED[state].items():
@@ -601,7 +601,7 @@ def test_allowed_actions_per_viewer(personas: Any, state: str) -> None:
 
 
 def test_visibility_and_masking(personas: Any) -> None:
-    from civicloop.access.orders import can_see_order_details, can_view_order, visible_orders
+    from civicloop.orders.policies import can_see_order_details, can_view_order, visible_orders
 
     order = fresh(walk(personas, "open"))
     seen = {

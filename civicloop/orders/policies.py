@@ -1,4 +1,5 @@
-"""Who may see and do what with service orders (DESIGN §2 table, §3 scope).
+"""Who may see and do what with service orders (DESIGN §2 table, §3 scope), and who may change a unit's order
+settings.
 
 Decisions:
 - A team that serves a unit serves that unit's whole subtree (a station team also serves the station's points).
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q, QuerySet
 
 from civicloop import access
+from civicloop.network.models import Unit
 from civicloop.orders.models import Order, Whistle
 
 if TYPE_CHECKING:
@@ -257,3 +259,15 @@ def can_answer_whistle(user: Any, whistle: Whistle) -> bool:
     if liaison and whistle.departments.filter(pk__in=[u.pk for u in liaison]).exists():
         return True
     return access.path_in_scope(user, whistle.to_unit_path)
+
+
+# --- unit settings (deadlines, auto-dispatch, whistle departments, auto-rating delay) ----------------------
+
+
+def can_edit_unit_settings(user: Any, unit: Unit) -> bool:
+    """Staff of the unit or of a unit above it (the office covers the district); practice units only."""
+    return unit.kind == Unit.Kind.PRACTICE and access.in_scope(user, unit)
+
+
+def settings_units(user: Any) -> QuerySet[Unit]:
+    return access.visible_units(user).filter(kind=Unit.Kind.PRACTICE, is_active=True)

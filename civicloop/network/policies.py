@@ -1,13 +1,62 @@
-"""Who may manage venues and rooms, see their calendars and book them (阵地叠加整合)."""
+"""Access policies for the unit tree and memberships (who may see a unit, change it, hand out roles), and for
+venues and rooms (who may manage them, see their calendars and book them: 阵地叠加整合)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
-from civicloop.access import in_scope, led_teams, path_in_scope, scope_q, staff_units
-from civicloop.network.models import Booking, Room, Unit, Venue
+from civicloop.access import (
+    in_scope,
+    is_office,
+    led_teams,
+    path_in_scope,
+    scope_q,
+    staff_units,
+    visible_units,
+)
+from civicloop.network.models import Booking, Membership, Room, Unit, Venue
+
+if TYPE_CHECKING:
+    from civicloop.people.models import User
+
+
+def can_view_unit(user: User, unit: Unit) -> bool:
+    return in_scope(user, unit)
+
+
+def can_manage_roles(user: User, unit: Unit) -> bool:
+    """Office, or staff of a unit strictly above this one: nobody hands out roles in their own unit."""
+    if is_office(user):
+        return True
+    return any(unit.path.startswith(u.path) and len(unit.path) > len(u.path) for u in staff_units(user))
+
+
+def can_revoke_membership(user: User, membership: Membership) -> bool:
+    return membership.user_id != getattr(user, "pk", None) and can_manage_roles(user, membership.unit)
+
+
+def visible_memberships(user: User) -> QuerySet[Membership]:
+    return Membership.objects.filter(unit__in=visible_units(user))
+
+
+def visible_accounts(user: User) -> QuerySet[User]:
+    """Accounts tied to the user's scope: staff of visible units, and volunteers and residents in scope."""
+    from civicloop.access import visible_residents, visible_volunteers
+    from civicloop.people.models import User
+
+    if not staff_units(user):
+        return User.objects.none()
+    units = visible_units(user)
+    return User.objects.filter(
+        Q(memberships__unit__in=units)
+        | Q(volunteer__in=visible_volunteers(user))
+        | Q(resident__in=visible_residents(user))
+    ).distinct()
+
+
+# --- venues and rooms --------------------------------------------------------------------------------------
 
 
 def can_manage_venue_at(user: Any, unit: Unit) -> bool:
@@ -68,7 +117,9 @@ def can_book_room(user: Any, room: Room) -> bool:
 
 
 def can_view_venue(user: Any, venue: Venue) -> bool:
-    return can_manage_venue(user, venue) or bool(booking_units(user, venue)) or bool(bookable_teams(user, venue))
+    return (
+        can_manage_venue(user, venue) or bool(booking_units(user, venue)) or bool(bookable_teams(user, venue))
+    )
 
 
 def can_cancel_booking(user: Any, booking: Booking) -> bool:
