@@ -11,3 +11,10 @@ class MatchingConfig(registry.CivicApp):
     api_prefix = "matching"
     nav_order = 100
     demo_order = 70
+
+    def ready(self) -> None:
+        # The order hall shows each order's fit for the team and can sort by it (orders cannot import matching).
+        from civicloop.matching.selectors import sort_by_fit
+        from civicloop.orders.hooks import rank_hall_with
+
+        rank_hall_with(sort_by_fit)

@@ -27,8 +27,7 @@ from civicloop import access
 from civicloop.core.choices import Platform
 from civicloop.core.exceptions import Conflict
 from civicloop.core.forms import error_text, page_of
-from civicloop.matching.selectors import sort_by_fit
-from civicloop.orders import attendance, page_selectors, selectors, services, wording
+from civicloop.orders import attendance, hooks, page_selectors, selectors, services, wording
 from civicloop.orders import forms as f
 from civicloop.orders import policies as order_access
 from civicloop.orders.models import Order, OrderAssignment, OrderPhoto, Whistle
@@ -340,7 +339,7 @@ def order_hall(request: HttpRequest) -> HttpResponse:
     page = page_of(request, orders, PAGE_SIZE)
     # How well each order on this page fits the team (distance, platform, time); optionally best fit first.
     by_fit = request.GET.get("sort") == "fit"
-    ranked = sort_by_fit(team, list(page.object_list))
+    ranked = hooks.rank_hall(team, list(page.object_list))
     for order, fit in ranked:
         order.fit = fit
     if by_fit:
