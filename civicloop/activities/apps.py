@@ -11,3 +11,16 @@ class ActivitiesConfig(registry.CivicApp):
     api_prefix = "activities"
     nav_order = 50
     demo_order = 20
+
+    def ready(self) -> None:
+        # Make-up hours (records) are declared for activities and decided by whoever runs them.
+        from civicloop.activities import policies, selectors
+        from civicloop.records.hooks import ActivityLookups, register_activity_lookups
+
+        register_activity_lookups(
+            ActivityLookups(
+                approved_for=selectors.approved_for,
+                attended=selectors.attended,
+                can_manage=policies.can_manage_activity,
+            )
+        )

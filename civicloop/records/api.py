@@ -17,13 +17,12 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from civicloop import access
-from civicloop.activities import selectors as activity_selectors
 from civicloop.core.masking import mask_name
 from civicloop.core.pagination import LimitOffset
 from civicloop.core.schemas import DecideIn, ErrorOut, Id, ReasonIn
 from civicloop.network.models import Unit
+from civicloop.records import hooks, selectors, services
 from civicloop.records import policies as policy
-from civicloop.records import selectors, services
 from civicloop.records.models import MakeupClaim, Redemption, ServiceRecord, ServiceRecordDocument, ShopItem
 
 router = Router(tags=["records"])
@@ -290,7 +289,7 @@ def verify(request: HttpRequest, number: str) -> dict[str, Any]:
 def makeup_declare(request: HttpRequest, payload: MakeupIn) -> Any:
     volunteer = _volunteer(request)
     # as on the page: an activity the volunteer was approved for (the service checks the hours and dates)
-    activity = activity_selectors.approved_for(volunteer).filter(pk=payload.activity).first()
+    activity = hooks.approved_activity(volunteer, payload.activity)
     if activity is None:
         raise ValidationError(_("Choose an activity you signed up for."))
     claim = services.makeup_declare(volunteer=volunteer, activity=activity, hours=payload.hours, note=payload.note)

@@ -1,5 +1,5 @@
-"""Records demo (after orders and activities): a few make-up hours, the points shop (爱心超市) at 万和阳光社区
-station with goods, and some redemptions. Everything goes through the services, so `check_points` passes."""
+"""Records demo (after orders and activities): the points shop (爱心超市) at 万和阳光社区 station with goods, and
+some redemptions (the activities demo declares the make-up hours). Everything goes through the services, so `check_points` passes."""
 
 from __future__ import annotations
 
@@ -8,9 +8,7 @@ import random
 
 from django.core.exceptions import ValidationError
 
-from civicloop.activities.models import Activity, Signup
 from civicloop.network.models import Membership, Unit
-from civicloop.people.models import Volunteer
 from civicloop.records import services
 from civicloop.records.models import PointsAccount, ShopItem
 
@@ -33,30 +31,6 @@ def seed(*, rng: random.Random, today: dt.date, scale: int = 0) -> None:
         return
     member = Membership.objects.filter(unit=station, role="staff").select_related("user").first()
     actor = member.user if member else None
-    # Make-up hours: volunteers who served at recent activities but whose sign-in was never recorded.
-    recent = list(
-        Activity.objects.filter(status="closed", starts_at__date__gte=today - dt.timedelta(days=120))[:4]
-    )
-    for i, activity in enumerate(recent):
-        served = Signup.objects.filter(activity=activity).values("volunteer_id")
-        volunteer = (
-            Volunteer.objects.filter(
-                unit_path__startswith=activity.unit_path[: Unit.steplen * 2], is_active=True
-            )
-            .exclude(pk__in=served)
-            .order_by("pk")
-            .first()
-        )
-        if volunteer is None:
-            continue
-        try:
-            claim = services.makeup_declare(
-                volunteer=volunteer, activity=activity, hours=1 + (i % 2), note="忘记扫码签到，协助现场引导"
-            )
-        except ValidationError:
-            continue
-        if i % 2 == 0 and actor is not None:
-            services.makeup_decide(claim=claim, approve=True, actor=actor)
     # The points shop.
     items = [
         services.shop_item_create(unit=station, name=n, price=p, stock=s, actor=actor, description="爱心超市")

@@ -48,7 +48,7 @@ def visible_makeup_claims(user: User) -> QuerySet[MakeupClaim]:
 
 
 def can_decide_makeup(user: User, claim: MakeupClaim) -> bool:
-    from civicloop.activities.policies import can_manage_activity
+    from civicloop.records.hooks import can_manage_activity
 
     return can_manage_activity(user, claim.activity) and claim.volunteer.user_id != getattr(user, "pk", None)
 

@@ -17,15 +17,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from civicloop import access
-from civicloop.activities import selectors as activity_selectors
 from civicloop.audit.services import audit_record
 from civicloop.core.exceptions import Conflict
 from civicloop.core.forms import parse_id
 from civicloop.core.masking import mask_name
 from civicloop.network.models import Unit
 from civicloop.people.models import Volunteer
+from civicloop.records import hooks, selectors, services
 from civicloop.records import policies as policy
-from civicloop.records import selectors, services
 from civicloop.records.models import MakeupClaim, Redemption, ServiceRecord, ServiceRecordDocument, ShopItem
 
 
@@ -138,10 +137,10 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
 def makeup_new(request: HttpRequest) -> HttpResponse:
     volunteer = _my_volunteer(request, "makeup_declare")
     since = timezone.now() - dt.timedelta(days=90)
-    activities = activity_selectors.attended(volunteer, ended_since=since)[:50]
+    activities = hooks.attended_activities(volunteer, ended_since=since)
     if request.method == "POST":
         chosen = _int(request.POST.get("activity"))
-        activity = activity_selectors.approved_for(volunteer).filter(pk=chosen).first() if chosen else None
+        activity = hooks.approved_activity(volunteer, chosen)
         try:
             if activity is None:
                 raise ValidationError(_("Choose an activity you signed up for."))
