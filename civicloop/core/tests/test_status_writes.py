@@ -25,9 +25,6 @@ ENGINE = ROOT / "core" / "workflow.py"
 # Models whose small state is still written by conditional updates in their own service, and why.
 # label → (the one file that may write it, the text every such write contains)
 NOT_DECLARED: dict[str, tuple[str, str]] = {
-    # a sign-up's withdrawal is conditional on not having signed in yet, and sign-in does not bump a version:
-    # the engine's (status, version) update cannot express that until sign-in becomes a step too
-    "activities.signup": ("activities/services.py", "Signup.objects"),
     # moderation of garden comments is its own small queue (held → visible/hidden), next to move
     "garden.comment": ("garden/services.py", "Comment.objects"),
     # a need's status is a field of the need's edit form (met/planned/unmet with a reason), next to move
