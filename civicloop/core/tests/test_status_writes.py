@@ -25,8 +25,6 @@ ENGINE = ROOT / "core" / "workflow.py"
 # Models whose small state is still written by conditional updates in their own service, and why.
 # label → (the one file that may write it, the text every such write contains)
 NOT_DECLARED: dict[str, tuple[str, str]] = {
-    # a need's status is a field of the need's edit form (met/planned/unmet with a reason), next to move
-    "needs.need": ("needs/services.py", "need.status"),
     # a room booking is confirmed once and cancelled once (a conditional update); its history is the audit row
     "network.booking": ("network/services.py", "Booking.objects"),
 }
