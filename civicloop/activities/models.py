@@ -128,6 +128,7 @@ class Signup(models.Model):
     credited_hours = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["id"]
@@ -142,6 +143,15 @@ class Signup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.volunteer_id}@{self.activity_id} {self.status}"
+
+
+class SignupEvent(WorkflowEvent):
+    """One row per step of a sign-up's workflow: its timeline."""
+
+    subject = models.ForeignKey(Signup, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(WorkflowEvent.Meta):
+        pass
 
 
 class CardTokenUse(models.Model):

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicloop.activities.models import Activity, ActivityPhoto, ActivityRole, CardTokenUse, Signup
-from civicloop.activities.workflow import ACTIVITY
+from civicloop.activities.workflow import ACTIVITY, SIGNUP
 from civicloop.audit.services import audit_record
 from civicloop.core.choices import FocusGroup, Platform
 from civicloop.core.exceptions import Conflict
@@ -390,17 +390,7 @@ def signup_create(*, activity: Activity, volunteer: Any, role: ActivityRole | No
             )
     except IntegrityError as exc:  # the same volunteer twice at once
         raise Conflict(_("You have already signed up for this activity.")) from exc
-    audit_record(action="signup_create", actor=volunteer.user, unit=activity.unit, obj=signup)
-    return signup
-
-
-def _release(signup: Signup, to: str, actor: Any) -> Signup:
-    if not Signup.objects.filter(pk=signup.pk, status__in=Signup.HOLDING, signed_in_at__isnull=True).update(
-        status=to, decided_at=timezone.now()
-    ):
-        raise Conflict(_("This sign-up can no longer be changed."))
-    ActivityRole.objects.filter(pk=signup.role_id, filled__gt=0).update(filled=F("filled") - 1)
-    signup.refresh_from_db()
+    SIGNUP.begin(signup, actor=volunteer.user)
     return signup
 
 
@@ -408,24 +398,17 @@ def _release(signup: Signup, to: str, actor: Any) -> Signup:
 def signup_withdraw(*, signup: Signup, actor: Any) -> Signup:
     if signup.activity.status != Activity.Status.PUBLISHED:
         raise Conflict(_("This activity is not open for changes."))
-    _release(signup, Signup.Status.WITHDRAWN, actor)
-    audit_record(action="signup_withdraw", actor=actor, obj=signup)
+    if signup.status not in Signup.HOLDING:
+        raise Conflict(_("This sign-up can no longer be changed."))
+    SIGNUP.apply("withdraw", signup, actor=actor, cleaned={})
     return signup
 
 
 @transaction.atomic
 def signup_decide(*, signup: Signup, approve: bool, actor: Any) -> Signup:
-    if approve:
-        if not Signup.objects.filter(pk=signup.pk, status=Signup.Status.PENDING).update(
-            status=Signup.Status.APPROVED, decided_at=timezone.now()
-        ):
-            raise Conflict(_("This sign-up has already been decided."))
-        signup.refresh_from_db()
-    else:
-        if signup.status != Signup.Status.PENDING:
-            raise Conflict(_("This sign-up has already been decided."))
-        _release(signup, Signup.Status.REJECTED, actor)
-    audit_record(action="signup_approve" if approve else "signup_reject", actor=actor, obj=signup)
+    if signup.status != Signup.Status.PENDING:
+        raise Conflict(_("This sign-up has already been decided."))
+    SIGNUP.apply("approve" if approve else "reject", signup, actor=actor, cleaned={})
     return signup
 
 

@@ -122,6 +122,9 @@ class Step:
     - `style` (primary, danger, secondary) and `confirm` (a question shown before the step) shape the button.
     - `form_kwargs(actor, obj)`: keyword arguments for the step's form on this object for this actor (e.g. the
       choices of a select narrowed to the actor's scope); the panel, the page and the API all pass them.
+    - `where`: a condition the conditional UPDATE adds to (status, version), for a rule on a field that another
+      write moves without bumping the version (a sign-up is withdrawn only while it is not signed in); when it
+      does not hold, the step is refused with its `taken_message`.
     """
 
     name: str
@@ -144,6 +147,7 @@ class Step:
     taken_message: Text = ""
     records_in: frozenset[str] = frozenset()
     form_kwargs: Callable[[Actor, Any], Mapping[str, Any]] | None = None
+    where: models.Q | None = None
 
     @property
     def records_only(self) -> bool:
@@ -318,6 +322,12 @@ class Workflow:
     def events(self, obj: Any) -> Any:
         if self.event_model is None:
             return []
+        # a list page that prefetched each row's events (`prefetch_related("events__actor", "events__unit")`)
+        # shows every row's timeline without a query per row
+        subject = self.event_model._meta.get_field(self.event_subject)
+        accessor = subject.remote_field.get_accessor_name() if isinstance(subject, models.ForeignKey) else None
+        if accessor and accessor in getattr(obj, "_prefetched_objects_cache", {}):
+            return getattr(obj, accessor).all()
         return (
             self.event_model._default_manager.filter(**{self.event_subject: obj})
             .select_related("actor", "unit")
@@ -431,9 +441,12 @@ class Workflow:
         if "updated_at" in fields:
             changes.setdefault("updated_at", now)
         version = getattr(obj, self.version_field)
-        updated = self.model._default_manager.filter(
+        rows = self.model._default_manager.filter(
             pk=obj.pk, **{self.status_field: from_status, self.version_field: version}
-        ).update(**{self.status_field: target, self.version_field: F(self.version_field) + 1}, **changes)
+        )
+        if step.where is not None:
+            rows = rows.filter(step.where)
+        updated = rows.update(**{self.status_field: target, self.version_field: F(self.version_field) + 1}, **changes)
         if updated != 1:
             raise Conflict(
                 str(step.taken_message or self.taken_message)

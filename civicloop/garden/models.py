@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.fields import PathField
+from civicloop.core.models import WorkflowEvent
 from civicloop.network.models import Unit
 
 
@@ -74,6 +75,7 @@ class Comment(models.Model):
     )
     moderated_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("message")
@@ -83,6 +85,15 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return self.body[:30]
+
+
+class CommentEvent(WorkflowEvent):
+    """One row per step of a message's moderation: its timeline."""
+
+    subject = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(WorkflowEvent.Meta):
+        pass
 
 
 class SensitiveWord(models.Model):

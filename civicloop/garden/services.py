@@ -14,6 +14,7 @@ from civicloop.audit.services import audit_record
 from civicloop.core.exceptions import Conflict
 from civicloop.garden.models import Comment, Garden, GardenPost, SensitiveWord
 from civicloop.garden.selectors import find_sensitive
+from civicloop.garden.workflow import COMMENT
 from civicloop.network.models import Unit
 
 MAX_COMMENT = 500
@@ -123,26 +124,20 @@ def comment_post(*, post: GardenPost, author: Any, body: str) -> Comment:
     comment = Comment.objects.create(
         post=post, unit_path=post.unit_path, author=author, body=body, status=status, held_reason=reason
     )
-    audit_record(action="garden_comment", actor=author, unit=post.garden.unit, obj=comment, detail=status)
+    COMMENT.begin(comment, actor=author)
     return comment
 
 
-def _flip(comment: Comment, *, allowed: tuple[str, ...], to: str, actor: Any, reason: str = "") -> Comment:
-    now = timezone.now()
-    done = Comment.objects.filter(pk=comment.pk, status__in=allowed).update(
-        status=to, hidden_reason=reason, moderated_by=actor, moderated_at=now
-    )
-    if not done:
+def _moderate(comment: Comment, step: str, *, actor: Any, reason: str = "") -> Comment:
+    if comment.status not in COMMENT.steps[step].sources:
         raise Conflict(_("This message has already been handled; reload the page."))
-    comment.refresh_from_db()
+    COMMENT.apply(step, comment, actor=actor, cleaned={}, note=reason)
     return comment
 
 
 @transaction.atomic
 def comment_approve(*, comment: Comment, actor: Any) -> Comment:
-    comment = _flip(comment, allowed=(Comment.Status.HELD,), to=Comment.Status.VISIBLE, actor=actor)
-    audit_record(action="garden_comment_approve", actor=actor, obj=comment)
-    return comment
+    return _moderate(comment, "approve", actor=actor)
 
 
 @transaction.atomic
@@ -150,22 +145,12 @@ def comment_hide(*, comment: Comment, reason: str, actor: Any) -> Comment:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Give a reason for hiding the message."))
-    comment = _flip(
-        comment,
-        allowed=(Comment.Status.VISIBLE, Comment.Status.HELD),
-        to=Comment.Status.HIDDEN,
-        actor=actor,
-        reason=reason[:200],
-    )
-    audit_record(action="garden_comment_hide", actor=actor, obj=comment, detail=reason[:200])
-    return comment
+    return _moderate(comment, "hide", actor=actor, reason=reason[:200])
 
 
 @transaction.atomic
 def comment_restore(*, comment: Comment, actor: Any) -> Comment:
-    comment = _flip(comment, allowed=(Comment.Status.HIDDEN,), to=Comment.Status.VISIBLE, actor=actor)
-    audit_record(action="garden_comment_restore", actor=actor, obj=comment)
-    return comment
+    return _moderate(comment, "restore", actor=actor)
 
 
 @transaction.atomic

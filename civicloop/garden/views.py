@@ -161,7 +161,12 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def moderation_queue(request: HttpRequest) -> HttpResponse:
     access.require(request, access.is_staff(request.user), action="garden_moderation_queue")
     status = request.GET.get("status", Comment.Status.HELD)
-    qs = policy.moderation_queue(request.user).select_related("author", "post", "post__garden__unit")
+    # each row shows its moderation timeline: the events of a page come in two queries
+    qs = (
+        policy.moderation_queue(request.user)
+        .select_related("author", "post", "post__garden__unit")
+        .prefetch_related("events__actor", "events__unit")
+    )
     if status in Comment.Status.values:
         qs = qs.filter(status=status)
     return render(

@@ -131,6 +131,7 @@ class Need(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("need")
@@ -256,6 +257,15 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"answer #{self.pk}"
+
+
+class NeedEvent(WorkflowEvent):
+    """One row per step of a need's workflow: its timeline."""
+
+    subject = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(WorkflowEvent.Meta):
+        pass
 
 
 class NeedsRoundEvent(WorkflowEvent):

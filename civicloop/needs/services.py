@@ -15,8 +15,8 @@ from civicloop.audit.services import audit_record
 from civicloop.core.choices import FocusGroup, Platform
 from civicloop.core.exceptions import Conflict
 from civicloop.core.msg import unit_language
-from civicloop.needs.models import Answer, Need, NeedsRound, Question, Response, Survey
-from civicloop.needs.workflow import ROUND, SURVEY
+from civicloop.needs.models import Answer, Need, NeedEvent, NeedsRound, Question, Response, Survey
+from civicloop.needs.workflow import NEED, ROUND, SURVEY, need_step_between
 from civicloop.network.models import Unit
 from civicloop.stats.services import contribution_of, counters_add_row, counters_follow
 
@@ -124,6 +124,7 @@ def round_close(*, round: NeedsRound, actor: Any, today: dt.date | None = None) 
         for need in round.needs.filter(CARRY_OVER).order_by("id")
     ]
     Need.objects.bulk_create(carried)
+    _first_events(carried, actor=actor, step="carry_over")
     for need in carried:
         counters_add_row("need", need)
     with unit_language():
@@ -149,6 +150,14 @@ def _check_need_fields(*, category: str, focus_group: str, description: str) -> 
 def _check_round_open(rnd: NeedsRound) -> None:
     if rnd.status != NeedsRound.Status.OPEN:
         raise Conflict(_("This needs round has already been closed."))
+
+
+def _first_events(needs: list[Need], *, actor: Any, step: str) -> None:
+    """The first timeline row of needs written in bulk (the bulk action writes the one audit row)."""
+    NeedEvent.objects.bulk_create(
+        NeedEvent(subject=n, from_status="", to_status=n.status, step=step, actor=actor, unit_id=n.unit_id)
+        for n in needs
+    )
 
 
 def _check_unit_in_round(rnd: NeedsRound, unit: Unit) -> None:
@@ -186,7 +195,7 @@ def need_record(
         order=order,
         created_by=actor,
     )
-    audit_record(action="need_record", actor=actor, unit=unit, obj=need)
+    NEED.begin(need, actor=actor, step="record")
     counters_add_row("need", need)
     return need
 
@@ -228,7 +237,7 @@ def need_record_visit(
         visited_on=visited_on,
         created_by=actor,
     )
-    audit_record(action="need_visit", actor=actor, unit=unit, obj=need)
+    NEED.begin(need, actor=actor, step="visit")
     counters_add_row("need", need)
     return need
 
@@ -262,18 +271,25 @@ def need_update(
         need.round.unit_path
     ):
         raise ValidationError(_("The activity must belong to the round's area."))
-    before = contribution_of("need", Need.objects.get(pk=need.pk))
     need.category = category
     need.focus_group = focus_group
     need.description = description
-    need.status = status
-    need.unmet_reason = unmet_reason if status == Need.Status.UNMET else ""
-    need.order = order if status == Need.Status.MET else None
-    need.activity = activity if status == Need.Status.MET else None
     need.recurring = recurring
-    need.resolved_at = timezone.now() if status in (Need.Status.MET, Need.Status.UNMET) else None
-    need.save()
-    counters_follow("need", need, before)
+    outcome: dict[str, Any] = {
+        "unmet_reason": unmet_reason if status == Need.Status.UNMET else "",
+        "order": order if status == Need.Status.MET else None,
+        "activity": activity if status == Need.Status.MET else None,
+        "resolved_at": timezone.now() if status in (Need.Status.MET, Need.Status.UNMET) else None,
+    }
+    edited = ["category", "focus_group", "description", "recurring"]
+    step = need_step_between(need.status, status)
+    if step is None:
+        for name, value in outcome.items():
+            setattr(need, name, value)
+        need.save(update_fields=[*edited, *outcome])
+    else:  # the status moves only through the declared step, with the outcome in the same conditional update
+        need.save(update_fields=edited)
+        NEED.apply(step, need, actor=actor, cleaned={}, changes=outcome, note=str(outcome["unmet_reason"]))
     audit_record(action="need_update", actor=actor, unit=need.unit, obj=need, detail=status)
     return need
 
@@ -602,6 +618,7 @@ def round_import_orders(*, round: NeedsRound, actor: Any) -> int:
         for o in orders
     ]
     Need.objects.bulk_create(rows)
+    _first_events(rows, actor=actor, step="import")
     for need in rows:
         counters_add_row("need", need)
     audit_record(action="needs_import_orders", actor=actor, unit=round.unit, obj=round, detail=str(len(rows)))

@@ -265,13 +265,20 @@ def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as exc:
             form.add_error(None, error_text(exc))
+        except Conflict as exc:  # someone else changed its status meanwhile
+            form.add_error(None, exc.message)
         else:
             messages.success(request, _("The need is saved."))
             return redirect("needs:round_detail", need.round_id)
     return render(
         request,
         "needs/form.html",
-        {"form": form, "title": _("Edit need"), "back": reverse("needs:round_detail", args=[need.round_id])},
+        {
+            "form": form,
+            "title": _("Edit need"),
+            "back": reverse("needs:round_detail", args=[need.round_id]),
+            "need": need,
+        },
     )
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 from treebeard.mp_tree import MP_Node
 
 from civicloop.core.fields import PathField
+from civicloop.core.models import WorkflowEvent
 from civicloop.core.validators import validate_latitude, validate_longitude
 
 
@@ -182,6 +183,7 @@ class Booking(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.CONFIRMED)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("booking")
@@ -193,6 +195,15 @@ class Booking(models.Model):
 
     def __str__(self) -> str:
         return f"{self.room_id} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class BookingEvent(WorkflowEvent):
+    """One row per step of a booking's workflow: its timeline (booked, cancelled)."""
+
+    subject = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(WorkflowEvent.Meta):
+        pass
 
 
 class Place(models.Model):

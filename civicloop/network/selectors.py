@@ -108,8 +108,11 @@ def account_by_username(username: str) -> Any:
     return User.objects.filter(username__iexact=username.strip()).first()
 
 
-def room_bookings(room: Any, first: dt.date, last: dt.date) -> list[Any]:
-    """Confirmed bookings of a room from the first to the last day (local time), by start (indexed)."""
+def room_bookings(
+    room: Any, first: dt.date, last: dt.date, *, status: str = "confirmed", with_events: bool = False
+) -> list[Any]:
+    """Bookings of a room (confirmed, or those in `status`) from the first to the last day (local time), by start
+    (indexed); `with_events` fetches each one's timeline with them (the room page)."""
     from django.utils import timezone
 
     from civicloop.network.models import Booking
@@ -117,11 +120,12 @@ def room_bookings(room: Any, first: dt.date, last: dt.date) -> list[Any]:
     tz = timezone.get_current_timezone()
     start = dt.datetime.combine(first, dt.time.min, tzinfo=tz)
     end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-    return list(
-        Booking.objects.filter(room=room, status=Booking.Status.CONFIRMED, starts_at__lt=end, ends_at__gt=start)
+    rows = (
+        Booking.objects.filter(room=room, status=status, starts_at__lt=end, ends_at__gt=start)
         .select_related("unit", "team")
         .order_by("starts_at")
     )
+    return list(rows.prefetch_related("events__actor", "events__unit") if with_events else rows)
 
 
 def venue_figures(venue: Any) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from civicloop.audit.services import audit_record
 from civicloop.core.exceptions import Conflict
 from civicloop.core.validators import MOBILE_RE, normalize_phone
 from civicloop.network.models import Booking, Membership, Room, Unit, Venue
+from civicloop.network.workflow import BOOKING
 
 # Which practice level may sit under which (a department or venue may hang anywhere).
 CHILD_LEVEL = {"": "center", "center": "institute", "institute": "station", "station": "point"}
@@ -302,7 +303,7 @@ def book_room(
             )
     except IntegrityError as exc:  # PostgreSQL's exclusion constraint: a booking committed meanwhile
         raise Conflict(taken) from exc
-    audit_record(action="booking_create", actor=actor, unit=venue.unit, obj=booking, detail=f"room {room.pk}")
+    BOOKING.begin(booking, actor=actor, step="book")
     return booking
 
 
@@ -318,13 +319,9 @@ def release_booking(*, actor: Any, booking: Booking, with_activity: bool = False
 
     if not with_activity and not can_cancel_booking(actor, booking):
         raise PermissionDenied(_("You do not have permission to do this."))
-    updated = Booking.objects.filter(pk=booking.pk, status=Booking.Status.CONFIRMED).update(
-        status=Booking.Status.CANCELLED, cancelled_at=timezone.now()
-    )
-    if updated != 1:
+    if booking.status != Booking.Status.CONFIRMED:
         raise Conflict(_("This booking is already cancelled."))
-    booking.refresh_from_db()
-    audit_record(action="booking_cancel", actor=actor, unit=booking.room.venue.unit, obj=booking)
+    BOOKING.apply("cancel", booking, actor=actor, cleaned={}, skip_actor_check=True)  # checked just above
     return booking
 
 

@@ -145,7 +145,8 @@ def room_calendar(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("The room is booked."))
                 return redirect(f"{room.get_absolute_url()}?date={booking.starts_at.astimezone(tz).date()}")
-    bookings = selectors.room_bookings(room, days[0], days[-1])
+    bookings = selectors.room_bookings(room, days[0], days[-1], with_events=True)
+    cancelled = selectors.room_bookings(room, days[0], days[-1], status=Booking.Status.CANCELLED, with_events=True)
     by_day = [(d, [b for b in bookings if timezone.localtime(b.starts_at).date() == d]) for d in days]
     return render(
         request,
@@ -154,6 +155,7 @@ def room_calendar(request: HttpRequest, pk: int) -> HttpResponse:
             "room": room,
             "venue": venue,
             "by_day": by_day,
+            "cancelled": cancelled,
             "week": week,
             "day": day,
             "prev": first - dt.timedelta(days=7 if week else 1),

@@ -1,12 +1,11 @@
 """Every status change goes through the workflow engine (civicloop.core.workflow).
 
 Two checks:
-- every model with a `status` field is declared in a workflow (with a `version` field and an event model), or is
-  listed in NOT_DECLARED with the reason it is not yet;
+- every model with a `status` field is declared in a workflow (with a `version` field and an event model);
 - no source file outside the engine writes a status: the source of every module is parsed and each
   `.update(status=...)`, `x.status = ...`, `setattr(x, "status", ...)` and `bulk_update(..., ["status"])` fails
-  the test unless it writes one of the NOT_DECLARED models in a file listed for it. Creating a row with its
-  initial status (`objects.create(status=...)`) is not a change and is allowed.
+  the test (but for the bulk-written histories listed below). Creating a row with its initial status
+  (`objects.create(status=...)`) is not a change and is allowed.
 """
 
 from __future__ import annotations
@@ -21,20 +20,6 @@ from civicloop.core.workflow import REGISTRY
 
 ROOT = Path(__file__).resolve().parents[2]  # civicloop/
 ENGINE = ROOT / "core" / "workflow.py"
-
-# Models whose small state is still written by conditional updates in their own service, and why.
-# label → (the one file that may write it, the text every such write contains)
-NOT_DECLARED: dict[str, tuple[str, str]] = {
-    # a sign-up's withdrawal is conditional on not having signed in yet, and sign-in does not bump a version:
-    # the engine's (status, version) update cannot express that until sign-in becomes a step too
-    "activities.signup": ("activities/services.py", "Signup.objects"),
-    # moderation of garden comments is its own small queue (held → visible/hidden), next to move
-    "garden.comment": ("garden/services.py", "Comment.objects"),
-    # a need's status is a field of the need's edit form (met/planned/unmet with a reason), next to move
-    "needs.need": ("needs/services.py", "need.status"),
-    # a room booking is confirmed once and cancelled once (a conditional update); its history is the audit row
-    "network.booking": ("network/services.py", "Booking.objects"),
-}
 
 # Histories written in bulk (demo and bench): problems built in memory with their events at the story's times and
 # bulk-inserted, counters rebuilt after — rows created in a state, not moves of existing rows.
@@ -53,9 +38,6 @@ def _stateful_models() -> list[str]:
 def test_every_stateful_model_is_declared_or_listed() -> None:
     declared = {wf.model._meta.label_lower: wf for wf in REGISTRY.values() if wf.model._meta.app_label != "core"}
     for label in _stateful_models():
-        if label in NOT_DECLARED:
-            assert label not in declared, f"{label} is declared now: drop it from NOT_DECLARED"
-            continue
         assert label in declared, f"{label} has a status but no workflow declaration"
         wf = declared[label]
         fields = {f.name for f in wf.model._meta.concrete_fields}
@@ -104,7 +86,7 @@ def _sources() -> list[Path]:
 
 
 def test_no_status_is_written_outside_the_engine() -> None:
-    allowed = {(ROOT / path, marker) for path, marker in [*NOT_DECLARED.values(), *BULK_HISTORIES]}
+    allowed = {(ROOT / path, marker) for path, marker in BULK_HISTORIES}
     offenders = []
     for path in _sources():
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))

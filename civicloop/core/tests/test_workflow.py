@@ -85,6 +85,20 @@ PROBE = Workflow(
 )
 
 
+# a step whose conditional update also asks for a low score (a field other writes move without a version bump)
+GATED = Workflow(
+    name="core.probe_gated",
+    model=Probe,
+    event_model=ProbeEvent,
+    unit=lambda p: None,
+    states=[State("draft", "Draft"), State("done", "Done", kind=TERMINAL)],
+    steps=[
+        Step("finish", "Finish", sources={"draft"}, target="done", allowed=_owner, where=models.Q(score__lt=5),
+             taken_message="Too late for this."),
+    ],
+)
+
+
 @pytest.fixture(scope="session")
 def _probe_tables(django_db_setup, django_db_blocker):
     """The throwaway models' tables, created once per test database outside any transaction (SQLite's schema
@@ -185,3 +199,31 @@ def test_a_form_encoded_body_on_a_step_endpoint_is_400_not_500(client, personas)
     client.force_login(personas.station_staff)
     r = client.post("/api/orders/KD-00000000-0000/publish", {"note": "x"})  # multipart, as the test client sends
     assert r.status_code in (400, 404) and r.json()["detail"]
+
+
+def test_a_step_condition_joins_the_conditional_update(personas, probe_table):
+    probe = Probe.objects.create(title="t", owner=personas.volunteer)
+    Probe.objects.filter(pk=probe.pk).update(score=7)  # another write moved the field; the version stayed
+    with pytest.raises(Conflict, match="Too late for this"):
+        GATED.run("finish", probe, actor=personas.volunteer)
+    probe.refresh_from_db()
+    assert (probe.status, probe.version) == ("draft", 0)
+    assert not ProbeEvent.objects.filter(subject=probe).exists()
+    Probe.objects.filter(pk=probe.pk).update(score=1)
+    GATED.run("finish", probe, actor=personas.volunteer)
+    probe.refresh_from_db()
+    assert (probe.status, probe.version) == ("done", 1)
+
+
+def test_prefetched_events_feed_a_list_of_timelines_without_a_query_per_row(
+    personas, probe_table, django_assert_num_queries
+):
+    probes = [Probe.objects.create(title=f"t{i}", owner=personas.volunteer) for i in range(3)]
+    for probe in probes:
+        PROBE.run("score", probe, actor=personas.volunteer, data={"score": "3"})
+    rows = list(Probe.objects.filter(pk__in=[p.pk for p in probes]).prefetch_related("events__actor", "events__unit"))
+    with django_assert_num_queries(0):
+        html = "".join(
+            Template("{% load workflow_tags %}{% workflow_timeline p %}").render(Context({"p": row})) for row in rows
+        )
+    assert html.count("Score it") == 3

@@ -38,6 +38,14 @@ def test_message_board_on_a_phone_and_moderation_on_a_desk(personas, phone, desk
     assert "留言已隐藏" in desk.page.content()
     held = Comment.objects.get(body="网上赌博一夜暴富")
     assert held.status == "hidden" and held.hidden_reason == "含违法内容"
+    # the message's moderation history unfolds in its row of the queue
+    desk.go("/garden/moderation/?status=hidden")
+    history = desk.page.locator("details.row-history").first
+    assert not history.locator(".workflow-timeline").is_visible()
+    history.locator("summary").click()
+    timeline = history.locator(".workflow-timeline").inner_text()
+    assert "隐藏留言" in timeline and "含违法内容" in timeline and "待审核 → 已隐藏" in timeline
+    desk.shot("garden-moderation-history-desk")
     desk.go(f"/garden/posts/{post.pk}/")
     desk.shot("garden-post-staff-desk")
     desk.go(f"/garden/units/{personas.station.pk}/")

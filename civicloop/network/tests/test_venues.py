@@ -48,7 +48,7 @@ def test_office_adds_a_venue_and_room_and_the_station_books_it(personas):
         actor=p.leader, room=room, starts_at=_at(11), ends_at=_at(12), title="排练", team=p.team
     )  # back to back is fine: ranges are half-open
     assert team_booking.pk
-    assert AuditEvent.objects.filter(action="booking_create").count() == 2
+    assert AuditEvent.objects.filter(action="network.booking.book").count() == 2  # the first event's audit row
     services.booking_cancel(actor=p.station_staff, booking=booking)
     services.booking_create(
         actor=p.station_staff, room=room, starts_at=_at(9), ends_at=_at(11), title="改期讲座", unit=p.station
