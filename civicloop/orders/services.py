@@ -29,7 +29,7 @@ from civicloop.core.choices import FocusGroup, Platform
 from civicloop.core.exceptions import Conflict
 from civicloop.core.msg import Msg, unit_language
 from civicloop.network.models import Membership, Unit
-from civicloop.notify.services import notify_queue
+from civicloop.notify.services import notify_queue, notify_queue_many
 from civicloop.orders import attendance
 from civicloop.orders.models import (
     Order,
@@ -123,6 +123,14 @@ def _notify(order: Order, recipients: Iterable[Any], kind: str, title: Msg, body
     # `title` is a message code with its parameters, shown in each reader's language; `body` is data.
     notify_queue(
         recipients=recipients, kind=f"order_{kind}", title=title, body=body, url=_url(order), order=order
+    )
+
+
+def _notify_many(order: Order, notices: Sequence[tuple[Iterable[Any], str, Msg]]) -> None:
+    """Several notices of one step, written in one statement: (recipients, kind, title)."""
+    notify_queue_many(
+        notices=[{"recipients": r, "kind": f"order_{kind}", "title": t, "url": _url(order)} for r, kind, t in notices],
+        order=order,
     )
 
 
@@ -876,18 +884,10 @@ def order_report(
     for photo in photos:
         OrderPhoto.objects.create(report=report, image=photo)
     _move(order, action="report", actor=actor, note=summary[:300])
-    _notify(
-        order,
-        _requester_user(order),
-        "served",
-        Msg(gettext_noop("Service done — please rate it: %(t)s"), t=order.title),
-    )
-    _notify(
-        order,
-        _staff_users(order.unit),
-        "served",
-        Msg(gettext_noop("Order %(n)s waits for verification"), n=order.number),
-    )
+    _notify_many(order, [
+        (_requester_user(order), "served", Msg(gettext_noop("Service done — please rate it: %(t)s"), t=order.title)),
+        (_staff_users(order.unit), "served", Msg(gettext_noop("Order %(n)s waits for verification"), n=order.number)),
+    ])
     return order
 
 
@@ -965,21 +965,23 @@ def order_return(*, actor: Any, order: Order, reason: str) -> Order:
 def order_verify(*, actor: Any, order: Order, note: str = "") -> Order:
     """Staff verify the report: each volunteer's hours become a ledger row; the order is closed."""
     from civicloop.records.models import ServiceRecord
-    from civicloop.records.services import record_credit
+    from civicloop.records.services import records_credit
 
     _require(actor, "verify", order)
     if order.status != S.SERVED:
         raise _state_conflict(order)
     note = _text(note, _("note"), required=False, max_length=300)
-    report = OrderReport.objects.filter(order=order).first()
+    # The report comes with its hours (a filed report always credits someone): one read for both.
+    rows = list(
+        OrderReportHours.objects.filter(report__order=order).select_related("report", "volunteer__user").order_by("pk")
+    )
+    report = rows[0].report if rows else OrderReport.objects.filter(order=order).first()
     if report is None:
         raise Conflict(_("There is no report to verify."))
     _move(order, action="verify", actor=actor, note=note)
-    rows = list(report.hours.select_related("volunteer__user"))
-    for row in rows:
-        record_credit(
-            volunteer=row.volunteer,
-            hours=row.hours,
+    if rows:
+        records_credit(
+            credits=[(row.volunteer, row.hours) for row in rows],
             source=ServiceRecord.Source.ORDER,
             source_id=order.pk,
             unit=order.unit,
@@ -988,18 +990,11 @@ def order_verify(*, actor: Any, order: Order, note: str = "") -> Order:
             description=f"{order.number} {order.title}",
             created_by=actor,
         )
-    _notify(
-        order,
-        _requester_user(order) + _leader(order),
-        "closed",
-        Msg(gettext_noop("Order %(n)s is closed"), n=order.number),
-    )
-    _notify(
-        order,
-        [r.volunteer.user for r in rows],
-        "hours",
-        Msg(gettext_noop("Your service hours for order %(n)s were credited"), n=order.number),
-    )
+    _notify_many(order, [
+        (_requester_user(order) + _leader(order), "closed", Msg(gettext_noop("Order %(n)s is closed"), n=order.number)),
+        ([r.volunteer.user for r in rows], "hours",
+         Msg(gettext_noop("Your service hours for order %(n)s were credited"), n=order.number)),
+    ])
     return order
 
 
