@@ -59,6 +59,7 @@ BADGES = ("grey", "blue", "gold", "green", "red")
 
 Text = str | Promise
 Actor = Any  # a User, or None for the platform itself (periodic jobs)
+DeadlineFn = Callable[["Ctx"], dt.datetime | None]
 
 
 @dataclass(frozen=True)
@@ -115,8 +116,10 @@ class Step:
     - `guard(ctx)`: business rules beyond state and actor (raise ValidationError or Conflict).
     - `changes(ctx)`: extra field values written in the same conditional update as the state.
     - `after(ctx, event)`: more rows in the same transaction (ledger rows, replies...).
-    - `notify(ctx, event)`: the notices to queue.
-    - `starts_deadline(ctx)` sets the workflow's deadline field; `stops_deadline` clears it.
+    - `notify(ctx, event)`: the notices to queue (all of a step's notices are written together, after the move:
+      `ctx.obj` holds the new values).
+    - `starts_deadline(ctx)` sets the workflow's deadline field; `stops_deadline=True` clears it. A workflow with
+      several deadline fields names them: `starts_deadline={"claim_due": fn}`, `stops_deadline={"review_due"}`.
     - `records_in`: source states in which the step only records (the state stays, the version does not move):
       e.g. a later volunteer checking in once service has started.
     - `style` (primary, danger, secondary) and `confirm` (a question shown before the step) shape the button.
@@ -138,8 +141,8 @@ class Step:
     changes: Callable[[Ctx], Mapping[str, Any]] | None = None
     after: Callable[[Ctx, Any], None] | None = None
     notify: Callable[[Ctx, Any], Iterable[Notice]] | None = None
-    starts_deadline: Callable[[Ctx], dt.datetime | None] | None = None
-    stops_deadline: bool = False
+    starts_deadline: DeadlineFn | Mapping[str, DeadlineFn] | None = None
+    stops_deadline: bool | frozenset[str] | set[str] = False
     system: bool = False
     style: str = "primary"
     confirm: Text = ""
@@ -161,6 +164,14 @@ class Step:
         """The source states in which this step only adds a record."""
         return frozenset(self.sources) if self.target is None else frozenset(self.records_in)
 
+    def deadlines(self, default_field: str) -> tuple[dict[str, DeadlineFn], frozenset[str]]:
+        """(deadline field → how the step sets it, fields it clears), with the workflow's field as the default."""
+        starts = self.starts_deadline
+        started = {default_field: starts} if callable(starts) else dict(starts or {})
+        stops = self.stops_deadline
+        stopped = (frozenset({default_field}) if stops else frozenset()) if isinstance(stops, bool) else frozenset(stops)
+        return started, stopped - set(started)
+
 
 # --- hooks (registered by the audit, notify and stats apps) --------------------------------------------------
 
@@ -168,7 +179,7 @@ class Step:
 @dataclass
 class _Hooks:
     audit: Callable[..., Any] | None = None
-    notify: Callable[..., Any] | None = None
+    notify: Callable[..., Any] | None = None  # (notices=[{recipients, kind, title, body, url}], **notice_kwargs)
     counters_before: Callable[[str, Any], Any] | None = None
     counters_after: Callable[[str, Any, Any], None] | None = None
 
@@ -225,6 +236,7 @@ class Workflow:
         label: Text = "",
         ref: Callable[[Any], str] | None = None,
         taken_message: Text = "",
+        notice_kwargs: Callable[[Any], Mapping[str, Any]] | None = None,
     ) -> None:
         self.name = name
         self.model = model
@@ -242,12 +254,18 @@ class Workflow:
         self.label = label or model._meta.verbose_name
         self.taken_message = taken_message  # lost a race; a step's own taken_message wins
         self.ref = ref  # a short reference (e.g. the order number) written in the audit detail
+        # more arguments of the notify hook for an object's notices (orders link theirs to the order)
+        self.notice_kwargs = notice_kwargs or (lambda obj: {})
+        fields = {f.name for f in model._meta.concrete_fields}
         for step in steps:
             unknown = (set(step.sources) | ({step.target} if step.target else set())) - set(self.states)
             if unknown:
                 raise ValueError(f"{name}.{step.name}: unknown states {sorted(unknown)}")
             if not step.records_in <= set(step.sources):
                 raise ValueError(f"{name}.{step.name}: records_in must be among its sources")
+            started, stopped = step.deadlines(deadline_field)
+            if (step.starts_deadline or step.stops_deadline) and not (set(started) | stopped) <= fields:
+                raise ValueError(f"{name}.{step.name}: unknown deadline fields")
         REGISTRY[name] = self
 
     def __repr__(self) -> str:
@@ -365,10 +383,12 @@ class Workflow:
         skip_actor_check: bool = False,
         changes: Mapping[str, Any] | None = None,
         unit: Any = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> Any:
         """Take a step inside the caller's transaction. `cleaned` passes input a service already validated;
         `changes` adds field values the service computed to the conditional update; `unit` overrides the unit
-        written on the event and audit row (e.g. the unit an escalation was raised to)."""
+        written on the event and audit row (e.g. the unit an escalation was raised to); `extra` hands the
+        step's hooks what the service read already (`ctx.extra`)."""
         step = self.steps.get(step_name)
         if step is None:
             raise Conflict(_("This step does not exist."))
@@ -390,16 +410,17 @@ class Workflow:
         note = str(values.pop("note", "") or note or "").strip()
         if step.note == "required" and not note:
             raise ValidationError({"note": [_("Please give a reason.")]})
-        ctx = Ctx(self, step, obj, actor, values, note, from_status, timezone.now(), request)
+        ctx = Ctx(self, step, obj, actor, values, note, from_status, timezone.now(), request, dict(extra or {}))
         if step.guard:
             step.guard(ctx)
         extra = changes
         changes = dict(step.changes(ctx) if step.changes else {})
         changes.update(extra or {})
-        if step.starts_deadline:
-            changes[self.deadline_field] = step.starts_deadline(ctx)
-        elif step.stops_deadline:
-            changes[self.deadline_field] = None
+        started, stopped = step.deadlines(self.deadline_field)
+        for name, due in started.items():
+            changes[name] = due(ctx)
+        for name in stopped:
+            changes[name] = None
         recording = step.target is None or from_status in step.records_in
         # A record that changes no field and writes no other row cannot move a figure: skip the two reads.
         counted = bool(self.counter_source and HOOKS.counters_before) and (
@@ -424,14 +445,13 @@ class Workflow:
                 detail=(f"{self.ref(obj)} " if self.ref else "") + f"{from_status}→{target}",
             )
         if step.notify and HOOKS.notify:
-            for notice in step.notify(ctx, event):
-                HOOKS.notify(
-                    recipients=notice.recipients,
-                    kind=notice.kind,
-                    title=notice.title,
-                    body=notice.body,
-                    url=notice.url or self.url(obj),
-                )
+            notices = [
+                {"recipients": n.recipients, "kind": n.kind, "title": n.title, "body": n.body,
+                 "url": n.url or self.url(obj)}
+                for n in step.notify(ctx, event)
+            ]
+            if notices:
+                HOOKS.notify(notices=notices, **self.notice_kwargs(obj))
         return event
 
     def _move(

@@ -15,6 +15,6 @@ class NotifyConfig(registry.CivicApp):
         super().ready()
         from civicloop.core.workflow import register_hooks
         from civicloop.notify import checks  # noqa: F401  (registers the deploy check)
-        from civicloop.notify.services import notify_queue
+        from civicloop.notify.services import notify_queue_many
 
-        register_hooks(notify=notify_queue)
+        register_hooks(notify=notify_queue_many)  # a step's notices, written in one statement

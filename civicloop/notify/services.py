@@ -10,7 +10,7 @@ is not called again.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -57,30 +57,39 @@ def notify_queue(
 
     Give `title` (and a `body` that is not someone's own words) as `core.msg.Msg`, so each reader sees it in
     their language."""
-    title_text, title_code, title_params = _message(title)
-    body_text, body_code, body_params = _message(body)
-    params = {k: v for k, v in (("title", title_params), ("body", body_params)) if v}
-    seen: set[int] = set()
+    return notify_queue_many(
+        notices=[{"recipients": recipients, "kind": kind, "title": title, "body": body, "url": url}], order=order
+    )
+
+
+def notify_queue_many(*, notices: Iterable[Mapping[str, Any]], order: Any = None) -> list[Notification]:
+    """`notify_queue` for several notices of one use case (each a mapping of its keyword arguments): the rows of
+    all of them in one statement and one delivery task. A person named in two notices gets both."""
     rows: list[Notification] = []
-    for user in recipients:
-        if user is None or not getattr(user, "pk", None) or user.pk in seen:
-            continue
-        if not getattr(user, "is_active", True):
-            continue
-        seen.add(user.pk)
-        rows.append(
-            Notification(
-                recipient_id=user.pk,
-                kind=kind[:40],
-                title=title_text[:200],
-                body=body_text,
-                title_code=title_code,
-                body_code=body_code,
-                params=params,
-                url=url[:300],
-                order=order,
+    for notice in notices:
+        title_text, title_code, title_params = _message(notice["title"])
+        body_text, body_code, body_params = _message(notice.get("body", ""))
+        params = {k: v for k, v in (("title", title_params), ("body", body_params)) if v}
+        seen: set[int] = set()
+        for user in notice["recipients"]:
+            if user is None or not getattr(user, "pk", None) or user.pk in seen:
+                continue
+            if not getattr(user, "is_active", True):
+                continue
+            seen.add(user.pk)
+            rows.append(
+                Notification(
+                    recipient_id=user.pk,
+                    kind=str(notice["kind"])[:40],
+                    title=title_text[:200],
+                    body=body_text,
+                    title_code=title_code,
+                    body_code=body_code,
+                    params=params,
+                    url=str(notice.get("url", ""))[:300],
+                    order=order,
+                )
             )
-        )
     if not rows:
         return []
     created = Notification.objects.bulk_create(rows)

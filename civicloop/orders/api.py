@@ -471,7 +471,8 @@ class WhistleIn(Schema):
 
 
 def _done(request: HttpRequest, order: Order) -> dict[str, Any]:
-    return _detail(request.user, selectors.order_detail(order.number), step=True)
+    # The service left `order` up to date (the engine sets the fields it moved): no second read of the order.
+    return _detail(request.user, order, step=True)
 
 
 @router.post("/{number}/publish", response=OrderDetailOut)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -250,9 +252,14 @@ class ReportForm(forms.Form):
     people_served = forms.IntegerField(label=_("People served"), min_value=0, max_value=10000)
     photos = MultipleImageField(label=_("Photos (optional)"), required=False)
 
-    def __init__(self, *args: Any, volunteers: Any, attended: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, volunteers: Any = None, attended: Any = None, **kwargs: Any) -> None:
+        """`volunteers`: the assigned volunteers (the page's form). A posted form may go without them: it then
+        takes the `hours_<id>` fields that were sent, without reading the assignments, and the service checks
+        each id against the attendance it reads anyway (`label_hours` names them if the page is shown again)."""
         super().__init__(*args, **kwargs)
-        self.hour_fields: list[tuple[str, Any]] = []
+        self.hour_fields: list[tuple[str, int]] = []
+        if volunteers is None:
+            volunteers = [_Posted(int(m[1])) for m in (_HOURS_KEY.match(k) for k in (self.data or {})) if m]
         for v in volunteers:
             name = f"hours_{v.pk}"
             # Pre-filled from check-in/check-out (all sessions, to the half hour); 0 for someone who did not
@@ -282,7 +289,7 @@ class ReportForm(forms.Form):
                     "data-diff-less": str(_("%(h)s h less than the check-in record")),
                 })
             self.fields[name] = forms.DecimalField(
-                label=_("Hours of %(name)s") % {"name": v.user.display_name},
+                label=_("Hours of %(name)s") % {"name": v.user.display_name} if v.user else _("Hours"),
                 min_value=Decimal("0"),
                 max_value=Decimal("24"),
                 decimal_places=1,
@@ -290,7 +297,7 @@ class ReportForm(forms.Form):
                 help_text=help_text,
                 widget=forms.NumberInput(attrs=attrs),
             )
-            self.hour_fields.append((name, v))
+            self.hour_fields.append((name, v.pk))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -299,7 +306,25 @@ class ReportForm(forms.Form):
         return data
 
     def hours(self) -> dict[int, Decimal]:
-        return {v.pk: self.cleaned_data[name] for name, v in self.hour_fields}
+        return {pk: self.cleaned_data[name] for name, pk in self.hour_fields}
+
+    def label_hours(self, volunteers: Any) -> None:
+        """Name the hour fields of a posted form after the volunteers (when the page shows it again)."""
+        names = {v.pk: v.user.display_name for v in volunteers}
+        for name, pk in self.hour_fields:
+            if pk in names:
+                self.fields[name].label = _("Hours of %(name)s") % {"name": names[pk]}
+
+
+_HOURS_KEY = re.compile(r"hours_([1-9][0-9]{0,17})\Z")
+
+
+@dataclass(frozen=True)
+class _Posted:
+    """A volunteer id sent with a report (no name read)."""
+
+    pk: int
+    user: None = None
 
 
 class RateForm(forms.Form):

@@ -27,7 +27,7 @@ from civicloop import access
 from civicloop.core.choices import FocusGroup, Platform
 from civicloop.core.exceptions import Conflict
 from civicloop.core.msg import Msg, unit_language
-from civicloop.network.models import Membership, Unit
+from civicloop.network.models import Unit
 from civicloop.notify.services import notify_queue
 from civicloop.orders import attendance
 from civicloop.orders import policies as policy
@@ -44,12 +44,14 @@ from civicloop.orders.models import (
     UnitDeadlines,
     Whistle,
 )
-from civicloop.orders.workflow import DEADLINES, ORDER
+from civicloop.orders.workflow import DEADLINES, DEFAULT_HOURS, ORDER, due
+from civicloop.orders.workflow import deadlines_for as deadlines_for  # its home was here
+from civicloop.orders.workflow import requester_user as _requester_user
+from civicloop.orders.workflow import staff_users as _staff_users
 from civicloop.people.models import Team
 from civicloop.stats.services import contribution_of, counters_add_row, counters_follow
 
 S = Order.Status
-DEFAULT_HOURS = {"review": 24, "claim": 48, "complete": 168}
 MAX_TEXT = 2000
 
 
@@ -82,37 +84,8 @@ def _text(value: Any, label: str, *, required: bool = True, max_length: int = MA
     return text
 
 
-def deadlines_for(unit: Unit) -> dict[str, Any]:
-    """Deadline hours of the unit, else of its nearest ancestor that has its own, else the defaults."""
-    paths = unit.ancestor_paths()
-    row = (
-        UnitDeadlines.objects.filter(unit__path__in=paths)
-        .select_related("unit")
-        .order_by("-unit__depth")
-        .first()
-    )
-    defaults = {**DEFAULT_HOURS, **getattr(settings, "CIVICLOOP", {}).get("ORDER_DEADLINES", {})}
-    if row is None:
-        return {**defaults, "auto_dispatch": False, "auto_dispatch_hours": 24}
-    return {
-        "review": row.review_hours,
-        "claim": row.claim_hours,
-        "complete": row.complete_hours,
-        "auto_dispatch": row.auto_dispatch,
-        "auto_dispatch_hours": row.auto_dispatch_hours,
-    }
-
-
 def _due(unit: Unit, kind: str) -> dt.datetime:
-    return timezone.now() + dt.timedelta(hours=deadlines_for(unit)[kind])
-
-
-def _staff_users(unit: Unit) -> list[Any]:
-    from civicloop.people.models import User
-
-    return list(
-        User.objects.filter(memberships__unit=unit, memberships__role=Membership.Role.STAFF, is_active=True)
-    )
+    return due(unit, kind, timezone.now())
 
 
 def _url(order: Order) -> str:
@@ -120,19 +93,10 @@ def _url(order: Order) -> str:
 
 
 def _notify(order: Order, recipients: Iterable[Any], kind: str, title: Msg, body: str = "") -> None:
-    # `title` is a message code with its parameters, shown in each reader's language; `body` is data.
+    # Notices outside a declared step (a new order); the steps declare theirs (orders/workflow.py).
     notify_queue(
         recipients=recipients, kind=f"order_{kind}", title=title, body=body, url=_url(order), order=order
     )
-
-
-def _requester_user(order: Order) -> list[Any]:
-    return [order.requester.user] if order.requester.user_id else []
-
-
-def _leader(order: Order) -> list[Any]:
-    team = order.team if order.team_id else None
-    return [team.leader] if team is not None and team.leader_id else []
 
 
 def _team(order: Order) -> Team:
@@ -158,11 +122,12 @@ def _event(
     note: str = "",
     automatic: bool = False,
     unit: Unit | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> OrderEvent:
     """A timeline entry outside a state change: the first one ("submit") or a declared record step."""
     if action == "submit":
         return ORDER.begin(order, actor=actor, step="submit", note=note)
-    return _record(order, action=action, actor=actor, note=note, automatic=automatic, unit=unit)
+    return _record(order, action=action, actor=actor, note=note, automatic=automatic, unit=unit, extra=extra)
 
 
 def _move(
@@ -173,27 +138,38 @@ def _move(
     note: str = "",
     automatic: bool = False,
     changes: dict[str, Any] | None = None,
-    taken_message: str | None = None,
+    cleaned: dict[str, Any] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> OrderEvent:
-    """Run the declared step (orders/workflow.py): state check, conditional update on (status, version), one
-    event, audit row and counters. The caller has checked the actor and the input already."""
+    """Run the declared step (orders/workflow.py): state check, conditional update on (status, version), the
+    step's own changes and deadlines, one event, audit row, counters and the step's notices. The caller has
+    checked the actor and the input already (`cleaned`, the step form's fields)."""
     step = ORDER.steps[action]
     if order.status not in step.moves_from():
         raise _state_conflict(order)
     return ORDER.apply(
-        action, order, actor=actor, cleaned={}, note=note, automatic=automatic, changes=changes,
-        skip_actor_check=True,
+        action, order, actor=actor, cleaned=dict(cleaned or {}), note=note, automatic=automatic, changes=changes,
+        skip_actor_check=True, extra=extra,
     )
 
 
 def _record(
-    order: Order, *, action: str, actor: Any, note: str = "", automatic: bool = False, unit: Unit | None = None
+    order: Order,
+    *,
+    action: str,
+    actor: Any,
+    note: str = "",
+    automatic: bool = False,
+    unit: Unit | None = None,
+    cleaned: dict[str, Any] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> OrderEvent:
     """A timeline entry that does not move the state (a declared step, in a state where it only records)."""
     if order.status not in ORDER.steps[action].records_from():
         raise _state_conflict(order)
     return ORDER.apply(
-        action, order, actor=actor, cleaned={}, note=note, automatic=automatic, unit=unit, skip_actor_check=True
+        action, order, actor=actor, cleaned=dict(cleaned or {}), note=note, automatic=automatic, unit=unit,
+        skip_actor_check=True, extra=extra,
     )
 
 
@@ -374,30 +350,14 @@ def order_submit(
 @transaction.atomic
 def order_publish(*, actor: Any, order: Order) -> Order:
     _require(actor, "publish", order)
-    _move(
-        order, action="publish", actor=actor, changes={"team": None, "claim_due": _due(order.unit, "claim")}
-    )
-    from civicloop.people.models import User
-
-    paths = Unit.paths_above(order.unit_path)
-    teams = (
-        Team.objects.filter(is_active=True, leader__isnull=False, served_units__path__in=paths)
-        .distinct()
-        .prefetch_related("served_units")[:200]
-    )
-    leaders = User.objects.filter(
-        pk__in=[
-            t.leader_id for t in teams.prefetch_related("served_units")[:200] if policy.team_serves(t, order)
-        ]
-    )
-    _notify(order, leaders, "published", Msg(gettext_noop("A new order in the hall: %(t)s"), t=order.title))
+    _move(order, action="publish", actor=actor)
     return order
 
 
 @transaction.atomic
 def order_withdraw(*, actor: Any, order: Order) -> Order:
     _require(actor, "withdraw", order)
-    _move(order, action="withdraw", actor=actor, changes={"claim_due": None})
+    _move(order, action="withdraw", actor=actor)
     return order
 
 
@@ -410,20 +370,7 @@ def order_dispatch(*, actor: Any, order: Order, team: Any, note: str = "", autom
     if not (policy.team_serves(team, order) or access.path_in_scope(actor, team.unit_path)):
         raise ValidationError(_("This team does not serve this order's area or platform."))
     note = _text(note, _("note"), required=False, max_length=300)
-    _move(
-        order,
-        action="dispatch",
-        actor=actor,
-        note=note,
-        automatic=automatic,
-        changes={"team": team, "claim_due": _due(order.unit, "claim")},
-    )
-    _notify(
-        order,
-        _leader(order),
-        "dispatched",
-        Msg(gettext_noop("An order was dispatched to your team: %(t)s"), t=order.title),
-    )
+    _move(order, action="dispatch", actor=actor, note=note, automatic=automatic, cleaned={"team": team})
     return order
 
 
@@ -450,21 +397,7 @@ def order_reroute(*, actor: Any, order: Order, unit: Unit, reason: str) -> Order
         action="reroute",
         actor=actor,
         note=_("%(a)s → %(b)s: %(r)s") % {"a": old.name, "b": unit.name, "r": reason},
-        changes={"unit": unit, "unit_path": unit.path, "review_due": _due(unit, "review")},
-    )
-    _notify(
-        order,
-        _staff_users(unit),
-        "rerouted",
-        Msg(gettext_noop("An order was passed to your unit: %(t)s"), t=order.title),
-        reason,
-    )
-    _notify(
-        order,
-        _requester_user(order),
-        "rerouted",
-        Msg(gettext_noop("Your order was passed to %(u)s"), u=unit.name),
-        reason,
+        cleaned={"unit": unit, "reason": reason},
     )
     return order
 
@@ -481,19 +414,7 @@ def order_merge(*, actor: Any, order: Order, into: Order, note: str = "") -> Ord
     note = _text(note, _("note"), required=False, max_length=300)
     with unit_language():  # the timeline note is read by everyone: the platform's language, not the clicker's
         merged = _("Merged into %(n)s") % {"n": into.number}
-    _move(
-        order,
-        action="merge",
-        actor=actor,
-        note=merged + (f": {note}" if note else ""),
-        changes={"merged_into": into},
-    )
-    _notify(
-        order,
-        _requester_user(order),
-        "merged",
-        Msg(gettext_noop("Your order was merged with %(n)s, which will serve the same need"), n=into.number),
-    )
+    _move(order, action="merge", actor=actor, note=merged + (f": {note}" if note else ""), cleaned={"into": into})
     return order
 
 
@@ -501,14 +422,7 @@ def order_merge(*, actor: Any, order: Order, into: Order, note: str = "") -> Ord
 def order_reject(*, actor: Any, order: Order, reason: str) -> Order:
     _require(actor, "reject", order)
     reason = _text(reason, _("reason"), max_length=300)
-    _move(order, action="reject", actor=actor, note=reason, changes={"reject_reason": reason})
-    _notify(
-        order,
-        _requester_user(order),
-        "rejected",
-        Msg(gettext_noop("Your order was not accepted: %(t)s"), t=order.title),
-        reason,
-    )
+    _move(order, action="reject", actor=actor, note=reason, cleaned={"reason": reason})
     return order
 
 
@@ -563,24 +477,8 @@ def order_claim(*, actor: Any, order: Order, team: Any) -> Order:
             "complete"
         ]
     _move(
-        order,
-        action="claim",
-        actor=actor,
-        note=team.name,
-        changes={
-            "team": team,
-            "claim_due": None,
-            "complete_due": timezone.now() + dt.timedelta(hours=complete_hours),
-        },
-        taken_message=taken,
-    )
-    order.team = team
-    _notify(
-        order,
-        _requester_user(order),
-        "claimed",
-        Msg(gettext_noop("A team has taken your order: %(t)s"), t=order.title),
-        team.name,
+        order, action="claim", actor=actor, note=team.name, cleaned={"team": team},
+        extra={"complete_hours": complete_hours},
     )
     return order
 
@@ -588,19 +486,8 @@ def order_claim(*, actor: Any, order: Order, team: Any) -> Order:
 @transaction.atomic
 def order_accept(*, actor: Any, order: Order) -> Order:
     _require(actor, "accept", order)
-    _move(
-        order,
-        action="accept",
-        actor=actor,
-        changes={"claim_due": None, "complete_due": _due(order.unit, "complete")},
-    )
-    _notify(
-        order,
-        _requester_user(order),
-        "accepted",
-        Msg(gettext_noop("A team has taken your order: %(t)s"), t=order.title),
-        _team(order).name,
-    )
+    _team(order)
+    _move(order, action="accept", actor=actor)
     return order
 
 
@@ -609,20 +496,7 @@ def order_decline(*, actor: Any, order: Order, reason: str) -> Order:
     _require(actor, "decline", order)
     reason = _text(reason, _("reason"), max_length=300)
     team = _team(order)
-    _move(
-        order,
-        action="decline",
-        actor=actor,
-        note=f"{team.name}: {reason}",
-        changes={"team": None, "claim_due": None, "review_due": _due(order.unit, "review")},
-    )
-    _notify(
-        order,
-        _staff_users(order.unit),
-        "declined",
-        Msg(gettext_noop("A team declined order %(n)s"), n=order.number),
-        reason,
-    )
+    _move(order, action="decline", actor=actor, note=f"{team.name}: {reason}", cleaned={"reason": reason})
     return order
 
 
@@ -633,22 +507,9 @@ def order_release(*, actor: Any, order: Order, reason: str) -> Order:
     team = _team(order)
     if order.status == S.ACCEPTED and order.assignments.filter(sessions__gt=0).exists():
         raise Conflict(_("Service has started; the order can no longer be released."))
-    _move(
-        order,
-        action="release",
-        actor=actor,
-        note=f"{team.name}: {reason}",
-        changes={"team": None, "complete_due": None, "claim_due": _due(order.unit, "claim")},
-    )
+    _move(order, action="release", actor=actor, note=f"{team.name}: {reason}", cleaned={"reason": reason})
     order.assignments.all().delete()
     policy.forget_assignments(order)
-    _notify(
-        order,
-        _staff_users(order.unit),
-        "released",
-        Msg(gettext_noop("A team released order %(n)s"), n=order.number),
-        reason,
-    )
     return order
 
 
@@ -678,12 +539,9 @@ def order_assign(*, actor: Any, order: Order, volunteers: Sequence[Any]) -> Orde
     )
     policy.forget_assignments(order)
     names = ", ".join(v.user.display_name for v in volunteers)
-    _record(order, action="assign", actor=actor, note=names)
-    _notify(
-        order,
-        [v.user for v in volunteers if v.pk not in have],
-        "assigned",
-        Msg(gettext_noop("You are assigned to order %(n)s: %(t)s"), n=order.number, t=order.title),
+    _record(
+        order, action="assign", actor=actor, note=names, cleaned={"volunteers": volunteers},
+        extra={"added": [v.user for v in volunteers if v.pk not in have]},
     )
     return order
 
@@ -753,13 +611,8 @@ def order_check_in(*, actor: Any, order: Order, lat: float | None = None, lng: f
         )
         policy.forget_assignments(order)
     who = getattr(actor, "display_name", "")
-    if order.status == S.ACCEPTED:
-        _move(order, action="check_in", actor=actor, note=who)
-        _notify(
-            order, _requester_user(order), "started", Msg(gettext_noop("Service has started: %(t)s"), t=order.title)
-        )
-    else:
-        _record(order, action="check_in", actor=actor, note=who)
+    step = _move if order.status == S.ACCEPTED else _record  # later volunteers only record their check-in
+    step(order, action="check_in", actor=actor, note=who, cleaned={"lat": lat, "lng": lng})
     return order
 
 
@@ -883,18 +736,9 @@ def order_report(
     )
     for photo in photos:
         OrderPhoto.objects.create(report=report, image=photo)
-    _move(order, action="report", actor=actor, note=summary[:300])
-    _notify(
-        order,
-        _requester_user(order),
-        "served",
-        Msg(gettext_noop("Service done — please rate it: %(t)s"), t=order.title),
-    )
-    _notify(
-        order,
-        _staff_users(order.unit),
-        "served",
-        Msg(gettext_noop("Order %(n)s waits for verification"), n=order.number),
+    _move(
+        order, action="report", actor=actor, note=summary[:300],
+        cleaned={"summary": summary, "people_served": people_served, "photos": list(photos)},
     )
     return order
 
@@ -932,15 +776,10 @@ def order_rate(
     except IntegrityError:
         raise Conflict(_("This order has already been rated.")) from None
     counters_follow("order", order, counted)
-    _record(order, action="rate", actor=actor, note=f"{score}/5 {comment}".strip())
-    if score <= 2:
-        _notify(
-            order,
-            _staff_users(order.unit),
-            "low_rating",
-            Msg(gettext_noop("Low rating on order %(n)s"), n=order.number),
-            comment,
-        )
+    _record(
+        order, action="rate", actor=actor, note=f"{score}/5 {comment}".strip(),
+        cleaned={"score": score, "tags": tags, "comment": comment},
+    )
     return rating
 
 
@@ -948,24 +787,11 @@ def order_rate(
 def order_return(*, actor: Any, order: Order, reason: str) -> Order:
     _require(actor, "return", order)
     reason = _text(reason, _("reason"), max_length=300)
-    _move(
-        order,
-        action="return",
-        actor=actor,
-        note=reason,
-        changes={"complete_due": _due(order.unit, "complete")},
-    )
+    _move(order, action="return", actor=actor, note=reason, cleaned={"reason": reason})
     # The rework is a session of its own: the volunteers check in and out again (the earlier sessions stay in
     # OrderAttendance and still count towards the hours).
     OrderAssignment.objects.filter(order=order).update(checked_in_at=None, checked_out_at=None)
     policy.forget_assignments(order)
-    _notify(
-        order,
-        _leader(order),
-        "returned",
-        Msg(gettext_noop("Order %(n)s was returned for rework"), n=order.number),
-        reason,
-    )
     return order
 
 
@@ -973,21 +799,23 @@ def order_return(*, actor: Any, order: Order, reason: str) -> Order:
 def order_verify(*, actor: Any, order: Order, note: str = "") -> Order:
     """Staff verify the report: each volunteer's hours become a ledger row; the order is closed."""
     from civicloop.records.models import ServiceRecord
-    from civicloop.records.services import record_credit
+    from civicloop.records.services import records_credit
 
     _require(actor, "verify", order)
     if order.status != S.SERVED:
         raise _state_conflict(order)
     note = _text(note, _("note"), required=False, max_length=300)
-    report = OrderReport.objects.filter(order=order).first()
+    # The report comes with its hours (a filed report always credits someone): one read for both.
+    rows = list(
+        OrderReportHours.objects.filter(report__order=order).select_related("report", "volunteer__user").order_by("pk")
+    )
+    report = rows[0].report if rows else OrderReport.objects.filter(order=order).first()
     if report is None:
         raise Conflict(_("There is no report to verify."))
-    _move(order, action="verify", actor=actor, note=note)
-    rows = list(report.hours.select_related("volunteer__user"))
-    for row in rows:
-        record_credit(
-            volunteer=row.volunteer,
-            hours=row.hours,
+    _move(order, action="verify", actor=actor, note=note, extra={"credited": [r.volunteer.user for r in rows]})
+    if rows:
+        records_credit(
+            credits=[(row.volunteer, row.hours) for row in rows],
             source=ServiceRecord.Source.ORDER,
             source_id=order.pk,
             unit=order.unit,
@@ -996,18 +824,6 @@ def order_verify(*, actor: Any, order: Order, note: str = "") -> Order:
             description=f"{order.number} {order.title}",
             created_by=actor,
         )
-    _notify(
-        order,
-        _requester_user(order) + _leader(order),
-        "closed",
-        Msg(gettext_noop("Order %(n)s is closed"), n=order.number),
-    )
-    _notify(
-        order,
-        [r.volunteer.user for r in rows],
-        "hours",
-        Msg(gettext_noop("Your service hours for order %(n)s were credited"), n=order.number),
-    )
     return order
 
 
@@ -1017,13 +833,7 @@ def order_cancel(*, actor: Any, order: Order, reason: str = "") -> Order:
     reason = _text(reason, _("reason"), required=False, max_length=300)
     if order.status == S.ACCEPTED and order.assignments.filter(sessions__gt=0).exists():
         raise Conflict(_("Service has started; the order can no longer be cancelled."))
-    leaders = _leader(order)
-    _move(order, action="cancel", actor=actor, note=reason)
-    by_requester = policy.is_requester(actor, order)
-    recipients = leaders + ([] if by_requester else _requester_user(order))
-    if by_requester:
-        recipients += _staff_users(order.unit)
-    _notify(order, recipients, "cancelled", Msg(gettext_noop("Order %(n)s was cancelled"), n=order.number), reason)
+    _move(order, action="cancel", actor=actor, note=reason, cleaned={"reason": reason})
     return order
 
 
@@ -1062,18 +872,9 @@ def order_whistle(*, actor: Any, order: Order, departments: Sequence[Unit], note
     order.escalation_level += 1
     order.escalated_to = target
     names = "、".join(d.name for d in departments)
-    _record(order, action="whistle", actor=actor, note=f"{names}: {note}")
-    from civicloop.people.models import User
-
-    liaisons = User.objects.filter(
-        memberships__unit__in=departments, memberships__role=Membership.Role.LIAISON, is_active=True
-    )
-    _notify(
-        order,
-        list(liaisons) + _staff_users(target),
-        "whistle",
-        Msg(gettext_noop("Whistle on order %(n)s: please respond"), n=order.number),
-        note,
+    _record(
+        order, action="whistle", actor=actor, note=f"{names}: {note}", cleaned={"departments": departments},
+        extra={"target": target, "note": note},
     )
     return whistle
 
@@ -1097,13 +898,7 @@ def whistle_answer(*, actor: Any, whistle: Whistle, answer: str) -> Whistle:
         from_status=order.status,
         to_status=order.status,
         note=answer,
-    )
-    _notify(
-        order,
-        ([whistle.raised_by] if whistle.raised_by_id else []) + _staff_users(order.unit),
-        "whistle_answered",
-        Msg(gettext_noop("The whistle on order %(n)s was answered"), n=order.number),
-        answer,
+        extra={"raised_by": [whistle.raised_by] if whistle.raised_by_id else []},
     )
     return whistle
 
@@ -1168,12 +963,7 @@ def _escalate(order: Order, *, reason: str, deadline: dt.datetime) -> None:
         note=f"{Whistle.Reason(reason).label} → {target.name}",
         automatic=True,
         unit=target,
-    )
-    _notify(
-        order,
-        _staff_users(target) + _staff_users(order.unit),
-        "escalated",
-        Msg(gettext_noop("Order %(n)s is overdue and was raised to %(u)s"), n=order.number, u=target.name),
+        extra={"target": target},
     )
 
 
@@ -1235,24 +1025,14 @@ def orders_release_team(*, team: Any, actor: Any, reason: str) -> int:
     for order in held:
         if order.status == S.ACCEPTED and order.assignments.filter(sessions__gt=0).exists():
             continue
+        # the leader's release and decline steps, which tell the requester and the unit why instead
+        stopped = {"team_stopped": True}
         if order.status == S.ACCEPTED:
-            _move(
-                order, action="release", actor=actor, note=note,
-                changes={"team": None, "complete_due": None, "claim_due": _due(order.unit, "claim")},
-            )
+            _move(order, action="release", actor=actor, note=note, extra=stopped)
             order.assignments.all().delete()
             policy.forget_assignments(order)
         else:
-            _move(
-                order, action="decline", actor=actor, note=note,
-                changes={"team": None, "claim_due": None, "review_due": _due(order.unit, "review")},
-            )
-        _notify(
-            order,
-            _requester_user(order) + _staff_users(order.unit),
-            "team_stopped",
-            Msg(gettext_noop("The team serving your order %(n)s has stopped; the order is waiting for another team."), n=order.number),
-        )
+            _move(order, action="decline", actor=actor, note=note, extra=stopped)
         released += 1
     return released
 

@@ -67,7 +67,7 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 DETAIL_RELATED = ("unit", "team", "requester", "escalated_to", "merged_into")
 # A step needs the unit (deadlines, scope), the team (leader, capacity) and the requester's account (the
 # notification), not the escalation or merge targets the page shows.
-ACTION_RELATED = ("unit", "team", "requester__user")
+ACTION_RELATED = ("unit", "team__leader", "requester__user")
 
 
 def _get_order(number: str, related: tuple[str, ...] = DETAIL_RELATED) -> Order:
@@ -532,8 +532,10 @@ ACTIONS: dict[str, Action] = {
     ),
     "report": Action(
         gettext_lazy("File the service report"),
-        lambda r, o, d, fl: f.ReportForm(
-            d, fl, volunteers=_assigned_volunteers(o), attended=attendance.attendance_of(o) if d is None else None
+        # a posted report takes the hour fields it was sent (the service checks them against the attendance)
+        lambda r, o, d, fl: (
+            f.ReportForm(d, fl) if d is not None
+            else f.ReportForm(volunteers=_assigned_volunteers(o), attended=attendance.attendance_of(o))
         ),
         _report,
         gettext_lazy("Report filed; the station will verify it."),
@@ -706,6 +708,8 @@ def order_action(request: HttpRequest, number: str, action: str) -> HttpResponse
             messages.error(request, error)
             return redirect(_safe_next(request, default_next))
         messages.error(request, error)
+        if isinstance(form, f.ReportForm):
+            form.label_hours(_assigned_volunteers(order))
         context = _detail_context(request, order, bound=(action, form))
         return render(request, "orders/detail.html", context, status=400)
     if _is_htmx(request):

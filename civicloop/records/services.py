@@ -11,12 +11,14 @@ import datetime as dt
 import hashlib
 import json
 import secrets
+from collections import Counter
+from collections.abc import Sequence
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,7 +35,7 @@ from civicloop.records.models import (
     ShopItem,
 )
 from civicloop.records.workflow import MAKEUP, REDEMPTION
-from civicloop.stats.services import counters_add_row
+from civicloop.stats.services import contribution_of, counters_add_row, counters_apply
 
 
 def points_per_hour() -> Decimal:
@@ -66,28 +68,71 @@ def record_credit(
     created_by=None,
 ) -> ServiceRecord:
     """Credit verified hours (and the points they earn). Joins the caller's transaction when there is one."""
-    hours = Decimal(hours)
-    if hours <= 0 or hours > 24:
+    return records_credit(
+        credits=[(volunteer, hours)], source=source, source_id=source_id, unit=unit, served_on=served_on,
+        category=category, description=description, created_by=created_by,
+    )[0]
+
+
+@transaction.atomic
+def records_credit(
+    *,
+    credits: Sequence[tuple[Any, Decimal]],
+    source: str,
+    source_id: int | None,
+    unit: Any,
+    served_on: dt.date,
+    category: str = "",
+    description: str = "",
+    created_by: Any = None,
+) -> list[ServiceRecord]:
+    """`record_credit` for several volunteers of one source at once (an order's report): the same rows, written
+    by a fixed number of statements however many volunteers there are (records, points balances, points
+    entries, counters)."""
+    amounts = [Decimal(hours) for _volunteer, hours in credits]
+    if any(h <= 0 or h > 24 for h in amounts):
         raise ValidationError(_("Hours must be more than 0 and at most 24."))
-    record = ServiceRecord.objects.create(
-        volunteer=volunteer,
-        hours=hours,
-        source=source,
-        source_id=source_id,
-        unit=unit,
-        unit_path=unit.path,
-        served_on=served_on,
-        category=category,
-        description=description[:200],
-        created_by=created_by,
+    records = ServiceRecord.objects.bulk_create(
+        [
+            ServiceRecord(
+                volunteer=volunteer, hours=hours, source=source, source_id=source_id, unit=unit,
+                unit_path=unit.path, served_on=served_on, category=category, description=description[:200],
+                created_by=created_by,
+            )
+            for (volunteer, _hours), hours in zip(credits, amounts, strict=True)
+        ]
     )
-    points = points_for_hours(hours)
-    if points:
-        _points_move(
-            volunteer=volunteer, points=points, kind=PointsEntry.Kind.EARNED, actor=created_by, record=record
+    earned = [(r, points_for_hours(r.hours)) for r in records]
+    _points_add({r.volunteer_id: p for r, p in earned if p})
+    PointsEntry.objects.bulk_create(
+        [
+            PointsEntry(volunteer_id=r.volunteer_id, kind=PointsEntry.Kind.EARNED, points=p, created_by=created_by,
+                        record=r)
+            for r, p in earned
+            if p
+        ]
+    )
+    total: Counter[Any] = Counter()
+    for record in records:
+        total.update(contribution_of("record", record))
+    counters_apply(total)
+    return records
+
+
+def _points_add(points: dict[int, int]) -> None:
+    """Add to several balances in one statement, creating the accounts that do not exist yet (SQLite 3.24+ and
+    PostgreSQL `INSERT … ON CONFLICT DO UPDATE`; the row update is atomic, as the F() update it replaces)."""
+    if not points:
+        return
+    table = connection.ops.quote_name(PointsAccount._meta.db_table)
+    values = ", ".join(["(%s, %s)"] * len(points))
+    params: list[Any] = [x for pair in sorted(points.items()) for x in pair]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (volunteer_id, balance) VALUES {values} "
+            f"ON CONFLICT (volunteer_id) DO UPDATE SET balance = {table}.balance + excluded.balance",
+            params,
         )
-    counters_add_row("record", record)
-    return record
 
 
 @transaction.atomic

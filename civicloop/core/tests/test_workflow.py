@@ -227,3 +227,23 @@ def test_prefetched_events_feed_a_list_of_timelines_without_a_query_per_row(
             Template("{% load workflow_tags %}{% workflow_timeline p %}").render(Context({"p": row})) for row in rows
         )
     assert html.count("Score it") == 3
+
+
+def test_a_step_names_the_deadlines_it_starts_and_stops(personas):
+    """One deadline field (the workflow's) or several named ones; a name the model lacks is refused."""
+
+    def due(ctx):
+        return None
+
+    def step(**kw):
+        return Step("s", "S", sources={"draft"}, target="done", allowed=_owner, **kw)
+
+    assert step(starts_deadline=due).deadlines("due_at") == ({"due_at": due}, frozenset())
+    assert step(stops_deadline=True).deadlines("due_at") == ({}, frozenset({"due_at"}))
+    assert step(starts_deadline={"score": due}, stops_deadline={"title"}).deadlines("due_at") == (
+        {"score": due}, frozenset({"title"})
+    )
+    states = [State("draft", "Draft"), State("done", "Done", kind=TERMINAL)]
+    with pytest.raises(ValueError, match="unknown deadline fields"):
+        Workflow(name="core.bad", model=Probe, event_model=None, states=states,
+                 steps=[step(stops_deadline={"nope"})])

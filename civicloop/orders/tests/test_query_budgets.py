@@ -28,15 +28,20 @@ BUDGET = {
     "claim": 12 + AUDIT_CHAIN,
     "submit": 14 + AUDIT_CHAIN,
     "accept": 14,
-    "report": 19 + AUDIT_CHAIN,
-    "verify": 22 + AUDIT_CHAIN,
+    "report": 16 + AUDIT_CHAIN,
+    "verify": 17 + AUDIT_CHAIN,
+    "report_api": 19 + AUDIT_CHAIN,  # the answer reads the timeline, rating and report hours too
+    "verify_api": 21 + AUDIT_CHAIN,
     "hall": 10,
     "page": 12,
 }
-# Issue #19 asks ≤ 14 for report and verify too. Not met yet: report reads the assignments three times (form,
-# assigned ids, team members) and writes two notification batches; verify credits each volunteer through the
-# records ledger (record, points account, points entry, hours counter: 5 statements per volunteer). The budgets
-# above are the measured figures (one volunteer), so they can only go down.
+# Issue #19 asks ≤ 14 for report and verify. Down from 19 and 22 (one volunteer): a posted report form takes the
+# hour fields it was sent instead of reading the assignments, a step's notices are one INSERT, verify reads the
+# report with its hours in one statement and credits all volunteers with a fixed number of statements (records,
+# points balances by one upsert, points entries, hours counters), and the API answers from the order the
+# service left up to date. What is left above 14 is outside the orders app: the figures read the order's
+# derived values before and after the move (2 statements, stats), the audit chain reads the previous hash, and
+# staff scope reads the actor's memberships.
 
 
 @pytest.fixture
@@ -131,6 +136,31 @@ def test_verify(client: Any, personas: Any, queue: None) -> None:
     response, sql = _run(client, "POST", f"/orders/{order.number}/verify/")
     assert response.status_code == 302 and Order.objects.get(pk=order.pk).status == "closed"
     assert len(sql) <= BUDGET["verify"], "\n".join(sql)
+
+
+def test_report_api(client: Any, personas: Any, queue: None) -> None:
+    order = time_passes(walk(personas, "in_service"))
+    client.force_login(personas.leader)
+    body = {"summary": "完成", "people_served": 1, "hours": {str(personas.volunteer_profile.pk): "2"}}
+    client.get("/me/")
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(f"/api/orders/{order.number}/report", body, content_type="application/json")
+    sql = [q["sql"] for q in ctx.captured_queries if not q["sql"].lstrip().upper().startswith(CONTROL)]
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "served" and response.json()["report"]["people_served"] == 1
+    assert len(sql) <= BUDGET["report_api"], "\n".join(sql)
+
+
+def test_verify_api(client: Any, personas: Any, queue: None) -> None:
+    order = walk(personas, "served")
+    client.force_login(personas.station_staff)
+    client.get("/me/")
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(f"/api/orders/{order.number}/verify", {}, content_type="application/json")
+    sql = [q["sql"] for q in ctx.captured_queries if not q["sql"].lstrip().upper().startswith(CONTROL)]
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "closed"
+    assert len(sql) <= BUDGET["verify_api"], "\n".join(sql)
 
 
 @pytest.mark.parametrize("size", [2, 30])

@@ -112,6 +112,43 @@ def test_reversal_needs_a_reason_and_happens_once(personas):
     assert selectors.points_balance(personas.volunteer_profile) == 0
 
 
+def test_crediting_several_volunteers_at_once_writes_each_row_and_balance(personas):
+    """An order's verification credits all its volunteers together: one ledger row and one points entry each, the
+    balance of a volunteer with points already raised, the other's account opened, the figures counted."""
+    other = make_volunteer(personas.station, name="王二")
+    credit(personas, "1")  # 10 points already
+    rows = services.records_credit(
+        credits=[(personas.volunteer_profile, Decimal("2.5")), (other, Decimal("1.5"))],
+        source="order",
+        source_id=7,
+        unit=personas.station,
+        served_on=timezone.localdate(),
+        category="health",
+        description="KD-1 量血压",
+    )
+    assert [(r.volunteer_id, r.hours) for r in rows] == [
+        (personas.volunteer_profile.pk, Decimal("2.5")),
+        (other.pk, Decimal("1.5")),
+    ]
+    assert {e.record_id: e.points for e in PointsEntry.objects.filter(record__in=rows)} == {
+        rows[0].pk: 25,
+        rows[1].pk: 15,
+    }
+    assert selectors.points_balance(personas.volunteer_profile) == 35
+    assert selectors.points_balance(other) == 15
+    assert selectors.total_hours(other) == Decimal("1.5")
+    call_command("check_points", stdout=StringIO())
+    with pytest.raises(ValidationError):
+        services.records_credit(
+            credits=[(other, Decimal("25"))],
+            source="order",
+            source_id=8,
+            unit=personas.station,
+            served_on=timezone.localdate(),
+        )
+    assert ServiceRecord.objects.filter(volunteer=other).count() == 1
+
+
 def test_check_points_catches_a_tampered_balance(personas):
     credit(personas, "2")
     call_command("check_points", stdout=StringIO())
