@@ -12,10 +12,11 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from civicloop.core.choices import Platform
+from civicloop.core.counters import BUCKETS
 from civicloop.network.models import Unit
 from civicloop.orders.workflow import OPEN_STATES
 from civicloop.stats.models import Counter as DailyCount  # folded rows + unfolded deltas
-from civicloop.stats.services import ALL, BUCKETS, MONTHLY
+from civicloop.stats.services import ALL, MONTHLY
 
 
 @dataclass
