@@ -78,3 +78,13 @@ def attended(volunteer: Any, *, ended_since: dt.datetime) -> QuerySet[Activity]:
         ends_at__gte=ended_since,
         status__in=[Activity.Status.PUBLISHED, Activity.Status.CLOSED],
     ).order_by("-starts_at")
+
+
+def newest_activities(unit_path: str, limit: int = 8) -> QuerySet[Activity]:
+    """The latest published or held activities in the subtree, with what the big screen shows of them."""
+    return (
+        Activity.objects.filter(unit_path__startswith=unit_path, status__in=("published", "closed"))
+        .select_related("unit")
+        .only("title", "category", "starts_at", "status", "unit__name")
+        .order_by("-starts_at")[:limit]
+    )

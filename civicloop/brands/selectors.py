@@ -56,3 +56,8 @@ def compliance(root: Unit) -> dict[str, Any]:
 
 def projects_for_list(qs: QuerySet[BrandProject]) -> QuerySet[BrandProject]:
     return qs.select_related("owner_unit").prefetch_related("teams")
+
+
+def project_count(unit_path: str) -> int:
+    """Brand projects owned in the subtree (the figures' headline count)."""
+    return BrandProject.objects.filter(unit_path__startswith=unit_path).count()

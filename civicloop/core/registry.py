@@ -14,6 +14,8 @@ from django.apps import AppConfig, apps
 from django.http import HttpRequest
 from django.utils.translation import pgettext_lazy
 
+from civicloop.core.counters import register_counter_sources
+
 # The menus of the desk roles (staff, office, liaison, auditor), in the order the top bar shows them. A link
 # names its menu by key; "start" (shortcuts on the home page) and "mine" (the 我的 page) are the two places the
 # field roles (resident, volunteer, leader) find what is not a tab.
@@ -78,7 +80,10 @@ class CivicApp(AppConfig):
     - `demo_order`: apps with a `demo` module are seeded by `seed_demo` in this order (None = no seeder).
     - its `<app>.workflow` module, when there is one, is imported at start so its declarations are registered
       (`core.workflow.REGISTRY`: badges, timelines, the status-write test); an app that overrides `ready()`
-      calls `super().ready()`.
+      calls `super().ready()`;
+    - the counter sources of its `<app>.counters` module (`SOURCES`, a tuple of core.counters.CounterSource)
+      are registered at start too: the figures' counters follow them and the recount reads them, so stats
+      imports none of the apps.
     """
 
     # apps.py imports this module, not the class: Django picks an app's config among the AppConfig classes
@@ -92,6 +97,8 @@ class CivicApp(AppConfig):
     def ready(self) -> None:
         if find_spec(f"{self.name}.workflow") is not None:
             import_module(f"{self.name}.workflow")
+        if find_spec(f"{self.name}.counters") is not None:
+            register_counter_sources(*import_module(f"{self.name}.counters").SOURCES)
 
     def urls_module(self) -> str:
         return f"{self.name}.urls"

@@ -13,6 +13,7 @@ class OrdersConfig(registry.CivicApp):
     demo_order = 10
 
     def ready(self) -> None:
+        super().ready()  # the workflow and the counter sources
         # A suspended or dissolved team hands its orders back (people cannot import orders: see people.hooks).
         from civicloop.orders.services import orders_release_team
         from civicloop.people.hooks import on_team_stopped

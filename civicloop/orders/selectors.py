@@ -238,3 +238,13 @@ def whistle_figures(whistles: Any) -> dict[str, Any]:
         on_time=Count("pk", filter=Q(on_time=True)), overdue=Count("pk", filter=Q(overdue_count__gt=0)),
     )
     return {"departments": list(rows), **totals}
+
+
+def newest_orders(unit_path: str, limit: int = 8) -> QuerySet[Order]:
+    """The latest orders in the subtree with what the big screen shows of them (no personal data)."""
+    return (
+        Order.objects.filter(unit_path__startswith=unit_path)
+        .select_related("unit")
+        .only("number", "title", "category", "status", "created_at", "unit__name")
+        .order_by("-created_at")[:limit]
+    )

@@ -332,7 +332,6 @@ LOAD: tuple[str, ...] = tuple(ORDER.tagged(LOADS))
 TEAM_TASKS: tuple[str, ...] = tuple(ORDER.tagged(TEAM_TASK))
 VOLUNTEER_TASKS: tuple[str, ...] = tuple(ORDER.tagged(VOLUNTEER_TASK))
 LIVE_STATES: tuple[str, ...] = tuple(ORDER.tagged(LIVE))
-OPEN_STATES: tuple[str, ...] = tuple(ORDER.codes(OPEN, HELD))  # not ended
 ENDED_STATES: tuple[str, ...] = tuple(ORDER.codes(TERMINAL))
 # deadline field → the states in which it runs
 DEADLINES: dict[str, tuple[str, ...]] = {d: tuple(ORDER.tagged(d)) for d in (REVIEW_DUE, CLAIM_DUE, COMPLETE_DUE)}

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from civicloop.audit.services import audit_record
 from civicloop.core.choices import WEEKDAYS, FocusGroup, Platform, VolunteerType
+from civicloop.core.counters import counters_add_row
 from civicloop.core.crypto import lookup_hash
 from civicloop.core.text import pinyin_initials
 from civicloop.core.validators import (
@@ -27,7 +28,6 @@ from civicloop.core.validators import (
 )
 from civicloop.network.models import Unit
 from civicloop.people.models import Resident, Team, TeamMember, User, Volunteer
-from civicloop.stats.services import counters_add_row
 
 MINOR_AGE = 14
 

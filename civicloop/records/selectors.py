@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -173,3 +174,19 @@ def hours_grouped(records: QuerySet[ServiceRecord], by: str) -> list[dict[str, A
         {"key": "", "name": r["unit__name"], "unit": "", "hours": hours_value(r["hours"]), "n": r["n"]}
         for r in rows
     ]
+
+
+def active_volunteer_count(unit_path: str, start: dt.date, end: dt.date) -> int:
+    """Active volunteers registered in the subtree who were credited hours in [start, end] — wherever they served,
+    so "active / registered" is a share of one population (issue #13: 74 of 68). For the figures."""
+    return (
+        ServiceRecord.objects.filter(
+            volunteer__unit_path__startswith=unit_path,
+            volunteer__is_active=True,
+            served_on__gte=start,
+            served_on__lte=end,
+        )
+        .values("volunteer")
+        .distinct()
+        .count()
+    )

@@ -1,4 +1,5 @@
-"""Reading figures for a unit's subtree and a period, from the daily counters (plus a few small direct counts)."""
+"""Reading figures for a unit's subtree and a period, from the daily counters (plus a few small direct counts,
+asked of the apps that own the rows through their selectors)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,26 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Q, Sum
 from django.db.models.functions import TruncMonth
 
+from civicloop.brands.selectors import project_count
 from civicloop.core.choices import Platform
+from civicloop.core.counters import BUCKETS
+from civicloop.core.workflow import HELD, OPEN, REGISTRY, Workflow
 from civicloop.network.models import Unit
-from civicloop.orders.workflow import OPEN_STATES
+from civicloop.records.selectors import active_volunteer_count
 from civicloop.stats.models import Counter as DailyCount  # folded rows + unfolded deltas
-from civicloop.stats.services import ALL, BUCKETS, MONTHLY
+from civicloop.stats.services import ALL, MONTHLY
+
+
+def _orders() -> Workflow:
+    # The order states the `orders_state` counters are kept by, from the orders app's declared workflow.
+    return REGISTRY["orders"]
+
+
+def order_state_labels() -> list[tuple[str, str]]:
+    return [(state.code, str(state.label)) for state in _orders().states.values()]
 
 
 @dataclass
@@ -55,7 +68,7 @@ class Figures:
 
     @property
     def orders_open(self) -> int:
-        return sum(self.total("orders_state", s) for s in OPEN_STATES)
+        return sum(self.total("orders_state", s) for s in _orders().codes(OPEN, HELD))
 
     @property
     def completion_rate(self) -> float | None:
@@ -122,9 +135,6 @@ def _scope(unit: Unit, start: dt.date, end: dt.date) -> Q:
 
 
 def figures(unit: Unit, start: dt.date, end: dt.date) -> Figures:
-    from civicloop.brands.models import BrandProject
-    from civicloop.records.models import ServiceRecord
-
     result = Figures(unit=unit, start=start, end=end)
     totals: dict[str, dict[str, int]] = defaultdict(dict)
     for row in (
@@ -142,21 +152,10 @@ def figures(unit: Unit, start: dt.date, end: dt.date) -> Figures:
     )
     members = {row["metric"]: row["v"] for row in registered}
     result.volunteers = members.get("volunteers", 0)
-    # Active: of those registered volunteers (home in the subtree, active), the ones credited hours in the period —
-    # wherever they served, so "active / registered" is a share of one population (issue #13: 74 of 68).
-    result.volunteers_active = (
-        ServiceRecord.objects.filter(
-            volunteer__unit_path__startswith=unit.path,
-            volunteer__is_active=True,
-            served_on__gte=start,
-            served_on__lte=end,
-        )
-        .values("volunteer")
-        .distinct()
-        .count()
-    )
+    # Active: of those registered volunteers, the ones credited hours in the period.
+    result.volunteers_active = active_volunteer_count(unit.path, start, end)
     result.teams = members.get("teams", 0)
-    result.brand_projects = BrandProject.objects.filter(unit_path__startswith=unit.path).count()
+    result.brand_projects = project_count(unit.path)
     return result
 
 
@@ -215,22 +214,3 @@ def by_child(unit: Unit, start: dt.date, end: dt.date, metrics: tuple[str, ...])
 
 def category_labels() -> dict[str, str]:
     return {code: str(label) for code, label in Platform.choices}
-
-
-def figures_raw(unit: Unit, start: dt.date, end: dt.date) -> dict[str, int]:
-    """The headline figures counted straight from the source tables (the baseline the counters are measured against)."""
-    from civicloop.activities.models import Activity
-    from civicloop.orders.models import Order
-
-    orders = Order.objects.filter(
-        unit_path__startswith=unit.path, created_at__date__gte=start, created_at__date__lte=end
-    ).aggregate(n=Count("id"), closed=Count("id", filter=Q(status="closed")))
-    activities = Activity.objects.filter(
-        unit_path__startswith=unit.path, status="closed", starts_at__date__gte=start, starts_at__date__lte=end
-    ).aggregate(n=Count("id"), served=Sum("people_served"))
-    return {
-        "orders": orders["n"],
-        "orders_closed": orders["closed"],
-        "activities": activities["n"],
-        "activity_served": activities["served"] or 0,
-    }

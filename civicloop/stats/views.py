@@ -11,13 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicloop import access
+from civicloop.activities.selectors import newest_activities
 from civicloop.audit.services import audit_record
 from civicloop.core.choices import FocusGroup
 from civicloop.core.figures import panels
 from civicloop.core.forms import parse_id
 from civicloop.core.hot import hot_cached
 from civicloop.network.models import Unit
-from civicloop.orders.models import Order
+from civicloop.orders.selectors import newest_orders
 from civicloop.stats import charts, selectors
 from civicloop.stats import policies as policy
 from civicloop.stats.forms import PeriodForm
@@ -37,10 +38,10 @@ def cached_by_child(unit: Unit, start: dt.date, end: dt.date, metrics: tuple[str
     )
 
 
-def _labelled(counts: dict, choices: type, none_label: str | None = None) -> list[tuple[str, int]]:
+def _labelled(counts: dict, choices: list, none_label: str | None = None) -> list[tuple[str, int]]:
     """Counter codes as (label, count) in the choices' order, so pages never show raw codes."""
-    rows = [(label, counts[code]) for code, label in choices.choices if counts.get(code)]
-    known = {code for code, _label in choices.choices}
+    rows = [(label, counts[code]) for code, label in choices if counts.get(code)]
+    known = {code for code, _label in choices}
     for code, n in counts.items():
         if code not in known and n:
             rows.append((none_label if code == "-" and none_label else code, n))
@@ -111,9 +112,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "panels": panels(unit, start, end),  # other apps' figures, through their registered providers
         "median_claim": figures.median_minutes("claim_minutes"),
         "median_complete": figures.median_minutes("complete_minutes"),
-        "states": _labelled(selectors.by_dim(unit, start, end, "orders_state"), Order.Status),
+        "states": _labelled(
+            selectors.by_dim(unit, start, end, "orders_state"), selectors.order_state_labels()
+        ),
         "focus": _labelled(
-            selectors.by_dim(unit, start, end, "orders_fg"), FocusGroup, none_label=_("No focus group")
+            selectors.by_dim(unit, start, end, "orders_fg"),
+            FocusGroup.choices,
+            none_label=_("No focus group"),
         ),
     }
     return render(request, "stats/dashboard.html", context)
@@ -141,9 +146,6 @@ def report_xlsx(request: HttpRequest) -> HttpResponse:
 
 
 def _screen_context(unit: Unit) -> dict:
-    from civicloop.activities.models import Activity
-    from civicloop.orders.models import Order
-
     today = timezone.localdate()
     start = dt.date(today.year, 1, 1)
     figures = cached_figures(unit, start, today)
@@ -162,26 +164,14 @@ def _screen_context(unit: Unit) -> dict:
         row["nested"] = row["unit"].depth > unit.depth + 1
     leaves = [r for r in children if r["nested"]] or children
     ranking = sorted(leaves, key=lambda r: r["hours"], reverse=True)[:8]
-    newest_orders = (
-        Order.objects.filter(unit_path__startswith=unit.path)
-        .select_related("unit")
-        .only("number", "title", "category", "status", "created_at", "unit__name")
-        .order_by("-created_at")[:8]
-    )
-    newest_activities = (
-        Activity.objects.filter(unit_path__startswith=unit.path, status__in=("published", "closed"))
-        .select_related("unit")
-        .only("title", "category", "starts_at", "status", "unit__name")
-        .order_by("-starts_at")[:8]
-    )
     return {
         "unit": unit,
         "f": figures,
         "children": children,
         "ranking": ranking,
         "now": timezone.localtime(),
-        "newest_orders": newest_orders,
-        "newest_activities": newest_activities,
+        "newest_orders": newest_orders(unit.path),
+        "newest_activities": newest_activities(unit.path),
         "peak_orders": max([r["orders"] for r in children] + [1]),
     }
 

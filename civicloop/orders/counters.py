@@ -1,0 +1,118 @@
+"""What orders add to the figures' counters (registered by CivicApp.ready; see civicloop/core/counters.py)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from django.db.models import OuterRef, Subquery
+
+from civicloop.core.counters import Contribution, CounterSource, bucket, day
+from civicloop.orders.models import Order, OrderEvent, OrderRating, OrderReport
+
+# Fewest moves before an order can hold an acceptance (publish+claim or dispatch+accept) and a rating or
+# report (…, check_in, report): `version` counts the moves, so an order below them cannot have those rows.
+_MOVES_BEFORE_ACCEPTED = 2
+_MOVES_BEFORE_SERVED = 4
+
+
+def _accepted_at() -> Subquery:
+    # the first move into accepted (steps that only record while accepted write accepted -> accepted events)
+    return Subquery(
+        OrderEvent.objects.filter(order=OuterRef("pk"), to_status="accepted")
+        .exclude(from_status="accepted")
+        .order_by("created_at")
+        .values("created_at")[:1]
+    )
+
+
+def order_values(order: Any) -> dict[str, Any]:
+    """The values of one order that its contribution depends on: at most one query, none for a fresh order.
+
+    The acceptance time, rating and people served live in other tables; each is read (as one subquery of a single
+    statement) only when the order could have it: an open order claimed for the first time has no acceptance,
+    rating or report, and people served count only once it is closed. The recount reads the same values with
+    the same subqueries for every order, so skipping a read never changes the result.
+    """
+    moves = int(getattr(order, "version", 0) or 0)
+    status = order.status
+    subqueries: dict[str, Any] = {}
+    # The current state says so directly; the move count covers orders that went back (release, return, cancel).
+    if status in ("accepted", "in_service", "served", "closed") or moves >= _MOVES_BEFORE_ACCEPTED:
+        subqueries["accepted_at"] = _accepted_at()
+    if status in ("served", "closed") or moves >= _MOVES_BEFORE_SERVED:
+        rating = OrderRating.objects.filter(order=OuterRef("pk")).order_by("pk")
+        subqueries["rating_score"] = Subquery(rating.values("score")[:1])
+        subqueries["rating_at"] = Subquery(rating.values("created_at")[:1])
+    if status == "closed":
+        subqueries["people_served"] = Subquery(
+            OrderReport.objects.filter(order=OuterRef("pk")).order_by("pk").values("people_served")[:1]
+        )
+    found: dict[str, Any] = {}
+    if subqueries and order.pk is not None:
+        found = Order.objects.filter(pk=order.pk).annotate(**subqueries).values(*subqueries).first() or {}
+    return {
+        "unit_path": order.unit_path,
+        "created_at": order.created_at,
+        "closed_at": order.closed_at,
+        "status": order.status,
+        "category": order.category,
+        "focus_group": order.focus_group,
+        "rating_score": found.get("rating_score"),
+        "rating_at": found.get("rating_at"),
+        "accepted_at": found.get("accepted_at"),
+        "people_served": found.get("people_served"),
+    }
+
+
+def order_contribution(v: dict[str, Any]) -> Contribution:
+    c: Contribution = Counter()
+    path, created = v["unit_path"], day(v["created_at"])
+    c["orders", path, created, v["category"]] += 1
+    c["orders_fg", path, created, v["focus_group"] or "-"] += 1
+    c["orders_state", path, created, v["status"]] += 1
+    if v["accepted_at"] is not None:
+        minutes = (v["accepted_at"] - v["created_at"]).total_seconds() / 60
+        c["claim_minutes", path, day(v["accepted_at"]), bucket(minutes)] += 1
+    if v["status"] == "closed" and v["closed_at"] is not None:
+        closed = day(v["closed_at"])
+        c["orders_closed", path, closed, v["category"]] += 1
+        minutes = (v["closed_at"] - v["created_at"]).total_seconds() / 60
+        c["complete_minutes", path, closed, bucket(minutes)] += 1
+        if v["people_served"]:
+            c["served", path, closed, "order"] += int(v["people_served"])
+    if v["rating_score"] is not None:
+        rated = day(v["rating_at"])
+        c["rating_sum", path, rated, ""] += int(v["rating_score"])
+        c["rating_count", path, rated, ""] += 1
+    return c
+
+
+def order_rows() -> Iterator[Mapping[str, Any]]:
+    rating = OrderRating.objects.filter(order=OuterRef("pk"))
+    served = OrderReport.objects.filter(order=OuterRef("pk")).values("people_served")[:1]
+    yield from (
+        Order.objects.annotate(
+            rating_score=Subquery(rating.values("score")[:1]),
+            rating_at=Subquery(rating.values("created_at")[:1]),
+            accepted_at=_accepted_at(),
+            people_served=Subquery(served),
+        )
+        .values(
+            "unit_path",
+            "created_at",
+            "closed_at",
+            "status",
+            "category",
+            "focus_group",
+            "rating_score",
+            "rating_at",
+            "accepted_at",
+            "people_served",
+        )
+        .iterator(chunk_size=5000)
+    )
+
+
+SOURCES = (CounterSource("order", values=order_values, contribution=order_contribution, rows=order_rows),)
