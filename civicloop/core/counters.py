@@ -74,6 +74,11 @@ def register_writer(writer: Writer) -> None:
     _WRITER[:] = [writer]
 
 
+def counters_write(delta: Contribution) -> None:
+    """Add an already computed contribution (e.g. one bulk credit for several volunteers)."""
+    _write(delta)
+
+
 def _write(delta: Contribution) -> None:
     if not _WRITER:
         raise RuntimeError("no counter writer registered: civicloop.stats is not installed")

@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 
 from civicloop.audit.services import audit_record
 from civicloop.core.choices import FocusGroup, Platform
+from civicloop.core.counters import contribution_of, counters_add_row, counters_follow
 from civicloop.core.exceptions import Conflict
 from civicloop.core.msg import unit_language
 from civicloop.needs.models import Answer, Need, NeedEvent, NeedsRound, Question, Response, Survey
 from civicloop.needs.workflow import NEED, ROUND, SURVEY, need_step_between
 from civicloop.network.models import Unit
-from civicloop.stats.services import contribution_of, counters_add_row, counters_follow
 
 MAX_OPTIONS = 20
 MAX_PAPER = 1_000_000

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_noop
 
 from civicloop import access
 from civicloop.core.choices import FocusGroup, Platform
+from civicloop.core.counters import contribution_of, counters_add_row, counters_follow
 from civicloop.core.exceptions import Conflict
 from civicloop.core.msg import Msg, unit_language
 from civicloop.network.models import Unit
@@ -49,7 +50,6 @@ from civicloop.orders.workflow import deadlines_for as deadlines_for  # its home
 from civicloop.orders.workflow import requester_user as _requester_user
 from civicloop.orders.workflow import staff_users as _staff_users
 from civicloop.people.models import Team
-from civicloop.stats.services import contribution_of, counters_add_row, counters_follow
 
 S = Order.Status
 MAX_TEXT = 2000

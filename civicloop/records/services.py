@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicloop.audit.services import audit_record
+from civicloop.core.counters import contribution_of, counters_add_row, counters_write
 from civicloop.core.exceptions import Conflict
 from civicloop.records.models import (
     MakeupClaim,
@@ -35,7 +36,6 @@ from civicloop.records.models import (
     ShopItem,
 )
 from civicloop.records.workflow import MAKEUP, REDEMPTION
-from civicloop.stats.services import contribution_of, counters_add_row, counters_apply
 
 
 def points_per_hour() -> Decimal:
@@ -115,7 +115,7 @@ def records_credit(
     total: Counter[Any] = Counter()
     for record in records:
         total.update(contribution_of("record", record))
-    counters_apply(total)
+    counters_write(total)
     return records
 
 
