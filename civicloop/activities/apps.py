@@ -13,6 +13,7 @@ class ActivitiesConfig(registry.CivicApp):
     demo_order = 20
 
     def ready(self) -> None:
+        super().ready()
         # Make-up hours (records) are declared for activities and decided by whoever runs them.
         from civicloop.activities import policies, selectors
         from civicloop.records.hooks import ActivityLookups, register_activity_lookups

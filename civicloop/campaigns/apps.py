@@ -13,5 +13,6 @@ class CampaignsConfig(registry.CivicApp):
     demo_order = 85
 
     def ready(self) -> None:
+        super().ready()
         # the workflows register themselves (templates find them by model)
         from civicloop.campaigns import workflow  # noqa: F401

@@ -13,6 +13,7 @@ class MatchingConfig(registry.CivicApp):
     demo_order = 70
 
     def ready(self) -> None:
+        super().ready()
         # The order hall shows each order's fit for the team and can sort by it (orders cannot import matching).
         from civicloop.matching.selectors import sort_by_fit
         from civicloop.orders.hooks import rank_hall_with
