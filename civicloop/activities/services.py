@@ -29,6 +29,7 @@ from civicloop.activities.workflow import ACTIVITY, SIGNUP
 from civicloop.audit.services import audit_record
 from civicloop.core.choices import FocusGroup, Platform
 from civicloop.core.exceptions import Conflict
+from civicloop.core.workflow import Actor
 
 QR_WINDOW_SECONDS = 60
 SIGN_IN_EARLY = dt.timedelta(minutes=60)
@@ -107,7 +108,7 @@ def _read_card(token: str) -> tuple[int, str]:
 
 
 @transaction.atomic
-def signup_card_scan(*, activity: Activity, actor: Any, token: str, kind: str) -> Signup:
+def signup_card_scan(*, activity: Activity, actor: Actor, token: str, kind: str) -> Signup:
     """The organiser scans a volunteer's card on the console: sign that volunteer in (kind "in") or out ("out").
     The caller checked that the actor runs this activity; the token is checked here, and used up."""
     if kind not in ("in", "out"):
@@ -185,7 +186,7 @@ def _check_fields(
         raise ValidationError(_("Choose a valid target group."))
 
 
-def _book_room(*, actor: Any, room: Any, unit: Any, team: Any, title: str, starts_at: dt.datetime, ends_at: dt.datetime) -> Any:
+def _book_room(*, actor: Actor, room: Any, unit: Any, team: Any, title: str, starts_at: dt.datetime, ends_at: dt.datetime) -> Any:
     """Book the activity's room through the network service, in the activity's transaction: the venue must be
     hosted by or shared with the organising unit; staff book in their unit's name, a team leader as the team."""
     from civicloop.network.policies import bookable_teams, booking_units, venue_serves_unit
@@ -204,7 +205,7 @@ def _book_room(*, actor: Any, room: Any, unit: Any, team: Any, title: str, start
     raise ValidationError({"room": [_("You cannot book this room for the organising unit.")]})
 
 
-def _move_booking(activity: Activity, actor: Any) -> None:
+def _move_booking(activity: Activity, actor: Actor) -> None:
     """A new time moves the activity's room booking with it, in the same transaction: if the room is taken
     at the new time, the booking's Conflict refuses the whole change."""
     from civicloop.network.models import Booking
@@ -226,7 +227,7 @@ def _move_booking(activity: Activity, actor: Any) -> None:
 def activity_create(
     *,
     unit: Any,
-    actor: Any,
+    actor: Actor,
     category: str,
     title: str,
     place: str,
@@ -283,7 +284,7 @@ def activity_create(
 
 @transaction.atomic
 def activity_update(
-    *, activity: Activity, actor: Any, roles: list[tuple[str, int]] | None = None, **changes: Any
+    *, activity: Activity, actor: Actor, roles: list[tuple[str, int]] | None = None, **changes: Any
 ) -> Activity:
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     if activity.status not in (Activity.Status.DRAFT, Activity.Status.PUBLISHED):
@@ -324,7 +325,7 @@ def activity_update(
     return activity
 
 
-def _step(activity: Activity, step: str, actor: Any, *, note: str = "", **changes: Any) -> None:
+def _step(activity: Activity, step: str, actor: Actor, *, note: str = "", **changes: Any) -> None:
     """Run a declared step (activities/workflow.py); the caller checked the actor and the input."""
     if activity.status not in ACTIVITY.steps[step].sources:
         raise Conflict(_("This activity is no longer in a state that allows this."))
@@ -332,7 +333,7 @@ def _step(activity: Activity, step: str, actor: Any, *, note: str = "", **change
 
 
 @transaction.atomic
-def activity_publish(*, activity: Activity, actor: Any) -> Activity:
+def activity_publish(*, activity: Activity, actor: Actor) -> Activity:
     if activity.ends_at <= timezone.now():
         raise ValidationError(_("This activity is already over; change its time before publishing."))
     _step(activity, "publish", actor)
@@ -340,7 +341,7 @@ def activity_publish(*, activity: Activity, actor: Any) -> Activity:
 
 
 @transaction.atomic
-def activity_cancel(*, activity: Activity, actor: Any, reason: str) -> Activity:
+def activity_cancel(*, activity: Activity, actor: Actor, reason: str) -> Activity:
     if not reason.strip():
         raise ValidationError(_("Give a reason for cancelling."))
     _step(activity, "cancel", actor, note=reason.strip()[:300])
@@ -348,7 +349,7 @@ def activity_cancel(*, activity: Activity, actor: Any, reason: str) -> Activity:
     return activity
 
 
-def _release_room(activity: Activity, actor: Any) -> None:
+def _release_room(activity: Activity, actor: Actor) -> None:
     """A cancelled activity gives its room back (the booking is cancelled in the same transaction)."""
     from civicloop.network.models import Booking
     from civicloop.network.services import release_booking
@@ -395,7 +396,7 @@ def signup_create(*, activity: Activity, volunteer: Any, role: ActivityRole | No
 
 
 @transaction.atomic
-def signup_withdraw(*, signup: Signup, actor: Any) -> Signup:
+def signup_withdraw(*, signup: Signup, actor: Actor) -> Signup:
     if signup.activity.status != Activity.Status.PUBLISHED:
         raise Conflict(_("This activity is not open for changes."))
     if signup.status not in Signup.HOLDING:
@@ -405,7 +406,7 @@ def signup_withdraw(*, signup: Signup, actor: Any) -> Signup:
 
 
 @transaction.atomic
-def signup_decide(*, signup: Signup, approve: bool, actor: Any) -> Signup:
+def signup_decide(*, signup: Signup, approve: bool, actor: Actor) -> Signup:
     if signup.status != Signup.Status.PENDING:
         raise Conflict(_("This sign-up has already been decided."))
     SIGNUP.apply("approve" if approve else "reject", signup, actor=actor, cleaned={})
@@ -421,7 +422,7 @@ def _live_signup(activity: Activity, volunteer: Any) -> Signup:
     return signup
 
 
-def _sign_in(activity: Activity, signup: Signup, *, how: str, actor: Any, detail: str = "") -> Signup:
+def _sign_in(activity: Activity, signup: Signup, *, how: str, actor: Actor, detail: str = "") -> Signup:
     now = timezone.now()
     if activity.status != Activity.Status.PUBLISHED or not (
         activity.starts_at - SIGN_IN_EARLY <= now <= activity.ends_at
@@ -436,7 +437,7 @@ def _sign_in(activity: Activity, signup: Signup, *, how: str, actor: Any, detail
     return signup
 
 
-def _sign_out(activity: Activity, signup: Signup, *, actor: Any, detail: str = "") -> Signup:
+def _sign_out(activity: Activity, signup: Signup, *, actor: Actor, detail: str = "") -> Signup:
     if activity.status != Activity.Status.PUBLISHED:
         raise ValidationError(_("This activity is not open for signing out."))
     if signup.signed_in_at is None:
@@ -483,7 +484,7 @@ def signup_sign_out(*, activity: Activity, volunteer: Any, token: str) -> Signup
 
 
 @transaction.atomic
-def signup_roll_call(*, signup: Signup, present: bool, actor: Any) -> Signup:
+def signup_roll_call(*, signup: Signup, present: bool, actor: Actor) -> Signup:
     """The organiser marks a volunteer present (the whole activity) or absent (clears the sign-in)."""
     if signup.activity.status != Activity.Status.PUBLISHED:
         raise Conflict(_("This activity is not open for roll call."))
@@ -518,7 +519,7 @@ def credited_hours(activity: Activity, signup: Signup) -> Decimal:
 
 @transaction.atomic
 def activity_close(
-    *, activity: Activity, actor: Any, people_served: int, summary: str, photos: list[Any] | None = None
+    *, activity: Activity, actor: Actor, people_served: int, summary: str, photos: list[Any] | None = None
 ) -> list[Any]:
     """Close with a summary and credit hours to every signed-in volunteer. Returns the ledger rows written."""
     from civicloop.records.services import record_credit

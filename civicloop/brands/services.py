@@ -13,6 +13,7 @@ from civicloop.audit.services import audit_record
 from civicloop.brands.models import BrandProject
 from civicloop.brands.workflow import PROJECT, step_between
 from civicloop.core.choices import Platform
+from civicloop.core.workflow import Actor
 from civicloop.network.models import Unit
 
 
@@ -65,7 +66,7 @@ def brand_create(
     name: str,
     owner_unit: Unit,
     category: str,
-    actor: Any,
+    actor: Actor,
     description: str = "",
     industry: str = "",
     status: str = BrandProject.Status.ACTIVE,
@@ -100,7 +101,7 @@ def brand_create(
 def brand_update(
     *,
     project: BrandProject,
-    actor: Any,
+    actor: Actor,
     name: str,
     category: str,
     description: str,

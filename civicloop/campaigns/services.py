@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -34,7 +34,11 @@ from civicloop.campaigns.models import (
 )
 from civicloop.campaigns.workflow import EXPOSURE, PROBLEM, TASK, save_photo
 from civicloop.core.exceptions import Conflict
+from civicloop.core.workflow import Actor
 from civicloop.network.models import Unit
+
+if TYPE_CHECKING:
+    from civicloop.people.models import User
 
 
 def _denied() -> PermissionDenied:
@@ -68,7 +72,7 @@ def _check_unique_name(*, command_unit: Unit, year: int, name: str, exclude: int
 @transaction.atomic
 def campaign_create(
     *,
-    actor: Any,
+    actor: Actor,
     year: int,
     name: str,
     goal: str,
@@ -96,7 +100,7 @@ def campaign_create(
 
 
 @transaction.atomic
-def campaign_update(*, actor: Any, campaign: Campaign, **values: Any) -> Campaign:
+def campaign_update(*, actor: Actor, campaign: Campaign, **values: Any) -> Campaign:
     """Change the campaign's name, year, goal and 督导/recurrence settings (only the fields given)."""
     if not policy.can_manage_campaign(actor, campaign):
         raise _denied()
@@ -117,7 +121,7 @@ def campaign_update(*, actor: Any, campaign: Campaign, **values: Any) -> Campaig
 
 
 @transaction.atomic
-def action_add(*, actor: Any, campaign: Campaign, name: str) -> Action:
+def action_add(*, actor: Actor, campaign: Campaign, name: str) -> Action:
     if not policy.can_manage_campaign(actor, campaign):
         raise _denied()
     name = name.strip()
@@ -130,7 +134,7 @@ def action_add(*, actor: Any, campaign: Campaign, name: str) -> Action:
 
 
 @transaction.atomic
-def action_update(*, actor: Any, action: Action, name: str) -> Action:
+def action_update(*, actor: Actor, action: Action, name: str) -> Action:
     """Rename an action (its tasks stay with it)."""
     campaign = action.campaign
     if not policy.can_manage_campaign(actor, campaign):
@@ -148,7 +152,7 @@ def action_update(*, actor: Any, action: Action, name: str) -> Action:
 @transaction.atomic
 def task_create(
     *,
-    actor: Any,
+    actor: Actor,
     action: Action,
     title: str,
     due_at: dt.datetime,
@@ -178,7 +182,7 @@ def task_create(
     return task
 
 
-def weights_set(*, actor: Any, campaign: Campaign, weights: dict[str, int]) -> Campaign:
+def weights_set(*, actor: Actor, campaign: Campaign, weights: dict[str, int]) -> Campaign:
     if not policy.can_manage_campaign(actor, campaign):
         raise _denied()
     clean = {k: int(weights[k]) for k in DEFAULT_WEIGHTS if k in weights}
@@ -194,7 +198,7 @@ def weights_set(*, actor: Any, campaign: Campaign, weights: dict[str, int]) -> C
 # --- problems ----------------------------------------------------------------------------------------------
 
 
-def _report_event(problem: Problem, actor: Any) -> None:
+def _report_event(problem: Problem, actor: Actor) -> None:
     ProblemEvent.objects.create(subject=problem, from_status="", to_status="reported", step="report", actor=actor,
                                 unit=problem.unit)
 
@@ -202,7 +206,7 @@ def _report_event(problem: Problem, actor: Any) -> None:
 @transaction.atomic
 def problem_inspect(
     *,
-    actor: Any,
+    actor: Actor,
     campaign: Campaign,
     category: str,
     unit: Unit,
@@ -252,7 +256,7 @@ def _report_scope(resident_unit: Unit | None, campaign: Campaign) -> Unit:
 @transaction.atomic
 def problem_report_resident(
     *,
-    actor: Any,
+    actor: User,
     campaign: Campaign,
     category: str,
     description: str,
@@ -279,7 +283,7 @@ def problem_report_resident(
 
 
 @transaction.atomic
-def problem_photo_add(*, actor: Any, problem: Problem, photo: Any, kind: str) -> ProblemPhoto:
+def problem_photo_add(*, actor: Actor, problem: Problem, photo: Any, kind: str) -> ProblemPhoto:
     """An after-photo uploaded before the rectify step (the API's way to attach files)."""
     if kind != ProblemPhoto.Kind.AFTER or not policy.can_rectify_problem(actor, problem):
         raise _denied()
@@ -323,7 +327,7 @@ def campaigns_escalate_overdue(limit: int = 500) -> int:
 
 
 @transaction.atomic
-def liaison_assign(*, actor: Any, campaign: Campaign, leader: Any, unit: Unit) -> Liaison:
+def liaison_assign(*, actor: Actor, campaign: Campaign, leader: Any, unit: Unit) -> Liaison:
     if not policy.can_manage_campaign(actor, campaign):
         raise _denied()
     if not unit.path.startswith(campaign.unit_path):
@@ -341,7 +345,7 @@ def liaison_assign(*, actor: Any, campaign: Campaign, leader: Any, unit: Unit) -
 
 @transaction.atomic
 def visit_log(
-    *, actor: Any, liaison: Liaison, unit: Unit, visited_on: dt.date, place: str, findings: str, photo: Any = None
+    *, actor: Actor, liaison: Liaison, unit: Unit, visited_on: dt.date, place: str, findings: str, photo: Any = None
 ) -> Visit:
     if not policy.can_log_visit(actor, liaison, unit):
         raise _denied()
@@ -363,7 +367,7 @@ def visit_log(
 
 
 @transaction.atomic
-def bulletin_issue(*, actor: Any, campaign: Campaign, unit: Unit, month: dt.date) -> Bulletin:
+def bulletin_issue(*, actor: Actor, campaign: Campaign, unit: Unit, month: dt.date) -> Bulletin:
     """Freeze the month's ranking of the unit's children; the 通报 names the top and the bottom."""
     if not policy.can_manage_campaign(actor, campaign) or not policy.covers_path(actor, unit.path):
         raise _denied()
@@ -385,7 +389,7 @@ def bulletin_issue(*, actor: Any, campaign: Campaign, unit: Unit, month: dt.date
 
 @transaction.atomic
 def exposure_propose(
-    *, actor: Any, campaign: Campaign, kind: str, title: str, text: str, photo_mode: str,
+    *, actor: Actor, campaign: Campaign, kind: str, title: str, text: str, photo_mode: str,
     unit: Unit | None = None, problem_id: int | None = None,
 ) -> Exposure:
     if not policy.can_propose_exposure(actor, campaign):

@@ -36,7 +36,7 @@ from civicloop.campaigns.models import (
     TaskReport,
 )
 from civicloop.core.msg import Msg
-from civicloop.core.workflow import HELD, TERMINAL, Ctx, Notice, State, Step, Workflow, nobody
+from civicloop.core.workflow import HELD, TERMINAL, Actor, Ctx, Notice, State, Step, Workflow, nobody
 from civicloop.network.models import Unit
 
 
@@ -104,7 +104,7 @@ def _register_guard(ctx: Ctx) -> None:
         raise ValidationError({"unit": [_("Choose a unit inside your own area.")]})
 
 
-def _register_form_kwargs(actor: Any, problem: Problem) -> dict[str, Any]:
+def _register_form_kwargs(actor: Actor, problem: Problem) -> dict[str, Any]:
     return {"units": policy.register_units(actor, problem)}
 
 

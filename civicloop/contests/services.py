@@ -34,6 +34,7 @@ from civicloop.contests.models import (
 from civicloop.contests.text import caption_problems, count_zi
 from civicloop.core.exceptions import Conflict
 from civicloop.core.validators import normalize_phone, validate_mobile, validate_postcode
+from civicloop.core.workflow import Actor
 
 AUTHOR_FIELDS = ("name", "address", "postcode", "phone", "organisation")
 AWARD_ORDER = ("first", "second", "third", "merit")
@@ -69,7 +70,7 @@ def _rubric_clean(rubric: Any) -> list[dict[str, Any]]:
 def call_create(
     *,
     organiser: Any,
-    actor: Any,
+    actor: Actor,
     title: str,
     kind: str,
     opens_at: dt.datetime,
@@ -276,7 +277,7 @@ TEXT_FIELDS = {
 def entry_save(
     *,
     call: Call,
-    actor: Any,
+    actor: Actor,
     data: dict[str, Any],
     entry: Entry | None = None,
     photo: Any = None,
@@ -400,7 +401,7 @@ def photo_attach(*, entry: Entry, upload: Any) -> Entry:
 # --- judges and scores -------------------------------------------------------------------------------------
 
 
-def judge_assign(*, call: Call, stage: str, user: Any, actor: Any) -> Judge:
+def judge_assign(*, call: Call, stage: str, user: Any, actor: Actor) -> Judge:
     if not policies.can_assign_judges(actor, call):
         raise PermissionDenied(_("You do not have permission to do this."))
     if stage not in Judge.Stage.values:
@@ -416,7 +417,7 @@ def judge_assign(*, call: Call, stage: str, user: Any, actor: Any) -> Judge:
     return judge
 
 
-def judge_declare(*, judge: Judge, actor: Any, conflicts: str) -> Judge:
+def judge_declare(*, judge: Judge, actor: Actor, conflicts: str) -> Judge:
     """The conflict-of-interest declaration a judge signs before seeing entries."""
     if judge.user_id != getattr(actor, "pk", None):
         raise PermissionDenied(_("You do not have permission to do this."))
@@ -428,7 +429,7 @@ def judge_declare(*, judge: Judge, actor: Any, conflicts: str) -> Judge:
     return judge
 
 
-def judge_recuse(*, judge: Judge, entry: Entry, actor: Any, reason: str) -> Recusal:
+def judge_recuse(*, judge: Judge, entry: Entry, actor: Actor, reason: str) -> Recusal:
     """A judge stands aside from one entry; the call's managers may also stand a judge aside."""
     if judge.user_id != getattr(actor, "pk", None) and not policies.can_manage_call(actor, judge.call):
         raise PermissionDenied(_("You do not have permission to do this."))
@@ -466,7 +467,7 @@ def score_total(call: Call, values: dict[str, Any]) -> tuple[dict[str, int], Dec
     return cleaned, total.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def score_submit(*, entry: Entry, actor: Any, values: dict[str, Any], comment: str = "") -> Score:
+def score_submit(*, entry: Entry, actor: Actor, values: dict[str, Any], comment: str = "") -> Score:
     """One score per judge per entry per stage (a unique constraint; a second try is a 409)."""
     if not policies.can_judge_entry(actor, entry):
         raise PermissionDenied(_("You do not have permission to do this."))
@@ -555,7 +556,7 @@ def results_preview(call: Call) -> list[dict[str, Any]]:
     return ranking(call, stage, list(entries)) if stage != "none" else []
 
 
-def results_apply(*, call: Call, actor: Any, request: Any = None) -> None:
+def results_apply(*, call: Call, actor: Actor, request: Any = None) -> None:
     """Inside the call's `announce` step: rank, give awards by the call's plan, move every candidate."""
     from civicloop.contests.workflow import ENTRY
 
@@ -574,7 +575,7 @@ def results_apply(*, call: Call, actor: Any, request: Any = None) -> None:
         ENTRY.apply("pass_over", entry, actor=actor, request=request, skip_actor_check=True)
 
 
-def results_publish(*, call: Call, actor: Any, request: Any = None) -> None:
+def results_publish(*, call: Call, actor: Actor, request: Any = None) -> None:
     """Inside the call's `publish_results` step: every entry on notice is awarded and gets a certificate code."""
     from civicloop.contests.workflow import ENTRY
 
@@ -585,7 +586,7 @@ def results_publish(*, call: Call, actor: Any, request: Any = None) -> None:
         ENTRY.apply("award", entry, actor=actor, request=request, skip_actor_check=True)
 
 
-def round_advance(*, call: Call, actor: Any, stage: str, top: int | None = None, request: Any = None) -> int:
+def round_advance(*, call: Call, actor: Actor, stage: str, top: int | None = None, request: Any = None) -> int:
     """Move entries on: every eligible entry to the first round, or the best `top` of the first round to the
     second (the others stay in the first round and are passed over when the results are announced)."""
     from civicloop.contests.workflow import ENTRY
@@ -613,7 +614,7 @@ def round_advance(*, call: Call, actor: Any, stage: str, top: int | None = None,
 # --- publicity: objections and the units' award ------------------------------------------------------------
 
 
-def objection_raise(*, entry: Entry, actor: Any, text: str) -> Objection:
+def objection_raise(*, entry: Entry, actor: Actor, text: str) -> Objection:
     if not policies.can_object(actor, entry) or entry.call.status != "publicity":
         raise Conflict(_("Objections are taken only while the results are on public notice."))
     text = (text or "").strip()
@@ -636,7 +637,7 @@ def objection_raise(*, entry: Entry, actor: Any, text: str) -> Objection:
     return objection
 
 
-def objection_answer(*, objection: Objection, actor: Any, answer: str, upheld: bool, request: Any = None) -> Objection:
+def objection_answer(*, objection: Objection, actor: Actor, answer: str, upheld: bool, request: Any = None) -> Objection:
     """Answer an objection; an upheld one withdraws the entry's award (the entry's `disqualify` step)."""
     from civicloop.contests.workflow import ENTRY
 
@@ -662,7 +663,7 @@ def objection_answer(*, objection: Objection, actor: Any, answer: str, upheld: b
     return objection
 
 
-def unit_award_grant(*, call: Call, actor: Any, organisation: str, reason: str = "") -> UnitAward:
+def unit_award_grant(*, call: Call, actor: Actor, organisation: str, reason: str = "") -> UnitAward:
     """优秀组织奖 for a unit that organised entries."""
     if not policies.can_manage_call(actor, call):
         raise PermissionDenied(_("You do not have permission to do this."))
@@ -721,7 +722,7 @@ def vote_cast(*, entry: Entry, voter: Any, ip: str | None = None, device: str = 
 
 
 def votes_discount(
-    *, call: Call, actor: Any, reason: str, start: dt.datetime, end: dt.datetime, ip: str = "", device: str = ""
+    *, call: Call, actor: Actor, reason: str, start: dt.datetime, end: dt.datetime, ip: str = "", device: str = ""
 ) -> int:
     """Discount a suspicious burst (votes from one IP or device in a time window); audited with the count."""
     if not policies.can_discount_votes(actor, call):
@@ -758,7 +759,7 @@ def staff_only(user: Any) -> None:
         raise PermissionDenied(_("You do not have permission to do this."))
 
 
-def mail_item_handle(*, item: Any, actor: Any) -> Any:
+def mail_item_handle(*, item: Any, actor: Actor) -> Any:
     """A person has dealt with a queued e-mail (entered it on the paper form, completed its draft, or set it aside)."""
     if not policies.can_handle_mail(actor, item):
         raise PermissionDenied(_("You do not have permission to do this."))

@@ -37,7 +37,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -54,11 +54,13 @@ from civicloop.core.schemas import Id
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
 
+    from civicloop.people.models import User
+
 OPEN, HELD, TERMINAL = "open", "held", "terminal"
 BADGES = ("grey", "blue", "gold", "green", "red")
 
 Text = str | Promise
-Actor = Any  # a User, or None for the platform itself (periodic jobs)
+Actor: TypeAlias = "User | None"  # None: the platform itself (periodic jobs)
 DeadlineFn = Callable[["Ctx"], dt.datetime | None]
 
 
@@ -134,7 +136,7 @@ class Step:
     label: Text
     sources: frozenset[str] | set[str]
     target: str | None
-    allowed: Callable[[Actor, Any], bool]
+    allowed: Callable[[User, Any], bool]  # asked only for a signed-in actor
     form: type[forms.Form] | None = None
     note: str = "none"  # none, optional, required
     guard: Callable[[Ctx], None] | None = None
@@ -621,7 +623,7 @@ class Workflow:
 from django.http import HttpRequest as HttpRequestType  # noqa: E402  (a runtime name for the annotations above)
 
 
-def _nobody(actor: Actor, obj: Any) -> bool:
+def _nobody(actor: User, obj: Any) -> bool:
     return False
 
 

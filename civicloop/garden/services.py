@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from civicloop.audit.services import audit_record
 from civicloop.core.exceptions import Conflict
+from civicloop.core.workflow import Actor
 from civicloop.garden.models import Comment, Garden, GardenPost, SensitiveWord
 from civicloop.garden.selectors import find_sensitive
 from civicloop.garden.workflow import COMMENT
@@ -34,7 +35,7 @@ def garden_ensure(*, unit: Unit, moderation: str = Garden.Moderation.POST) -> Ga
 
 
 @transaction.atomic
-def garden_set_moderation(*, garden: Garden, moderation: str, actor: Any) -> Garden:
+def garden_set_moderation(*, garden: Garden, moderation: str, actor: Actor) -> Garden:
     if moderation not in Garden.Moderation.values:
         raise ValidationError(_("Unknown moderation mode."))
     Garden.objects.filter(pk=garden.pk).update(moderation=moderation)
@@ -75,7 +76,7 @@ def post_publish(
     unit: Unit,
     title: str,
     body: str,
-    actor: Any,
+    actor: Actor,
     links: Any = (),
     image: Any = None,
     published_at: Any = None,
@@ -128,7 +129,7 @@ def comment_post(*, post: GardenPost, author: Any, body: str) -> Comment:
     return comment
 
 
-def _moderate(comment: Comment, step: str, *, actor: Any, reason: str = "") -> Comment:
+def _moderate(comment: Comment, step: str, *, actor: Actor, reason: str = "") -> Comment:
     if comment.status not in COMMENT.steps[step].sources:
         raise Conflict(_("This message has already been handled; reload the page."))
     COMMENT.apply(step, comment, actor=actor, cleaned={}, note=reason)
@@ -136,12 +137,12 @@ def _moderate(comment: Comment, step: str, *, actor: Any, reason: str = "") -> C
 
 
 @transaction.atomic
-def comment_approve(*, comment: Comment, actor: Any) -> Comment:
+def comment_approve(*, comment: Comment, actor: Actor) -> Comment:
     return _moderate(comment, "approve", actor=actor)
 
 
 @transaction.atomic
-def comment_hide(*, comment: Comment, reason: str, actor: Any) -> Comment:
+def comment_hide(*, comment: Comment, reason: str, actor: Actor) -> Comment:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Give a reason for hiding the message."))
@@ -149,12 +150,12 @@ def comment_hide(*, comment: Comment, reason: str, actor: Any) -> Comment:
 
 
 @transaction.atomic
-def comment_restore(*, comment: Comment, actor: Any) -> Comment:
+def comment_restore(*, comment: Comment, actor: Actor) -> Comment:
     return _moderate(comment, "restore", actor=actor)
 
 
 @transaction.atomic
-def sensitive_word_add(*, word: str, actor: Any) -> SensitiveWord:
+def sensitive_word_add(*, word: str, actor: Actor) -> SensitiveWord:
     word = (word or "").strip()
     if not word or len(word) > 50:
         raise ValidationError(_("Enter a word of 1 to 50 characters."))
@@ -168,6 +169,6 @@ def sensitive_word_add(*, word: str, actor: Any) -> SensitiveWord:
 
 
 @transaction.atomic
-def sensitive_word_remove(*, word: SensitiveWord, actor: Any) -> None:
+def sensitive_word_remove(*, word: SensitiveWord, actor: Actor) -> None:
     audit_record(action="sensitive_word_remove", actor=actor, obj=word, detail=word.word)
     word.delete()

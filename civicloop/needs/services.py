@@ -16,6 +16,7 @@ from civicloop.core.choices import FocusGroup, Platform
 from civicloop.core.counters import contribution_of, counters_add_row, counters_follow
 from civicloop.core.exceptions import Conflict
 from civicloop.core.msg import unit_language
+from civicloop.core.workflow import Actor
 from civicloop.needs.models import Answer, Need, NeedEvent, NeedsRound, Question, Response, Survey
 from civicloop.needs.workflow import NEED, ROUND, SURVEY, need_step_between
 from civicloop.network.models import Unit
@@ -58,7 +59,7 @@ def round_open(
     ends_on: dt.date,
     target_groups: list[str] | None = None,
     scope_note: str = "",
-    actor: Any,
+    actor: Actor,
     drafted_from: NeedsRound | None = None,
 ) -> NeedsRound:
     """Open a needs round for a unit's subtree."""
@@ -83,7 +84,7 @@ def round_open(
 
 
 @transaction.atomic
-def round_close(*, round: NeedsRound, actor: Any, today: dt.date | None = None) -> NeedsRound:
+def round_close(*, round: NeedsRound, actor: Actor, today: dt.date | None = None) -> NeedsRound:
     """Close a round and draft the next one from its unmet and recurring needs (the loop's sixth step).
 
     The flip is a conditional update, so two staff closing at once cannot both draft a next round.
@@ -152,7 +153,7 @@ def _check_round_open(rnd: NeedsRound) -> None:
         raise Conflict(_("This needs round has already been closed."))
 
 
-def _first_events(needs: list[Need], *, actor: Any, step: str) -> None:
+def _first_events(needs: list[Need], *, actor: Actor, step: str) -> None:
     """The first timeline row of needs written in bulk (the bulk action writes the one audit row)."""
     NeedEvent.objects.bulk_create(
         NeedEvent(subject=n, from_status="", to_status=n.status, step=step, actor=actor, unit_id=n.unit_id)
@@ -172,7 +173,7 @@ def need_record(
     round: NeedsRound,
     unit: Unit,
     description: str,
-    actor: Any,
+    actor: Actor,
     source: str = Need.Source.OTHER,
     category: str = "",
     focus_group: str = "",
@@ -209,7 +210,7 @@ def need_record_visit(
     focus_group: str,
     category: str,
     description: str,
-    actor: Any,
+    actor: Actor,
 ) -> Need:
     """A door-to-door visit (入户走访) to an empty-nest elder or a left-behind child.
 
@@ -246,7 +247,7 @@ def need_record_visit(
 def need_update(
     *,
     need: Need,
-    actor: Any,
+    actor: Actor,
     category: str,
     focus_group: str,
     description: str,
@@ -304,7 +305,7 @@ def survey_create(
     title: str,
     intro: str = "",
     round: NeedsRound | None = None,
-    actor: Any,
+    actor: Actor,
     allow_anonymous: bool = True,
     ask_phone: bool = False,
 ) -> Survey:
@@ -343,7 +344,7 @@ def _parse_options(kind: str, options: list[str] | str) -> list[str]:
 
 @transaction.atomic
 def question_add(
-    *, survey: Survey, kind: str, text: str, required: bool, options: list[str] | str = "", actor: Any
+    *, survey: Survey, kind: str, text: str, required: bool, options: list[str] | str = "", actor: Actor
 ) -> Question:
     if survey.status != Survey.Status.DRAFT:
         raise Conflict(_("Questions can only be changed while the questionnaire is a draft."))
@@ -366,7 +367,7 @@ def question_add(
 
 
 @transaction.atomic
-def question_remove(*, question: Question, actor: Any) -> None:
+def question_remove(*, question: Question, actor: Actor) -> None:
     survey = question.survey
     if survey.status != Survey.Status.DRAFT:
         raise Conflict(_("Questions can only be changed while the questionnaire is a draft."))
@@ -375,7 +376,7 @@ def question_remove(*, question: Question, actor: Any) -> None:
 
 
 @transaction.atomic
-def survey_publish(*, survey: Survey, actor: Any) -> Survey:
+def survey_publish(*, survey: Survey, actor: Actor) -> Survey:
     if survey.status != Survey.Status.DRAFT:
         raise Conflict(_("Only a draft questionnaire can be opened."))
     if not survey.questions.exists():
@@ -385,7 +386,7 @@ def survey_publish(*, survey: Survey, actor: Any) -> Survey:
 
 
 @transaction.atomic
-def survey_close(*, survey: Survey, actor: Any) -> Survey:
+def survey_close(*, survey: Survey, actor: Actor) -> Survey:
     if survey.status != Survey.Status.OPEN:
         raise Conflict(_("This questionnaire is not open."))
     SURVEY.apply("close", survey, actor=actor, cleaned={}, skip_actor_check=True)
@@ -394,7 +395,7 @@ def survey_close(*, survey: Survey, actor: Any) -> Survey:
 
 @transaction.atomic
 @transaction.atomic
-def survey_set_paper_distributed(*, survey: Survey, count: int, actor: Any) -> Survey:
+def survey_set_paper_distributed(*, survey: Survey, count: int, actor: Actor) -> Survey:
     """Record how many paper copies were handed out (a number, not the copies themselves)."""
     try:
         count = int(count)
@@ -541,7 +542,7 @@ def response_submit_anonymous(
 
 
 @transaction.atomic
-def survey_options_set(*, survey: Survey, allow_anonymous: bool, ask_phone: bool, actor: Any) -> Survey:
+def survey_options_set(*, survey: Survey, allow_anonymous: bool, ask_phone: bool, actor: Actor) -> Survey:
     """The owner decides whether the link works without an account, and whether it asks for a mobile."""
     Survey.objects.filter(pk=survey.pk).update(allow_anonymous=bool(allow_anonymous), ask_phone=bool(ask_phone))
     survey.allow_anonymous, survey.ask_phone = bool(allow_anonymous), bool(ask_phone)
@@ -556,7 +557,7 @@ def survey_options_set(*, survey: Survey, allow_anonymous: bool, ask_phone: bool
 
 
 @transaction.atomic
-def response_enter_paper(*, survey: Survey, answers: dict[int, Any], actor: Any) -> Response:
+def response_enter_paper(*, survey: Survey, answers: dict[int, Any], actor: Actor) -> Response:
     """Staff type in one paper copy. The copies handed out grow if needed so collected ≤ distributed."""
     if survey.status == Survey.Status.DRAFT:
         raise Conflict(_("Open the questionnaire before entering answers."))
@@ -580,7 +581,7 @@ ORDER_SKIP = ("rejected", "cancelled")
 
 
 @transaction.atomic
-def round_import_orders(*, round: NeedsRound, actor: Any) -> int:
+def round_import_orders(*, round: NeedsRound, actor: Actor) -> int:
     """Bring the orders placed in the round's area and period in as needs (source: order).
 
     A closed order is a met need linked to it; others stay open for staff to follow. Orders already in the

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -16,8 +16,12 @@ from civicloop.access import forget
 from civicloop.audit.services import audit_record
 from civicloop.core.exceptions import Conflict
 from civicloop.core.validators import MOBILE_RE, normalize_phone
+from civicloop.core.workflow import Actor
 from civicloop.network.models import Booking, Membership, Room, Unit, Venue
 from civicloop.network.workflow import BOOKING
+
+if TYPE_CHECKING:
+    from civicloop.people.models import User
 
 # Which practice level may sit under which (a department or venue may hang anywhere).
 CHILD_LEVEL = {"": "center", "center": "institute", "institute": "station", "station": "point"}
@@ -72,7 +76,7 @@ def unit_create(
     name: str,
     level: str = "",
     kind: str = Unit.Kind.PRACTICE,
-    actor: Any = None,
+    actor: Actor = None,
     **fields: Any,
 ) -> Unit:
     """Add a unit under `parent` (or a new root). Practice units follow centre → institute → station → point."""
@@ -108,7 +112,7 @@ def unit_create(
 
 
 @transaction.atomic
-def unit_update(*, unit: Unit, actor: Any, **changes: Any) -> Unit:
+def unit_update(*, unit: Unit, actor: Actor, **changes: Any) -> Unit:
     for key, value in changes.items():
         if key not in EDITABLE:
             raise ValidationError(_("This field cannot be changed here."))
@@ -120,7 +124,7 @@ def unit_update(*, unit: Unit, actor: Any, **changes: Any) -> Unit:
 
 
 @transaction.atomic
-def membership_grant(*, user: Any, unit: Unit, role: str, actor: Any = None, title: str = "") -> Membership:
+def membership_grant(*, user: Any, unit: Unit, role: str, actor: Actor = None, title: str = "") -> Membership:
     if role not in Membership.Role.values:
         raise ValidationError(_("Unknown role."))
     if not user.is_active:
@@ -138,7 +142,7 @@ def membership_grant(*, user: Any, unit: Unit, role: str, actor: Any = None, tit
 
 
 @transaction.atomic
-def membership_revoke(*, membership: Membership, actor: Any = None) -> None:
+def membership_revoke(*, membership: Membership, actor: Actor = None) -> None:
     audit_record(
         action="role_revoke",
         actor=actor,
@@ -158,7 +162,7 @@ MAX_BOOKING = dt.timedelta(hours=12)
 @transaction.atomic(durable=True)
 def venue_create(
     *,
-    actor: Any,
+    actor: Actor,
     unit: Unit,
     name: str,
     kind: str = Venue.Kind.PRACTICE,
@@ -191,7 +195,7 @@ def venue_create(
 @transaction.atomic(durable=True)
 def room_create(
     *,
-    actor: Any,
+    actor: Actor,
     venue: Venue,
     name: str,
     capacity: int,
@@ -244,7 +248,7 @@ def _booking_times(room: Room, starts_at: dt.datetime, ends_at: dt.datetime) -> 
 @transaction.atomic(durable=True)
 def booking_create(
     *,
-    actor: Any,
+    actor: Actor,
     room: Room,
     starts_at: dt.datetime,
     ends_at: dt.datetime,
@@ -260,7 +264,7 @@ def booking_create(
 
 def book_room(
     *,
-    actor: Any,
+    actor: Actor,
     room: Room,
     starts_at: dt.datetime,
     ends_at: dt.datetime,
@@ -308,11 +312,11 @@ def book_room(
 
 
 @transaction.atomic(durable=True)
-def booking_cancel(*, actor: Any, booking: Booking) -> Booking:
+def booking_cancel(*, actor: Actor, booking: Booking) -> Booking:
     return release_booking(actor=actor, booking=booking)
 
 
-def release_booking(*, actor: Any, booking: Booking, with_activity: bool = False) -> Booking:
+def release_booking(*, actor: Actor, booking: Booking, with_activity: bool = False) -> Booking:
     """Cancel a booking inside the caller's transaction. `with_activity`: the booking belongs to an activity
     its manager cancels or moves, and goes with it (the activity's own rules decided who may do that)."""
     from civicloop.network.policies import can_cancel_booking
@@ -329,7 +333,7 @@ def release_booking(*, actor: Any, booking: Booking, with_activity: bool = False
 
 
 @transaction.atomic(durable=True)
-def place_link(*, actor: Any, place: Any, unit: Unit | None, opened_on: dt.date | None = None) -> Any:
+def place_link(*, actor: User, place: Any, unit: Unit | None, opened_on: dt.date | None = None) -> Any:
     """Record which 所/站 covers a place (or that none does yet) and when it opened; the office only."""
     from civicloop.access import is_office
 

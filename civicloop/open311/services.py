@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -19,9 +19,12 @@ from civicloop.orders.services import order_submit
 from civicloop.people.models import Resident
 from civicloop.people.services import resident_enter
 
+if TYPE_CHECKING:
+    from civicloop.people.models import User
+
 
 @transaction.atomic
-def integration_key_issue(*, unit: Unit, name: str, actor: Any) -> tuple[IntegrationKey, str]:
+def integration_key_issue(*, unit: Unit, name: str, actor: User) -> tuple[IntegrationKey, str]:
     """A new key for a station or point in the actor's scope; the plain key is returned once, never stored."""
     if not access.in_scope(actor, unit):
         raise PermissionDenied(_("You do not have permission to do this."))

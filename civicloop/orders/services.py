@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,6 +28,7 @@ from civicloop.core.choices import FocusGroup, Platform
 from civicloop.core.counters import contribution_of, counters_add_row, counters_follow
 from civicloop.core.exceptions import Conflict
 from civicloop.core.msg import Msg, unit_language
+from civicloop.core.workflow import Actor
 from civicloop.network.models import Unit
 from civicloop.notify.services import notify_queue
 from civicloop.orders import attendance
@@ -50,6 +51,9 @@ from civicloop.orders.workflow import deadlines_for as deadlines_for  # its home
 from civicloop.orders.workflow import requester_user as _requester_user
 from civicloop.orders.workflow import staff_users as _staff_users
 from civicloop.people.models import Team
+
+if TYPE_CHECKING:
+    from civicloop.people.models import User
 
 S = Order.Status
 MAX_TEXT = 2000
@@ -116,7 +120,7 @@ def _event(
     order: Order,
     *,
     action: str,
-    actor: Any,
+    actor: Actor,
     from_status: str,
     to_status: str,
     note: str = "",
@@ -134,7 +138,7 @@ def _move(
     order: Order,
     *,
     action: str,
-    actor: Any,
+    actor: Actor,
     note: str = "",
     automatic: bool = False,
     changes: dict[str, Any] | None = None,
@@ -157,7 +161,7 @@ def _record(
     order: Order,
     *,
     action: str,
-    actor: Any,
+    actor: Actor,
     note: str = "",
     automatic: bool = False,
     unit: Unit | None = None,
@@ -226,7 +230,7 @@ def _wanted_time(value: dt.datetime | None) -> dt.datetime | None:
 
 def order_submit(
     *,
-    actor: Any,
+    actor: User,
     resident: Any,
     category: str,
     title: str,
@@ -348,26 +352,26 @@ def order_submit(
 
 
 @transaction.atomic
-def order_publish(*, actor: Any, order: Order) -> Order:
+def order_publish(*, actor: Actor, order: Order) -> Order:
     _require(actor, "publish", order)
     _move(order, action="publish", actor=actor)
     return order
 
 
 @transaction.atomic
-def order_withdraw(*, actor: Any, order: Order) -> Order:
+def order_withdraw(*, actor: Actor, order: Order) -> Order:
     _require(actor, "withdraw", order)
     _move(order, action="withdraw", actor=actor)
     return order
 
 
 @transaction.atomic
-def order_dispatch(*, actor: Any, order: Order, team: Any, note: str = "", automatic: bool = False) -> Order:
+def order_dispatch(*, actor: Actor, order: Order, team: Any, note: str = "", automatic: bool = False) -> Order:
     if not automatic:
         _require(actor, "dispatch", order)
     if team is None or not team.is_active or team.leader_id is None:
         raise ValidationError(_("Choose an active team with a leader."))
-    if not (policy.team_serves(team, order) or access.path_in_scope(actor, team.unit_path)):
+    if not (policy.team_serves(team, order) or (actor is not None and access.path_in_scope(actor, team.unit_path))):
         raise ValidationError(_("This team does not serve this order's area or platform."))
     note = _text(note, _("note"), required=False, max_length=300)
     _move(order, action="dispatch", actor=actor, note=note, automatic=automatic, cleaned={"team": team})
@@ -380,7 +384,7 @@ def _auto_rating_note(days: int) -> str:
         return _("Automatic rating after %(d)d days without one") % {"d": days}
 
 
-def order_reroute(*, actor: Any, order: Order, unit: Unit, reason: str) -> Order:
+def order_reroute(*, actor: User, order: Order, unit: Unit, reason: str) -> Order:
     _require(actor, "reroute", order)
     reason = _text(reason, _("reason"), max_length=300)
     if unit is None or not unit.is_active or unit.kind != Unit.Kind.PRACTICE:
@@ -403,7 +407,7 @@ def order_reroute(*, actor: Any, order: Order, unit: Unit, reason: str) -> Order
 
 
 @transaction.atomic
-def order_merge(*, actor: Any, order: Order, into: Order, note: str = "") -> Order:
+def order_merge(*, actor: Actor, order: Order, into: Order, note: str = "") -> Order:
     _require(actor, "merge", order)
     if into is None or into.pk == order.pk:
         raise ValidationError(_("Choose another order to merge into."))
@@ -419,7 +423,7 @@ def order_merge(*, actor: Any, order: Order, into: Order, note: str = "") -> Ord
 
 
 @transaction.atomic
-def order_reject(*, actor: Any, order: Order, reason: str) -> Order:
+def order_reject(*, actor: Actor, order: Order, reason: str) -> Order:
     _require(actor, "reject", order)
     reason = _text(reason, _("reason"), max_length=300)
     _move(order, action="reject", actor=actor, note=reason, cleaned={"reason": reason})
@@ -430,7 +434,7 @@ def order_reject(*, actor: Any, order: Order, reason: str) -> Order:
 
 
 @transaction.atomic
-def order_claim(*, actor: Any, order: Order, team: Any) -> Order:
+def order_claim(*, actor: Actor, order: Order, team: Any) -> Order:
     """A team leader takes an open order from the hall. Of simultaneous claims exactly one wins.
 
     The winning path costs one read beyond the order and the team: a single statement that locks the team row
@@ -484,7 +488,7 @@ def order_claim(*, actor: Any, order: Order, team: Any) -> Order:
 
 
 @transaction.atomic
-def order_accept(*, actor: Any, order: Order) -> Order:
+def order_accept(*, actor: Actor, order: Order) -> Order:
     _require(actor, "accept", order)
     _team(order)
     _move(order, action="accept", actor=actor)
@@ -492,7 +496,7 @@ def order_accept(*, actor: Any, order: Order) -> Order:
 
 
 @transaction.atomic
-def order_decline(*, actor: Any, order: Order, reason: str) -> Order:
+def order_decline(*, actor: Actor, order: Order, reason: str) -> Order:
     _require(actor, "decline", order)
     reason = _text(reason, _("reason"), max_length=300)
     team = _team(order)
@@ -501,7 +505,7 @@ def order_decline(*, actor: Any, order: Order, reason: str) -> Order:
 
 
 @transaction.atomic
-def order_release(*, actor: Any, order: Order, reason: str) -> Order:
+def order_release(*, actor: Actor, order: Order, reason: str) -> Order:
     _require(actor, "release", order)
     reason = _text(reason, _("reason"), max_length=300)
     team = _team(order)
@@ -517,7 +521,7 @@ def order_release(*, actor: Any, order: Order, reason: str) -> Order:
 
 
 @transaction.atomic
-def order_assign(*, actor: Any, order: Order, volunteers: Sequence[Any]) -> Order:
+def order_assign(*, actor: Actor, order: Order, volunteers: Sequence[Any]) -> Order:
     """The leader picks team members for the order (replaces those not yet checked in)."""
     _require(actor, "assign", order)
     if order.status not in policy.RECORDS["assign"]:
@@ -577,7 +581,7 @@ def _check_in_allowed(order: Order, *, lat: float | None, lng: float | None, now
 
 
 @transaction.atomic
-def order_check_in(*, actor: Any, order: Order, lat: float | None = None, lng: float | None = None) -> Order:
+def order_check_in(*, actor: Actor, order: Order, lat: float | None = None, lng: float | None = None) -> Order:
     """An assigned volunteer (or the leader) starts service; the first check-in moves the order to in_service.
 
     Accepted only inside the window around the order's service time and, when the phone sent a position and the
@@ -617,7 +621,7 @@ def order_check_in(*, actor: Any, order: Order, lat: float | None = None, lng: f
 
 
 @transaction.atomic
-def order_check_out(*, actor: Any, order: Order) -> Order:
+def order_check_out(*, actor: Actor, order: Order) -> Order:
     """Ends the volunteer's current session. A separate, confirmed step (the page asks first), refused sooner
     than CHECKOUT_MIN_MINUTES after the check-in so a double tap on 签到 never records a 0-minute service."""
     _require(actor, "check_out", order)
@@ -689,7 +693,7 @@ def _hours_text(value: Decimal) -> str:
 @transaction.atomic
 def order_report(
     *,
-    actor: Any,
+    actor: Actor,
     order: Order,
     summary: str,
     people_served: int,
@@ -751,7 +755,7 @@ RATING_TAGS_MAX = 10
 
 @transaction.atomic
 def order_rate(
-    *, actor: Any, order: Order, score: int, tags: Iterable[str] = (), comment: str = ""
+    *, actor: Actor, order: Order, score: int, tags: Iterable[str] = (), comment: str = ""
 ) -> OrderRating:
     """The requester rates once, while the order is served or closed (a record, not a state)."""
     _require(actor, "rate", order)
@@ -784,7 +788,7 @@ def order_rate(
 
 
 @transaction.atomic
-def order_return(*, actor: Any, order: Order, reason: str) -> Order:
+def order_return(*, actor: Actor, order: Order, reason: str) -> Order:
     _require(actor, "return", order)
     reason = _text(reason, _("reason"), max_length=300)
     _move(order, action="return", actor=actor, note=reason, cleaned={"reason": reason})
@@ -796,7 +800,7 @@ def order_return(*, actor: Any, order: Order, reason: str) -> Order:
 
 
 @transaction.atomic
-def order_verify(*, actor: Any, order: Order, note: str = "") -> Order:
+def order_verify(*, actor: Actor, order: Order, note: str = "") -> Order:
     """Staff verify the report: each volunteer's hours become a ledger row; the order is closed."""
     from civicloop.records.models import ServiceRecord
     from civicloop.records.services import records_credit
@@ -828,7 +832,7 @@ def order_verify(*, actor: Any, order: Order, note: str = "") -> Order:
 
 
 @transaction.atomic
-def order_cancel(*, actor: Any, order: Order, reason: str = "") -> Order:
+def order_cancel(*, actor: Actor, order: Order, reason: str = "") -> Order:
     _require(actor, "cancel", order)
     reason = _text(reason, _("reason"), required=False, max_length=300)
     if order.status == S.ACCEPTED and order.assignments.filter(sessions__gt=0).exists():
@@ -846,7 +850,7 @@ def _raise_target(order: Order) -> Unit:
 
 
 @transaction.atomic
-def order_whistle(*, actor: Any, order: Order, departments: Sequence[Unit], note: str) -> Whistle:
+def order_whistle(*, actor: Actor, order: Order, departments: Sequence[Unit], note: str) -> Whistle:
     """Staff blow the whistle on a hard order: raised one level up, named departments are asked to respond."""
     _require(actor, "whistle", order)
     if order.status not in policy.RECORDS["whistle"]:
@@ -880,7 +884,7 @@ def order_whistle(*, actor: Any, order: Order, departments: Sequence[Unit], note
 
 
 @transaction.atomic
-def whistle_answer(*, actor: Any, whistle: Whistle, answer: str) -> Whistle:
+def whistle_answer(*, actor: Actor, whistle: Whistle, answer: str) -> Whistle:
     if not policy.can_answer_whistle(actor, whistle):
         raise _denied()
     answer = _text(answer, _("answer"), max_length=1000)
@@ -1014,7 +1018,7 @@ def orders_auto_rate(limit: int = 500) -> int:
 # --- a team stops serving (people.team suspend / dissolve) ---------------------------------------------------
 
 
-def orders_release_team(*, team: Any, actor: Any, reason: str) -> int:
+def orders_release_team(*, team: Any, actor: Actor, reason: str) -> int:
     """Hand a suspended or dissolved team's orders back: accepted ones to the hall (open), dispatched ones to
     the owning unit's review (submitted), and tell their requesters. Orders already in service stay with the
     team for the unit to settle (their volunteers are on site). Runs inside the team step's transaction; the
@@ -1126,7 +1130,7 @@ def _clean_setting(name: str, value: Any) -> int:
 @transaction.atomic(durable=True)
 def unit_settings_update(
     *,
-    actor: Any,
+    actor: Actor,
     unit: Unit,
     review_hours: int,
     claim_hours: int,
@@ -1180,7 +1184,7 @@ def unit_settings_update(
 
 
 @transaction.atomic(durable=True)
-def unit_settings_reset(*, actor: Any, unit: Unit, request: Any = None) -> UnitSettings:
+def unit_settings_reset(*, actor: Actor, unit: Unit, request: Any = None) -> UnitSettings:
     """Drop a unit's own settings: it inherits from above again. The root's own row can be dropped too (the
     platform defaults then apply)."""
     if not policy.can_edit_unit_settings(actor, unit):

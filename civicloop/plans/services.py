@@ -18,6 +18,7 @@ from civicloop.audit.services import audit_record
 from civicloop.core.exceptions import Conflict
 from civicloop.core.masking import mask_name
 from civicloop.core.msg import Msg
+from civicloop.core.workflow import Actor
 from civicloop.network.models import Unit
 from civicloop.notify.services import notify_queue
 from civicloop.plans import policies, selectors
@@ -76,7 +77,7 @@ def _year(value: Any) -> int:
 
 @transaction.atomic
 def committee_create(
-    *, unit: Unit, name: str, actor: Any, group_name: str = "", head_name: str = "", head_title: str = "",
+    *, unit: Unit, name: str, actor: Actor, group_name: str = "", head_name: str = "", head_title: str = "",
     office_name: str = "",
 ) -> Committee:
     if actor is not None and not policies.can_create_committee(actor, unit):
@@ -93,7 +94,7 @@ def committee_create(
 
 
 @transaction.atomic
-def member_add(*, committee: Committee, unit: Unit, actor: Any, role: str = Member.Role.MEMBER, contact_name: str = "") -> Member:
+def member_add(*, committee: Committee, unit: Unit, actor: Actor, role: str = Member.Role.MEMBER, contact_name: str = "") -> Member:
     if actor is not None and not policies.can_manage_committee(actor, committee):
         raise _denied()
     Committee.objects.select_for_update().get(pk=committee.pk)  # serialise additions: the duplicate check holds
@@ -136,7 +137,7 @@ def _committee_values(name: str, group_name: str, head_name: str, head_title: st
 
 @transaction.atomic
 def committee_update(
-    *, committee: Committee, actor: Any, name: str, group_name: str = "", head_name: str = "", head_title: str = "",
+    *, committee: Committee, actor: Actor, name: str, group_name: str = "", head_name: str = "", head_title: str = "",
     office_name: str = "",
 ) -> Committee:
     """The office edits the committee and its leading group (name, head and post, office)."""
@@ -151,7 +152,7 @@ def committee_update(
 
 
 @transaction.atomic
-def member_update(*, member: Member, actor: Any, role: str, contact_name: str = "") -> Member:
+def member_update(*, member: Member, actor: Actor, role: str, contact_name: str = "") -> Member:
     """The office changes a member unit's role (leading group, office, member) or its contact person."""
     if not policies.can_manage_committee(actor, member.committee):
         raise _denied()
@@ -167,7 +168,7 @@ def member_update(*, member: Member, actor: Any, role: str, contact_name: str = 
 
 
 @transaction.atomic
-def member_remove(*, member: Member, actor: Any) -> None:
+def member_remove(*, member: Member, actor: Actor) -> None:
     """The office takes a unit off the committee; a unit with projects, year reports or follow-up tasks keeps
     its seat (they are the year's record), so the office is told to settle those first."""
     if not policies.can_manage_committee(actor, member.committee):
@@ -183,7 +184,7 @@ def member_remove(*, member: Member, actor: Any) -> None:
 
 
 @transaction.atomic
-def plan_create(*, committee: Committee, year: int, kind: str, title: str, actor: Any) -> Plan:
+def plan_create(*, committee: Committee, year: int, kind: str, title: str, actor: Actor) -> Plan:
     if not policies.can_manage_committee(actor, committee):
         raise _denied()
     if kind not in Plan.Kind.values:
@@ -203,7 +204,7 @@ def _members_of(committee: Committee, members: Sequence[Member]) -> None:
 
 @transaction.atomic
 def plan_item_save(
-    *, plan: Plan, actor: Any, goal: str, key_tasks: str = "", measures: str = "", requirements: str = "",
+    *, plan: Plan, actor: Actor, goal: str, key_tasks: str = "", measures: str = "", requirements: str = "",
     lead: Member | None = None, partners: Sequence[Member] = (), item: PlanItem | None = None,
 ) -> PlanItem:
     """Add or edit an item while the plan is drafted or out for comments; each edit keeps a version."""
@@ -241,7 +242,7 @@ def plan_item_save(
 
 @transaction.atomic
 def project_create(
-    *, member: Member, year: int, title: str, target_value: int, due_on: dt.date, actor: Any,
+    *, member: Member, year: int, title: str, target_value: int, due_on: dt.date, actor: Actor,
     target_unit: str = "个", target_item: str = "", metric: str = "", metric_unit: Unit | None = None,
     description: str = "", plan_item: PlanItem | None = None, kind: str = "",
 ) -> Project:
@@ -283,7 +284,7 @@ def _target(value: Any) -> int:
 
 @transaction.atomic
 def project_update(
-    *, project: Project, actor: Any, title: str, target_value: int, due_on: dt.date, target_unit: str = "个",
+    *, project: Project, actor: Actor, title: str, target_value: int, due_on: dt.date, target_unit: str = "个",
     target_item: str = "", description: str = "",
 ) -> Project:
     """The office or the member unit corrects a live project's title, target and due date (the year, the
@@ -314,7 +315,7 @@ def project_update(
 
 
 @transaction.atomic
-def milestone_add(*, project: Project, title: str, due_on: dt.date, actor: Any) -> Milestone:
+def milestone_add(*, project: Project, title: str, due_on: dt.date, actor: Actor) -> Milestone:
     if not policies.can_act_project(actor, project):
         raise _denied()
     if project.status not in ("planned", "on_track", "late"):
@@ -325,7 +326,7 @@ def milestone_add(*, project: Project, title: str, due_on: dt.date, actor: Any) 
 
 
 @transaction.atomic
-def milestone_done(*, milestone: Milestone, actor: Any, done_on: dt.date) -> Milestone:
+def milestone_done(*, milestone: Milestone, actor: Actor, done_on: dt.date) -> Milestone:
     if not policies.can_act_project(actor, milestone.project):
         raise _denied()
     if milestone.done_on is not None:
@@ -352,7 +353,7 @@ def _check_files(files: Sequence[Any]) -> list[tuple[Any, bool]]:
 
 @transaction.atomic
 def progress_report_file(
-    *, project: Project, quarter: int, figure: int | None, text: str, on_track: bool, actor: Any,
+    *, project: Project, quarter: int, figure: int | None, text: str, on_track: bool, actor: Actor,
     files: Sequence[Any] = (),
 ) -> ProgressReport:
     """A quarterly report: what was done, the figure reached (read from the platform when the target is a
@@ -395,7 +396,7 @@ def progress_report_file(
 
 
 @transaction.atomic
-def year_report_save(*, member: Member, year: int, text: str, actor: Any) -> YearReport:
+def year_report_save(*, member: Member, year: int, text: str, actor: Actor) -> YearReport:
     """Write (or rewrite, while drafting) a member unit's year report."""
     if not policies.acts_for(actor, member):
         raise _denied()
@@ -421,7 +422,7 @@ def year_report_save(*, member: Member, year: int, text: str, actor: Any) -> Yea
 
 @transaction.atomic
 def meeting_create(
-    *, committee: Committee, kind: str, title: str, held_at: dt.datetime, actor: Any, mode: str = Meeting.Mode.ONSITE,
+    *, committee: Committee, kind: str, title: str, held_at: dt.datetime, actor: Actor, mode: str = Meeting.Mode.ONSITE,
     place: str = "", branch_venues: str = "", attendees: Sequence[Member] = (),
 ) -> Meeting:
     if not policies.can_manage_committee(actor, committee):
@@ -443,7 +444,7 @@ def meeting_create(
 
 @transaction.atomic
 def meeting_update(
-    *, meeting: Meeting, actor: Any, kind: str, title: str, held_at: dt.datetime, mode: str = Meeting.Mode.ONSITE,
+    *, meeting: Meeting, actor: Actor, kind: str, title: str, held_at: dt.datetime, mode: str = Meeting.Mode.ONSITE,
     place: str = "", branch_venues: str = "", attendees: Sequence[Member] = (),
 ) -> Meeting:
     """The office corrects a meeting's details and who attended (the same rules as when it was scheduled)."""
@@ -474,7 +475,7 @@ def meeting_update(
 
 
 @transaction.atomic
-def meeting_minutes(*, meeting: Meeting, minutes: str, actor: Any, attendees: Sequence[Member] | None = None) -> Meeting:
+def meeting_minutes(*, meeting: Meeting, minutes: str, actor: Actor, attendees: Sequence[Member] | None = None) -> Meeting:
     if not policies.can_manage_meeting(actor, meeting):
         raise _denied()
     meeting.minutes = _text(minutes, _("the minutes"), 20000, required=False)
@@ -488,7 +489,7 @@ def meeting_minutes(*, meeting: Meeting, minutes: str, actor: Any, attendees: Se
 
 @transaction.atomic
 def agenda_add(
-    *, meeting: Meeting, title: str, actor: Any, plan: Plan | None = None, project: Project | None = None,
+    *, meeting: Meeting, title: str, actor: Actor, plan: Plan | None = None, project: Project | None = None,
     year_report: YearReport | None = None,
 ) -> AgendaItem:
     if not policies.can_manage_meeting(actor, meeting):
@@ -506,7 +507,7 @@ def agenda_add(
 
 
 @transaction.atomic
-def resolution_add(*, meeting: Meeting, text: str, actor: Any) -> Resolution:
+def resolution_add(*, meeting: Meeting, text: str, actor: Actor) -> Resolution:
     if not policies.can_manage_meeting(actor, meeting):
         raise _denied()
     resolution = Resolution.objects.create(meeting=meeting, text=_text(text, _("the resolution"), 2000))
@@ -515,7 +516,7 @@ def resolution_add(*, meeting: Meeting, text: str, actor: Any) -> Resolution:
 
 
 @transaction.atomic
-def followup_add(*, meeting: Meeting, owner: Member, title: str, due_on: dt.date, actor: Any) -> FollowUp:
+def followup_add(*, meeting: Meeting, owner: Member, title: str, due_on: dt.date, actor: Actor) -> FollowUp:
     """A follow-up action becomes a task on the owner unit's page; its people are told through the outbox."""
     if not policies.can_manage_meeting(actor, meeting):
         raise _denied()

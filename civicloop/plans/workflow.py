@@ -19,7 +19,7 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.msg import Msg
-from civicloop.core.workflow import HELD, OPEN, TERMINAL, Ctx, Notice, State, Step, Workflow
+from civicloop.core.workflow import HELD, OPEN, TERMINAL, Actor, Ctx, Notice, State, Step, Workflow
 from civicloop.network.models import Membership
 from civicloop.plans import policies
 from civicloop.plans.models import (
@@ -70,7 +70,7 @@ def snapshot(plan: Plan) -> list[dict[str, Any]]:
     ]
 
 
-def plan_version_add(*, plan: Plan, reason: str, actor: Any) -> PlanVersion:
+def plan_version_add(*, plan: Plan, reason: str, actor: Actor) -> PlanVersion:
     """A snapshot of the items (inside the caller's transaction); the plan's edition is the latest number."""
     number = (plan.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = PlanVersion.objects.create(
@@ -222,7 +222,7 @@ def _project_notify(ctx: Ctx, event: Any) -> list[Notice]:
     ]
 
 
-def _can_drop(actor: Any, project: Project) -> bool:
+def _can_drop(actor: Actor, project: Project) -> bool:
     return policies.is_office(actor, project.committee)
 
 
@@ -320,7 +320,7 @@ YEAR_REPORT = Workflow(
 # --- follow-ups -------------------------------------------------------------------------------------------
 
 
-def _can_reopen(actor: Any, followup: FollowUp) -> bool:
+def _can_reopen(actor: Actor, followup: FollowUp) -> bool:
     return policies.is_office(actor, followup.meeting.committee)
 
 

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from civicloop.audit.services import audit_record
 from civicloop.core.counters import contribution_of, counters_add_row, counters_write
 from civicloop.core.exceptions import Conflict
+from civicloop.core.workflow import Actor
 from civicloop.records.models import (
     MakeupClaim,
     PointsAccount,
@@ -46,7 +47,7 @@ def points_for_hours(hours: Decimal) -> int:
     return int((Decimal(hours) * points_per_hour()).to_integral_value(rounding=ROUND_DOWN))
 
 
-def _points_move(*, volunteer: Any, points: int, kind: str, actor: Any = None, **links: Any) -> PointsEntry:
+def _points_move(*, volunteer: Any, points: int, kind: str, actor: Actor = None, **links: Any) -> PointsEntry:
     PointsAccount.objects.get_or_create(volunteer=volunteer)
     PointsAccount.objects.filter(volunteer=volunteer).update(balance=F("balance") + points)
     return PointsEntry.objects.create(
@@ -235,7 +236,7 @@ def makeup_declare(*, volunteer: Any, activity: Any, hours: Any, note: str) -> M
 
 
 @transaction.atomic
-def makeup_decide(*, claim: MakeupClaim, approve: bool, actor: Any) -> MakeupClaim:
+def makeup_decide(*, claim: MakeupClaim, approve: bool, actor: Actor) -> MakeupClaim:
     if claim.status != MakeupClaim.Status.PENDING:
         raise Conflict(_("This declaration has already been decided."))
     MAKEUP.apply("approve" if approve else "reject", claim, actor=actor, cleaned={}, skip_actor_check=True)
@@ -274,7 +275,7 @@ def _plain_text(value: str, *, max_length: int) -> str:
 
 @transaction.atomic
 def shop_item_create(
-    *, unit: Any, name: str, price: int, stock: int, description: str = "", actor: Any
+    *, unit: Any, name: str, price: int, stock: int, description: str = "", actor: Actor
 ) -> ShopItem:
     name = _plain_text(name, max_length=100)
     description = _plain_text(description, max_length=200)
@@ -301,7 +302,7 @@ def shop_item_create(
 
 
 @transaction.atomic
-def shop_item_restock(*, item: ShopItem, add: int, actor: Any) -> ShopItem:
+def shop_item_restock(*, item: ShopItem, add: int, actor: Actor) -> ShopItem:
     if add is None or int(add) < 1:
         raise ValidationError(_("Add at least one."))
     if int(add) > SHOP_MAX or not ShopItem.objects.filter(pk=item.pk, stock__lte=SHOP_MAX - int(add)).update(
@@ -354,7 +355,7 @@ def redemption_create(*, volunteer: Any, item: ShopItem, quantity: int = 1) -> R
 
 
 @transaction.atomic
-def redemption_hand_out(*, redemption: Redemption, actor: Any) -> Redemption:
+def redemption_hand_out(*, redemption: Redemption, actor: Actor) -> Redemption:
     if redemption.status != Redemption.Status.PENDING:
         raise Conflict(_("This redemption has already been handed out."))
     REDEMPTION.apply("hand_out", redemption, actor=actor, cleaned={}, skip_actor_check=True)
@@ -362,7 +363,7 @@ def redemption_hand_out(*, redemption: Redemption, actor: Any) -> Redemption:
 
 
 @transaction.atomic
-def points_adjust(*, volunteer: Any, points: int, reason: str, actor: Any) -> PointsEntry:
+def points_adjust(*, volunteer: Any, points: int, reason: str, actor: Actor) -> PointsEntry:
     if not reason.strip():
         raise ValidationError(_("Give a reason for the correction."))
     if not points:
@@ -403,7 +404,7 @@ def document_content(doc: ServiceRecordDocument) -> str:
 
 
 @transaction.atomic
-def document_issue(*, volunteer: Any, actor: Any) -> ServiceRecordDocument:
+def document_issue(*, volunteer: Any, actor: Actor) -> ServiceRecordDocument:
     """Issue a platform service record of the volunteer's hours so far; the PDF is drawn from this row."""
     from civicloop.records import selectors
 
