@@ -7,7 +7,7 @@ from typing import Any
 
 from django import template
 from django.utils.html import format_html
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from civicloop.core.workflow import Workflow, workflow_of
 
@@ -58,7 +58,7 @@ def workflow_timeline(obj: Any, workflow: Workflow | None = None) -> dict[str, A
             {
                 "event": e,
                 # the first row (Workflow.begin) names no declared step: it is the creation
-                "label": step.label if step else (_("Created") if not e.from_status else getattr(e, wf.event_step)),
+                "label": step.label if step else (pgettext("timeline", "Created") if not e.from_status else getattr(e, wf.event_step)),
                 "from": wf.states[e.from_status].label if e.from_status in wf.states else "",
                 "to": wf.states[e.to_status].label if e.to_status in wf.states else "",
                 "moved": e.from_status != e.to_status,
