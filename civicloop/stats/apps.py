@@ -14,9 +14,9 @@ class StatsConfig(registry.CivicApp):
 
     def ready(self) -> None:
         super().ready()
-        from civicloop.core.counters import register_writer
+        from civicloop.core.counters import contribution_of, counters_follow, register_writer
         from civicloop.core.workflow import register_hooks
-        from civicloop.stats.services import contribution_of, counters_apply, counters_follow
+        from civicloop.stats.services import counters_apply
 
         register_writer(counters_apply)
         register_hooks(counters_before=contribution_of, counters_after=counters_follow)

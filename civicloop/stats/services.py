@@ -18,10 +18,6 @@ from django.db import connection, transaction
 from django.db.models import Sum
 
 from civicloop.core.counters import SOURCES, Contribution, Key
-from civicloop.core.counters import contribution_of as contribution_of  # the services' API, kept here too
-from civicloop.core.counters import counters_add_row as counters_add_row
-from civicloop.core.counters import counters_follow as counters_follow
-from civicloop.core.counters import track as track
 from civicloop.core.hot import hot_invalidate
 from civicloop.stats.models import Counter as CounterView
 from civicloop.stats.models import CounterDelta, DailyCount
