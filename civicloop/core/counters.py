@@ -75,11 +75,8 @@ def register_writer(writer: Writer) -> None:
 
 
 def counters_write(delta: Contribution) -> None:
-    """Add an already computed contribution (e.g. one bulk credit for several volunteers)."""
-    _write(delta)
-
-
-def _write(delta: Contribution) -> None:
+    """Add a contribution to the counters (also an already computed one, e.g. a bulk credit of several
+    volunteers)."""
     if not _WRITER:
         raise RuntimeError("no counter writer registered: civicloop.stats is not installed")
     _WRITER[0](delta)
@@ -101,7 +98,7 @@ def contribution_of(source: str, obj: Any) -> Contribution:
 
 def counters_follow(source: str, obj: Any, before: Contribution) -> None:
     """After a change of `obj`: move the counters by the difference from its contribution `before` the change."""
-    _write(_diff(before, contribution_of(source, obj)))
+    counters_write(_diff(before, contribution_of(source, obj)))
 
 
 @contextmanager
@@ -114,4 +111,4 @@ def track(source: str, obj: Any) -> Iterator[None]:
 
 def counters_add_row(source: str, obj: Any) -> None:
     """For a newly written row (append-only ledgers, new orders, answers)."""
-    _write(contribution_of(source, obj))
+    counters_write(contribution_of(source, obj))
