@@ -7,7 +7,10 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from civicloop.core.schemas import MAX_ID
+# Row ids are 64-bit on SQLite and PostgreSQL; a larger number fails inside the database driver (a 500), so forms
+# and API schemas (`civicloop.core.schemas`) refuse it first. Here, not in the schemas, so that a worker that
+# serves no API request never loads django-ninja and pydantic.
+MAX_ID = 2**63 - 1
 
 
 class IdMultipleChoiceField(forms.ModelMultipleChoiceField):

@@ -6,9 +6,8 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-# Row ids are 64-bit on SQLite and PostgreSQL; a larger number fails inside the database driver (a 500), so the
-# schema refuses it first (400, translated by the schema error handler in `civicloop.api`).
-MAX_ID = 2**63 - 1
+from civicloop.core.forms import MAX_ID
+
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 

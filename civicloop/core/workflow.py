@@ -49,7 +49,6 @@ from django.utils.translation import gettext as _
 
 from civicloop.core.exceptions import Conflict
 from civicloop.core.msg import Msg
-from civicloop.core.schemas import Id
 
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
@@ -602,6 +601,8 @@ class Workflow:
     def _api_endpoint(
         self, step: Step, lookup: Callable[[HttpRequest, int], Any], describe: Callable[[Any], dict[str, Any]]
     ) -> Callable[..., dict[str, Any]]:
+        from civicloop.core.schemas import Id  # the API's pieces load with the API, not with every worker
+
         schema = step_schema(self, step)
 
         def endpoint(request: HttpRequest, id: Id, payload: schema = None) -> dict[str, Any]:  # type: ignore[valid-type,assignment]

@@ -22,7 +22,6 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from ninja.errors import HttpError
 
 from civicloop import access
 from civicloop.audit.models import AuditEvent
@@ -150,6 +149,8 @@ def mfa_enrol_fixed(*, user: Any, key_hex: str) -> TOTPDevice:
 
 def check_for_token(request: HttpRequest, user: Any, otp: str) -> None:
     """POST /api/auth/token: a privileged account gets a token only with its second factor."""
+    from ninja.errors import HttpError  # the API's; this module is also the pages' middleware
+
     if not is_privileged(user):
         return
     if not is_enrolled(user):
