@@ -5,7 +5,7 @@ from django.urls import include, path, re_path
 from django.views.i18n import set_language
 
 from civicloop.core import views as core_views
-from civicloop.core.api_entry import api_entry
+from civicloop.api_entry import api_entry
 from civicloop.core.registry import civic_apps
 from civicloop.people.auth import LoginView
 from civicloop.people.forms import LoginForm
@@ -25,7 +25,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("civicloop.core.urls")),
     *(path(f"{app.url_prefix}/", include(app.urls_module())) for app in civic_apps() if app.url_prefix),
-    # The API loads on a worker's first API request (civicloop.core.api_entry); a path no operation serves is a
+    # The API loads on a worker's first API request (civicloop.api_entry); a path no operation serves is a
     # JSON 404, like the API's own.
     re_path(r"^api/", api_entry),
     path("admin/", admin.site.urls),

@@ -237,7 +237,7 @@ def _tuples_as_arrays(node: Any) -> None:
 
 class CivicAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
-        # Mounted at /api/ by civicloop.core.api_entry, outside the root URLconf, where ninja would look it up.
+        # Mounted at /api/ by civicloop.api_entry, outside the root URLconf, where ninja would look it up.
         path_prefix = "/api/" if path_prefix is None else path_prefix
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         components = schema.setdefault("components", {}).setdefault("schemas", {})

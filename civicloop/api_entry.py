@@ -18,11 +18,10 @@ from django.views.decorators.csrf import csrf_exempt
 
 @cache
 def urlconf_with_api() -> Any:
-    from civicloop import urls
     from civicloop.api import api
 
     class WithApi:
-        urlpatterns = [path("api/", api.urls), *urls.urlpatterns]
+        urlpatterns = [path("api/", api.urls), *get_resolver().url_patterns]
 
     return WithApi
 
