@@ -10,14 +10,17 @@ import mimetypes
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -31,6 +34,7 @@ from civicloop.orders import attendance, hooks, page_selectors, selectors, servi
 from civicloop.orders import forms as f
 from civicloop.orders import policies as order_access
 from civicloop.orders.models import Order, OrderAssignment, OrderPhoto, Whistle
+from civicloop.orders.templatetags.orders_tags import due_class
 from civicloop.orders.workflow import QUEUE_TABS, STATUS_BADGES
 from civicloop.people import services as people_services
 
@@ -340,8 +344,18 @@ def order_hall(request: HttpRequest) -> HttpResponse:
     # How well each order on this page fits the team (distance, platform, time); optionally best fit first.
     by_fit = request.GET.get("sort") == "fit"
     ranked = hooks.rank_hall(team, list(page.object_list))
+    # What every card repeats, once per page: the URL prefix, the claim form's hidden fields, the labels.
+    detail_prefix = reverse("orders:detail", args=["0"])[:-2]
+    claim_fields = format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+        '<input type="hidden" name="team" value="{}"><input type="hidden" name="next" value="{}">',
+        get_token(request), team.pk, request.get_full_path(),
+    )  # fmt: skip
     for order, fit in ranked:
         order.fit = fit
+        order.detail_url = f"{detail_prefix}{quote(order.number)}/"
+        order.claim_url = f"{order.detail_url}claim/"
+        order.due_cls = due_class(order)
     if by_fit:
         page.object_list = [order for order, _fit in ranked]
     context = {
@@ -353,6 +367,11 @@ def order_hall(request: HttpRequest) -> HttpResponse:
         "unit_id": str(unit.pk) if unit else "",
         "category": category or "",
         "platforms": Platform.choices,
+        "claim_fields": claim_fields,
+        "claim_label": _("Claim"),
+        "people_label": _("people"),
+        "wanted_label": _("Wanted:"),
+        "claim_by_label": _("Claim by"),
     }
     return render(request, "orders/hall.html", context)
 
