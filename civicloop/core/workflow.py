@@ -435,7 +435,13 @@ class Workflow:
         if step.after:
             step.after(ctx, event)
         if before is not None and HOOKS.counters_after:
-            HOOKS.counters_after(self.counter_source or "", obj, before)
+            # The event this step wrote, on the object while its counters follow it: the source may read what
+            # the event says instead of querying for it (never later, when the event would be stale).
+            obj.workflow_event = event
+            try:
+                HOOKS.counters_after(self.counter_source or "", obj, before)
+            finally:
+                del obj.workflow_event
         if HOOKS.audit:
             HOOKS.audit(
                 action=f"{self.name}.{step.name}",

@@ -15,6 +15,7 @@ from civicloop.orders.models import Order, OrderEvent, OrderRating, OrderReport
 # report (…, check_in, report): `version` counts the moves, so an order below them cannot have those rows.
 _MOVES_BEFORE_ACCEPTED = 2
 _MOVES_BEFORE_SERVED = 4
+PERMANENT = ("accepted_at", "rating_score", "rating_at")
 
 
 def _accepted_at() -> Subquery:
@@ -49,9 +50,39 @@ def order_values(order: Any) -> dict[str, Any]:
         subqueries["people_served"] = Subquery(
             OrderReport.objects.filter(order=OuterRef("pk")).order_by("pk").values("people_served")[:1]
         )
+    known: dict[str, Any] = {}
+    last = getattr(order, "workflow_event", None)  # set by the workflow engine on the step it just took
+    if (
+        "accepted_at" in subqueries
+        and last is not None
+        and last.to_status == "accepted"
+        and last.from_status != "accepted"
+        and moves - 1 < _MOVES_BEFORE_ACCEPTED
+    ):
+        # This move is the order's first acceptance (it could not have had one before): its time is the event's.
+        known["accepted_at"] = last.created_at
+        del subqueries["accepted_at"]
+    if (
+        "rating_score" in subqueries
+        and last is not None
+        and last.to_status == "served"
+        and last.from_status != "served"
+        and moves - 1 < _MOVES_BEFORE_SERVED
+    ):
+        # The order's first report: it was never served before, so nobody can have rated it yet.
+        known["rating_score"] = known["rating_at"] = None
+        del subqueries["rating_score"], subqueries["rating_at"]
+    # Read before the move, reused after it: the first acceptance and the rating never change once they exist
+    # (ratings are never edited or deleted), so the figures' second read of a step asks only what may be new.
+    seen: dict[str, Any] = order.__dict__.setdefault("_counted_reads", {})
+    for name in PERMANENT:
+        if name in subqueries and seen.get(name) is not None:
+            known[name] = seen[name]
+            del subqueries[name]
     found: dict[str, Any] = {}
     if subqueries and order.pk is not None:
         found = Order.objects.filter(pk=order.pk).annotate(**subqueries).values(*subqueries).first() or {}
+        seen.update({k: v for k, v in found.items() if k in PERMANENT})
     return {
         "unit_path": order.unit_path,
         "created_at": order.created_at,
@@ -59,9 +90,9 @@ def order_values(order: Any) -> dict[str, Any]:
         "status": order.status,
         "category": order.category,
         "focus_group": order.focus_group,
-        "rating_score": found.get("rating_score"),
-        "rating_at": found.get("rating_at"),
-        "accepted_at": found.get("accepted_at"),
+        "rating_score": known.get("rating_score", found.get("rating_score")),
+        "rating_at": known.get("rating_at", found.get("rating_at")),
+        "accepted_at": known.get("accepted_at", found.get("accepted_at")),
         "people_served": found.get("people_served"),
     }
 

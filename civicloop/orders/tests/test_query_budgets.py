@@ -25,12 +25,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # tamper-evident audit of issue #11): two statements more than issue #19's figures (claim 12, submit 14).
 AUDIT_CHAIN = 2
 BUDGET = {
-    "claim": 12 + AUDIT_CHAIN,
-    "submit": 14 + AUDIT_CHAIN,
-    "accept": 14,
-    "report": 16 + AUDIT_CHAIN,
+    "claim": 11 + AUDIT_CHAIN,
+    "submit": 13 + AUDIT_CHAIN,
+    "accept": 13,
+    "report": 15 + AUDIT_CHAIN,
     "verify": 17 + AUDIT_CHAIN,
-    "report_api": 19 + AUDIT_CHAIN,  # the answer reads the timeline, rating and report hours too
+    "report_api": 18 + AUDIT_CHAIN,  # the answer reads the timeline, rating and report hours too
     "verify_api": 21 + AUDIT_CHAIN,
     "hall": 10,
     "page": 12,
@@ -39,9 +39,10 @@ BUDGET = {
 # hour fields it was sent instead of reading the assignments, a step's notices are one INSERT, verify reads the
 # report with its hours in one statement and credits all volunteers with a fixed number of statements (records,
 # points balances by one upsert, points entries, hours counters), and the API answers from the order the
-# service left up to date. What is left above 14 is outside the orders app: the figures read the order's
-# derived values before and after the move (2 statements, stats), the audit chain reads the previous hash, and
-# staff scope reads the actor's memberships.
+# service left up to date. The figures' read after a move asks only what the move can have changed (a first
+# acceptance's time is its event's, a first report has no rating yet). What is left above 14 is outside the
+# orders app: the figures read the order's derived values before the move (and verify after it: the people
+# served), the audit chain reads the previous hash, and staff scope reads the actor's memberships.
 
 
 @pytest.fixture
