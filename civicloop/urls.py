@@ -4,8 +4,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from django.views.i18n import set_language
 
-from civicloop.core import views as core_views
 from civicloop.api_entry import api_entry
+from civicloop.core import views as core_views
 from civicloop.core.registry import civic_apps
 from civicloop.people.auth import LoginView
 from civicloop.people.forms import LoginForm
