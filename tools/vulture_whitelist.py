@@ -377,3 +377,5 @@ max_hours  # unused variable (civicloop/orders/api.py AttendanceOut), an API sch
 colour  # unused variable (civicloop/orders/wording.py ResidentView), read by the order templates
 rate  # unused variable (civicloop/orders/wording.py ResidentView), read by the order templates
 assigned  # a counter column of campaigns figures, written and read by name (civicloop/campaigns/figures.py)
+claim_url  # set on each hall card (civicloop/orders/views.py order_hall), read by orders/hall.html
+due_cls  # the same, the card's due class
