@@ -8,7 +8,6 @@ URLconf is the root one plus the API's, so the API (its OpenAPI document, for on
 
 from __future__ import annotations
 
-import threading
 from functools import cache
 from typing import Any
 
@@ -16,22 +15,17 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, get_resolver, path, set_urlconf
 from django.views.decorators.csrf import csrf_exempt
 
-_building = threading.Lock()
 
-
+# Threads of a worker asking at once on its first API requests may each build it; the copies are equal and one
+# is kept, so no lock is held on every API request for it.
 @cache
-def _build() -> Any:
+def urlconf_with_api() -> Any:
     from civicloop.api import api
 
     class WithApi:
         urlpatterns = [path("api/", api.urls), *get_resolver().url_patterns]
 
     return WithApi
-
-
-def urlconf_with_api() -> Any:
-    with _building:  # a worker's threads may all ask at once on its first API requests: build it once
-        return _build()
 
 
 # The API's own views are CSRF-exempt and check the token themselves for cookie sessions (django-ninja).

@@ -28,6 +28,14 @@ def _accepted_at() -> Subquery:
     )
 
 
+def _first_move_into(status: str, event: Any, moves: int, fewest: int) -> bool:
+    """The step that wrote `event` moved the order into `status`, where it cannot have been before: it had made
+    fewer moves than the fewest that reach `status`."""
+    return (
+        event is not None and event.to_status == status and event.from_status != status and moves - 1 < fewest
+    )
+
+
 def order_values(order: Any) -> dict[str, Any]:
     """The values of one order that its contribution depends on: at most one query, none for a fresh order.
 
@@ -51,24 +59,12 @@ def order_values(order: Any) -> dict[str, Any]:
             OrderReport.objects.filter(order=OuterRef("pk")).order_by("pk").values("people_served")[:1]
         )
     known: dict[str, Any] = {}
-    last = getattr(order, "workflow_event", None)  # set by the workflow engine on the step it just took
-    if (
-        "accepted_at" in subqueries
-        and last is not None
-        and last.to_status == "accepted"
-        and last.from_status != "accepted"
-        and moves - 1 < _MOVES_BEFORE_ACCEPTED
-    ):
-        # This move is the order's first acceptance (it could not have had one before): its time is the event's.
+    last: Any = getattr(order, "workflow_event", None)  # set by the workflow engine on the step it just took
+    if "accepted_at" in subqueries and _first_move_into("accepted", last, moves, _MOVES_BEFORE_ACCEPTED):
+        # This move is the order's first acceptance: its time is the event's.
         known["accepted_at"] = last.created_at
         del subqueries["accepted_at"]
-    if (
-        "rating_score" in subqueries
-        and last is not None
-        and last.to_status == "served"
-        and last.from_status != "served"
-        and moves - 1 < _MOVES_BEFORE_SERVED
-    ):
+    if "rating_score" in subqueries and _first_move_into("served", last, moves, _MOVES_BEFORE_SERVED):
         # The order's first report: it was never served before, so nobody can have rated it yet.
         known["rating_score"] = known["rating_at"] = None
         del subqueries["rating_score"], subqueries["rating_at"]
