@@ -3,10 +3,11 @@
 Each row carries `row_hash`, an HMAC (key derived from FIELD_ENCRYPTION_KEY) over its content and the previous
 row's hash in the same chain (`prev_hash`), so changing or deleting a row breaks the chain that
 `manage.py audit_verify` walks; each chain's tip row (`AuditChainTip`) holds its last hash, so removing the
-newest rows is found too. There are CHAINS independent chains and each database connection appends to one of
-them: a writer locks only its chain's tip row until commit, so simultaneous requests on other connections do not
-queue behind it (one global chain made every write in the province wait for the one before it to commit). One
-transaction uses one connection, hence one chain, so two writers never wait on each other's tips (no deadlock).
+newest rows is found too, and a trigger moves the tip within each INSERT (migration 0006). There are CHAINS
+independent chains and each database connection appends to one of them: a writer locks only its chain's tip
+row until commit, so simultaneous requests on other connections do not queue behind it (one global chain made
+every write in the province wait for the one before it to commit). One transaction uses one connection, hence
+one chain, so two writers never wait on each other's tips (no deadlock).
 On PostgreSQL a trigger also refuses UPDATE and DELETE of audit rows (migration 0003); only the retention job may
 remove rows, and only those older than the retention period.
 """
@@ -84,7 +85,8 @@ class AuditEvent(models.Model):
         # Guard, not business logic: an existing audit row must never be rewritten.
         if self.pk is not None:
             raise PermissionError("audit events are append-only")
-        # No savepoint: nothing here needs rolling back on its own, and it keeps each audit write to three queries.
+        # No savepoint: nothing here needs rolling back on its own, and it keeps each audit write to two queries
+        # (the tip row is moved by the INSERT's trigger, migration 0006).
         with transaction.atomic(savepoint=False):
             chain = chain_of(connection)
             tips = AuditChainTip.objects.select_for_update().filter(chain=chain).values_list("row_hash", flat=True)
@@ -97,7 +99,6 @@ class AuditEvent(models.Model):
             self.prev_hash = last or ""
             self.row_hash = self.compute_hash()
             super().save(*args, **kwargs)
-            AuditChainTip.objects.filter(chain=chain).update(row_hash=self.row_hash, last_id=self.pk)
 
     def compute_hash(self) -> str:
         return chain_hash(self)
