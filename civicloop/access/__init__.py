@@ -92,7 +92,8 @@ def resident_of(user: User) -> Resident | None:
 
     if not getattr(user, "is_authenticated", False):
         return None
-    return Resident.objects.filter(user=user, erased_at__isnull=True).first()
+    # with the unit: ordering, the resident's pages and their scope all need it, and a join costs no statement
+    return Resident.objects.filter(user=user, erased_at__isnull=True).select_related("unit").first()
 
 
 def roles(user: User) -> list[str]:

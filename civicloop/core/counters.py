@@ -17,6 +17,7 @@ when it starts (`register_writer`), so an app low in the layers (people) can cou
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -74,12 +75,38 @@ def register_writer(writer: Writer) -> None:
     _WRITER[:] = [writer]
 
 
+_pending = threading.local()  # the deltas of the batch open on this thread, if any
+
+
 def counters_write(delta: Contribution) -> None:
     """Add a contribution to the counters (also an already computed one, e.g. a bulk credit of several
     volunteers)."""
     if not _WRITER:
         raise RuntimeError("no counter writer registered: civicloop.stats is not installed")
+    batch = getattr(_pending, "delta", None)
+    if batch is not None:
+        batch.update(delta)
+        return
     _WRITER[0](delta)
+
+
+@contextmanager
+def counters_batch() -> Iterator[None]:
+    """Inside a use case's transaction: the deltas its steps write are added up and written once, at the end of
+    the block (verify moves the order and credits the hours, one statement for both). An error drops them with
+    the transaction; a batch inside a batch joins it."""
+    if getattr(_pending, "delta", None) is not None:
+        yield
+        return
+    delta: Contribution = Counter()
+    _pending.delta = delta
+    try:
+        yield
+    finally:
+        _pending.delta = None
+    delta = Counter({key: amount for key, amount in delta.items() if amount})  # drop changes that cancelled out
+    if delta:
+        counters_write(delta)
 
 
 def _diff(before: Contribution, after: Contribution) -> Contribution:

@@ -96,6 +96,15 @@ class Ctx:
 
 
 @dataclass(frozen=True)
+class Move:
+    """What one step does to its object's own row: the state it leaves and enters and the fields it writes."""
+
+    from_status: str
+    to_status: str
+    fields: frozenset[str]
+
+
+@dataclass(frozen=True)
 class Notice:
     """A notification the step queues in its transaction (delivered after commit from the outbox)."""
 
@@ -427,8 +436,19 @@ class Workflow:
         counted = bool(self.counter_source and HOOKS.counters_before) and (
             not recording or bool(changes) or step.after is not None
         )
-        before = HOOKS.counters_before(self.counter_source or "", obj) if counted and HOOKS.counters_before else None
         target = from_status if recording else str(step.target)
+        # While its counters are read, the object says which of its fields this step changes: when the step writes
+        # no other row (no `after`), a value kept in another table whose figures depend only on unchanged fields
+        # is the same before and after, so the source may leave it out of both readings (its terms cancel).
+        moved = {self.status_field} if target != from_status else set()
+        move = Move(from_status, target, frozenset(changes) | moved) if not step.after else None
+        before = None
+        if counted and HOOKS.counters_before:
+            obj.workflow_move = move
+            try:
+                before = HOOKS.counters_before(self.counter_source or "", obj)
+            finally:
+                del obj.workflow_move
         if not recording or changes:
             self._move(obj, step, from_status, target, changes, ctx.now)
         event = self._event(ctx, target, automatic=automatic, unit=unit)
@@ -437,11 +457,11 @@ class Workflow:
         if before is not None and HOOKS.counters_after:
             # The event this step wrote, on the object while its counters follow it: the source may read what
             # the event says instead of querying for it (never later, when the event would be stale).
-            obj.workflow_event = event
+            obj.workflow_event, obj.workflow_move = event, move
             try:
                 HOOKS.counters_after(self.counter_source or "", obj, before)
             finally:
-                del obj.workflow_event
+                del obj.workflow_event, obj.workflow_move
         if HOOKS.audit:
             HOOKS.audit(
                 action=f"{self.name}.{step.name}",

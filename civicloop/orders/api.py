@@ -534,11 +534,10 @@ def order_claim(request: HttpRequest, number: str, payload: ClaimIn) -> Any:
     # A leader whose team serves the order may try even after another team took it: that answers 409.
     if not (policy.may(request.user, "claim", order) or policy.can_view_order(request.user, order)):
         raise access.deny(request, action="orders.claim", obj=order)
+    if payload.team_id is not None:  # the service reads that team and refuses one the user does not lead
+        return _done(request, services.order_claim(actor=request.user, order=order, team=payload.team_id))
     teams = list(policy.team_leader_teams(request.user))
-    if payload.team_id is not None:
-        teams = [t for t in teams if t.pk == payload.team_id]
-    else:
-        teams = [t for t in teams if policy.team_serves(t, order)] or teams
+    teams = [t for t in teams if policy.team_serves(t, order)] or teams
     if not teams:
         raise access.deny(request, action="orders.claim", obj=order)
     return _done(request, services.order_claim(actor=request.user, order=order, team=teams[0]))

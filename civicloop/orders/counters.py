@@ -58,6 +58,16 @@ def order_values(order: Any) -> dict[str, Any]:
         subqueries["people_served"] = Subquery(
             OrderReport.objects.filter(order=OuterRef("pk")).order_by("pk").values("people_served")[:1]
         )
+    move: Any = getattr(order, "workflow_move", None)  # within a workflow step: what it changes on the order
+    if move is not None and not move.fields & {"unit_path", "created_at"}:
+        # The step writes no rating or report and keeps the order's unit and creation time, so the rating's terms
+        # are the same before and after it, and so are the acceptance's unless this step is an acceptance: both
+        # readings leave them out and their terms cancel in the difference, as if both had read them.
+        subqueries.pop("rating_score", None), subqueries.pop("rating_at", None)
+        if move.to_status != "accepted" or move.from_status == "accepted":
+            subqueries.pop("accepted_at", None)
+        if (move.from_status == "closed") == (move.to_status == "closed") and "closed_at" not in move.fields:
+            subqueries.pop("people_served", None)  # counted on the day it closed: a day this step keeps
     known: dict[str, Any] = {}
     last: Any = getattr(order, "workflow_event", None)  # set by the workflow engine on the step it just took
     if "accepted_at" in subqueries and _first_move_into("accepted", last, moves, _MOVES_BEFORE_ACCEPTED):
@@ -71,7 +81,7 @@ def order_values(order: Any) -> dict[str, Any]:
     # Read before the move, reused after it: the first acceptance and the rating never change once they exist
     # (ratings are never edited or deleted), so the figures' second read of a step asks only what may be new.
     seen: dict[str, Any] = order.__dict__.setdefault("_counted_reads", {})
-    for name in PERMANENT:
+    for name in (*PERMANENT, "people_served"):
         if name in subqueries and seen.get(name) is not None:
             known[name] = seen[name]
             del subqueries[name]
@@ -89,8 +99,15 @@ def order_values(order: Any) -> dict[str, Any]:
         "rating_score": known.get("rating_score", found.get("rating_score")),
         "rating_at": known.get("rating_at", found.get("rating_at")),
         "accepted_at": known.get("accepted_at", found.get("accepted_at")),
-        "people_served": found.get("people_served"),
+        "people_served": known.get("people_served", found.get("people_served")),
     }
+
+
+def counted_already(order: Order, **values: Any) -> None:
+    """Values of `order` a service has just read in its transaction (the people served, by verify reading the
+    report it credits), so its figures do not read them again. Only for values that cannot change later in the
+    same transaction: a closed order's report is final."""
+    order.__dict__.setdefault("_counted_reads", {}).update(values)
 
 
 def order_contribution(v: dict[str, Any]) -> Contribution:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.choices import Platform
-from civicloop.core.forms import IdMultipleChoiceField
+from civicloop.core.forms import MAX_ID, IdMultipleChoiceField
 from civicloop.orders.models import Order
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
@@ -181,9 +181,14 @@ class ClaimForm(forms.Form):
 
     def __init__(self, *args: Any, teams: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = teams
-        if self.is_bound:  # a claim being posted needs the chosen team only (one query), not the list
+        if self.is_bound:
+            # A posted claim carries only the team's id: the claim service reads and locks that team in the one
+            # statement that also checks its leader, area and load, so the form does not read it first.
+            self.fields["team"] = forms.IntegerField(
+                label=_("Team"), min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
+            )
             return
+        self.fields["team"].queryset = teams
         listed = list(teams)
         if len(listed) > 1:
             self.fields["team"].widget = forms.Select()

@@ -160,11 +160,11 @@ def can_see_order_details(user: Any, order: Order) -> bool:
     """Full address and requester name: staff in scope, the requester, the holding team, assigned volunteers."""
     if _uid(user) is None:
         return False
-    if is_order_staff(user, order) or is_requester(user, order):
+    # Checks on rows already loaded with the order first: a holding leader or the requester is answered without
+    # reading the user's memberships (staff scope) or assignment.
+    if is_requester(user, order) or (order.status in _wf().HOLDING and is_holding_leader(user, order)):
         return True
-    if order.status in _wf().HOLDING and is_holding_leader(user, order):
-        return True
-    return assignment_of(user, order) is not None
+    return is_order_staff(user, order) or assignment_of(user, order) is not None
 
 
 def may_claim(user: Any, order: Order) -> bool:

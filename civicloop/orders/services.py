@@ -25,7 +25,7 @@ from django.utils.translation import gettext_noop
 
 from civicloop import access
 from civicloop.core.choices import FocusGroup, Platform
-from civicloop.core.counters import contribution_of, counters_add_row, counters_follow
+from civicloop.core.counters import contribution_of, counters_add_row, counters_batch, counters_follow
 from civicloop.core.exceptions import Conflict
 from civicloop.core.msg import Msg, unit_language
 from civicloop.core.workflow import Actor
@@ -33,6 +33,7 @@ from civicloop.network.models import Unit
 from civicloop.notify.services import notify_queue
 from civicloop.orders import attendance
 from civicloop.orders import policies as policy
+from civicloop.orders.counters import counted_already
 from civicloop.orders.models import (
     Order,
     OrderAssignment,
@@ -434,16 +435,18 @@ def order_reject(*, actor: Actor, order: Order, reason: str) -> Order:
 
 
 @transaction.atomic
-def order_claim(*, actor: Actor, order: Order, team: Any) -> Order:
+def order_claim(*, actor: Actor, order: Order, team: Team | int | None) -> Order:
     """A team leader takes an open order from the hall. Of simultaneous claims exactly one wins.
 
-    The winning path costs one read beyond the order and the team: a single statement that locks the team row
-    and answers "does it serve this unit", "how many orders does it hold" and "how long may it take" together.
+    `team` is the claiming team or its id. The winning path costs one read beyond the order: a single statement
+    that locks the team row, reads it fresh (its leader, state and capacity as they are now, not as the form
+    saw them) and answers "does it serve this unit", "how many orders does it hold" and "how long may it take"
+    together.
     """
-    if team is None or team.leader_id != getattr(actor, "pk", None) or not team.is_active:
-        raise _denied(_("Only the leader of an active team can claim orders."))
-    if order.category not in (team.categories or []):
-        raise _denied(_("Your team does not serve this order's area or platform."))
+    team_id = team.pk if isinstance(team, Team) else team
+    leader_only = _("Only the leader of an active team can claim orders.")
+    if team_id is None:
+        raise _denied(leader_only)
     paths = [order.unit_path[:i] for i in range(Unit.steplen, len(order.unit_path) + 1, Unit.steplen)]
     load_of = (
         Order.objects.filter(team_id=OuterRef("pk"), status__in=policy.LOAD)
@@ -456,32 +459,32 @@ def order_claim(*, actor: Actor, order: Order, team: Any) -> Order:
     hours = (
         UnitDeadlines.objects.filter(unit__path__in=paths).order_by("-unit__depth").values("complete_hours")
     )
-    teams = Team.objects.filter(pk=team.pk)
+    teams = Team.objects.filter(pk=team_id)
     if connection.features.has_select_for_update:
         # Lock the team row so two claims of different orders by one team cannot both pass the capacity check
         # (PostgreSQL row lock; SQLite's IMMEDIATE transactions already serialise writers).
         teams = teams.select_for_update(of=("self",))
-    row = (
-        teams.annotate(load=Coalesce(Subquery(load_of), 0), serves=Exists(serves), hours=Subquery(hours[:1]))
-        .values_list("load", "serves", "hours")
-        .first()
-    )
-    if row is None or not row[1]:
+    locked = teams.annotate(
+        load=Coalesce(Subquery(load_of), 0), serves=Exists(serves), complete_hours=Subquery(hours[:1])
+    ).first()
+    if locked is None or locked.leader_id != getattr(actor, "pk", None) or not locked.is_active:
+        raise _denied(leader_only)
+    if order.category not in (locked.categories or []) or not locked.serves:
         raise _denied(_("Your team does not serve this order's area or platform."))
-    load, _serves, complete_hours = row
     taken = _("This order has already been taken by another team.")
     if order.status != S.OPEN:
         if order.status in (S.ACCEPTED, S.IN_SERVICE, S.SERVED, S.CLOSED, S.DISPATCHED):
             raise Conflict(taken)
         raise _state_conflict(order)
-    if load >= team.capacity:
+    if locked.load >= locked.capacity:
         raise Conflict(_("Your team already holds as many orders as it can take at once."))
+    complete_hours = locked.complete_hours
     if complete_hours is None:  # no unit on the way up has its own deadlines: the defaults, as deadlines_for
         complete_hours = {**DEFAULT_HOURS, **getattr(settings, "CIVICLOOP", {}).get("ORDER_DEADLINES", {})}[
             "complete"
         ]
     _move(
-        order, action="claim", actor=actor, note=team.name, cleaned={"team": team},
+        order, action="claim", actor=actor, note=locked.name, cleaned={"team": locked},
         extra={"complete_hours": complete_hours},
     )
     return order
@@ -816,18 +819,20 @@ def order_verify(*, actor: Actor, order: Order, note: str = "") -> Order:
     report = rows[0].report if rows else OrderReport.objects.filter(order=order).first()
     if report is None:
         raise Conflict(_("There is no report to verify."))
-    _move(order, action="verify", actor=actor, note=note, extra={"credited": [r.volunteer.user for r in rows]})
-    if rows:
-        records_credit(
-            credits=[(row.volunteer, row.hours) for row in rows],
-            source=ServiceRecord.Source.ORDER,
-            source_id=order.pk,
-            unit=order.unit,
-            served_on=report.served_on,
-            category=order.category,
-            description=f"{order.number} {order.title}",
-            created_by=actor,
-        )
+    counted_already(order, people_served=report.people_served)  # read just now, in this transaction
+    with counters_batch():  # the order's figures and the hours credited: one write
+        _move(order, action="verify", actor=actor, note=note, extra={"credited": [r.volunteer.user for r in rows]})
+        if rows:
+            records_credit(
+                credits=[(row.volunteer, row.hours) for row in rows],
+                source=ServiceRecord.Source.ORDER,
+                source_id=order.pk,
+                unit=order.unit,
+                served_on=report.served_on,
+                category=order.category,
+                description=f"{order.number} {order.title}",
+                created_by=actor,
+            )
     return order
 
 

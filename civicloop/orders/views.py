@@ -454,8 +454,7 @@ def _assigned_volunteers(order: Order) -> list[Any]:
 
 def _claim_teams(request: HttpRequest, order: Order) -> Any:
     if request.method == "POST":
-        # Any team the user leads, read as one row; the claim service says whether it serves.
-        return access.led_teams(request.user)
+        return None  # the posted form takes the team's id; the claim service reads and checks that team
     return page_selectors.claim_teams(request.user, order)
 
 
@@ -687,9 +686,8 @@ def order_action(request: HttpRequest, number: str, action: str) -> HttpResponse
         access.require(
             request, order_access.can_view_order(request.user, order), action=f"orders.{action}", obj=order
         )
-    # A claim is not checked up front: the hall shows orders a leader cannot open yet, the form only accepts a
-    # team the user leads (one query) and the claim service decides by team and unit. Someone who leads no team
-    # is refused below, when the form finds no team, with the same 403 as before.
+    # A claim is not checked up front: the hall shows orders a leader cannot open yet, and the claim service
+    # decides by the posted team (its leader, area and load) in the statement that locks it.
     default_next = reverse("orders:detail", args=[order.number])
     if action == "claim":
         default_next = reverse("orders:hall")

@@ -432,8 +432,9 @@ def test_claim_is_refused_to_non_leaders_and_to_teams_that_do_not_serve(client, 
     client.force_login(personas.station_staff)
     assert act(client, order, "claim", {"team": personas.team.pk}).status_code == 403
     client.force_login(personas.team_b.leader)
-    response = act(client, order, "claim", {"team": personas.team.pk}, follow=True)  # not their team
-    assert "选择一个有效的选项" in text(response) and order.number not in text(response)
+    response = act(client, order, "claim", {"team": personas.team.pk})  # not their team: a forged id
+    assert response.status_code == 403 and "无权访问" in text(response) and order.title not in text(response)
+    assert act(client, order, "claim", {"team": "x"}, follow=True).status_code == 200  # not an id: a form error
     assert act(client, order, "claim", {"team": personas.team_b.pk}).status_code == 403
     order.refresh_from_db()
     assert order.status == "open"

@@ -175,3 +175,36 @@ def test_a_claim_appends_deltas_and_updates_no_counter_row(personas):
     assert dict(DailyCount.objects.filter(unit_path=personas.root.path).values_list("pk", "value")) == root_rows
     assert CounterDelta.objects.filter(unit_path=personas.root.path).exists()
     assert counters_mismatches() == []
+
+
+def test_verify_writes_the_orders_and_the_hours_figures_as_one_batch(personas):
+    """Verify closes the order and credits hours; both sets of deltas go in one INSERT and still equal a recount."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    order = walk(personas, "served")
+    with CaptureQueriesContext(connection) as ctx:
+        orders.order_verify(actor=personas.station_staff, order=order)
+    inserts = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('INSERT INTO "stats_counterdelta"')]
+    assert len(inserts) == 1 and "'hours'" in inserts[0] and "'orders_closed'" in inserts[0]
+    assert counters_mismatches() == []
+
+
+def test_a_batch_that_fails_writes_no_delta(personas):
+    from django.db import transaction
+
+    from civicloop.core.counters import counters_batch, counters_write
+
+    before = CounterDelta.objects.count()
+    key = ("orders", personas.root.path, timezone.localdate(), "health")
+    with pytest.raises(RuntimeError), transaction.atomic(), counters_batch():
+        counters_write({key: 1})  # type: ignore[arg-type]
+        with counters_batch():  # joins the outer batch
+            counters_write({key: 2})  # type: ignore[arg-type]
+        assert CounterDelta.objects.count() == before  # nothing written until the batch ends
+        raise RuntimeError("the use case fails")
+    assert CounterDelta.objects.count() == before
+    with transaction.atomic(), counters_batch():
+        counters_write({key: 1})  # type: ignore[arg-type]
+        counters_write({key: -1})  # type: ignore[arg-type]
+    assert CounterDelta.objects.count() == before  # changes that cancel write nothing
