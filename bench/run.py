@@ -446,6 +446,7 @@ def per_request(fx: dict[str, Any]) -> dict[str, Any]:
     return probes.queries_per_request(
         [
             ("floor_read", "GET", "/bench/floor/1/", {}, lead),
+            ("floor_read_before", "GET", "/bench/floor-before/1/", {}, lead),
             *[("floor_write", "POST", "/bench/floor/", {"note": "x"}, res_)] * 3,
             # the day's first order also creates its number sequence: measure the later ones
             *[("submit_first", "POST", "/orders/new/", _submit_data(), res_)],
@@ -474,6 +475,7 @@ def http_suite(pool: Any, port: int, fx: dict[str, Any]) -> dict[str, Any]:
             return [[req(i, s) for _j in range(k)] for i, s in enumerate(sessions)]
 
         floor_read = same(lambda i, s: ("GET", f"/bench/floor/{1 + i}/", "", _headers(s)), leaders)
+        floor_before = same(lambda i, s: ("GET", f"/bench/floor-before/{1 + i}/", "", _headers(s)), leaders)
         floor_write = same(
             lambda i, s: ("POST", "/bench/floor/", urlencode({"note": "x"}), _headers(s, form=True)),
             residents,
@@ -488,7 +490,8 @@ def http_suite(pool: Any, port: int, fx: dict[str, Any]) -> dict[str, Any]:
         ]  # fmt: skip
         drive(pool, port, [[r[0]] for r in floor_read])  # warm connections and workers
         row = {}
-        for name, jobs in (("floor_read", floor_read), ("floor_write", floor_write), ("submit", submit),
+        for name, jobs in (("floor_read", floor_read), ("floor_read_before", floor_before),
+                           ("floor_write", floor_write), ("submit", submit),
                            ("hall", hall), ("order_page", page), ("claim", claim)):  # fmt: skip
             log(f"  http {name} × {clients} clients")
             if name not in WRITE_CELLS:
@@ -504,7 +507,7 @@ def http_suite(pool: Any, port: int, fx: dict[str, Any]) -> dict[str, Any]:
             )
             row[name]["lock_waits"] = locks.summary()
         for name, floor in (("submit", "floor_write"), ("claim", "floor_write"), ("hall", "floor_read"),
-                            ("order_page", "floor_read")):  # fmt: skip
+                            ("order_page", "floor_read"), ("floor_read_before", "floor_read")):  # fmt: skip
             row[name]["floor"] = floor
             row[name]["vs_floor"] = round(row[name]["rps"] / row[floor]["rps"], 2)
         out[str(clients)] = row
@@ -572,6 +575,11 @@ def targets(res: dict[str, Any]) -> list[dict[str, Any]]:
                      "miss": f"{(0.5 - r['vs_floor']) * 100:.0f} points short" if r["vs_floor"] < 0.5 else ""})  # fmt: skip
         rows.append({"target": f"{name} p99 ≤ 100 ms (16 clients)", "value": r["p99_ms"], "ok": r["p99_ms"] <= 100,
                      "miss": f"{r['p99_ms'] / 100:.1f}× over" if r["p99_ms"] > 100 else ""})  # fmt: skip
+    before = h16.get("floor_read_before")
+    if before is not None:  # issue #19: the floor ≥ 2× what it was before the session fix, in the same run
+        gain = round(h16["floor_read"]["rps"] / before["rps"], 2)
+        rows.append({"target": "read floor ≥ 2× the floor as it was before the session fix (16 clients)",
+                     "value": gain, "ok": gain >= 2, "miss": f"{2 - gain:.2f}× short" if gain < 2 else ""})  # fmt: skip
     floor = h16["floor_write"]
     for name in ("submit", "claim"):  # issue #19: ≥ 60% of the write floor, p99 ≤ 4× the floor's
         r = h16[name]

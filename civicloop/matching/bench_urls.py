@@ -25,6 +25,19 @@ def floor_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def floor_read_before(request: HttpRequest, pk: int) -> HttpResponse:
+    """The read floor with what every authenticated page paid before issue #19's session fix, rebuilt so the fix
+    is measured in the same run: the idle stamp written into the session on every request (an UPDATE and a
+    commit) and the user's memberships read to decide whether they are staff."""
+    from civicloop.network.models import Membership
+
+    list(Membership.objects.filter(user=request.user).select_related("unit"))
+    request.session["bench_idle_stamp"] = timezone.now().timestamp()
+    return floor_read(request, pk)
+
+
+@login_required
 @require_POST
 def floor_write(request: HttpRequest) -> HttpResponse:
     with transaction.atomic(), connection.cursor() as cur:
@@ -37,6 +50,7 @@ def floor_write(request: HttpRequest) -> HttpResponse:
 
 urlpatterns = [
     path("bench/floor/<int:pk>/", floor_read),
+    path("bench/floor-before/<int:pk>/", floor_read_before),
     path("bench/floor/", floor_write),
     path("", include("civicloop.urls")),
 ]
