@@ -122,7 +122,7 @@ class ServiceRecordDocument(models.Model):
 
 
 class PointsAccount(models.Model):
-    """The running points balance of a volunteer; changed only with F() updates next to a PointsEntry."""
+    """The running points balance of a volunteer, moved only by the trigger on each inserted PointsEntry."""
 
     volunteer = models.OneToOneField(
         "people.Volunteer", on_delete=models.CASCADE, related_name="points_account"

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,8 +48,7 @@ def points_for_hours(hours: Decimal) -> int:
 
 
 def _points_move(*, volunteer: Any, points: int, kind: str, actor: Actor = None, **links: Any) -> PointsEntry:
-    PointsAccount.objects.get_or_create(volunteer=volunteer)
-    PointsAccount.objects.filter(volunteer=volunteer).update(balance=F("balance") + points)
+    # The balance follows the entry in the database (records migration 0007's trigger).
     return PointsEntry.objects.create(
         volunteer=volunteer, kind=kind, points=points, created_by=actor, **links
     )
@@ -88,8 +87,8 @@ def records_credit(
     created_by: Any = None,
 ) -> list[ServiceRecord]:
     """`record_credit` for several volunteers of one source at once (an order's report): the same rows, written
-    by a fixed number of statements however many volunteers there are (records, points balances, points
-    entries, counters)."""
+    by a fixed number of statements however many volunteers there are (records, points entries — their
+    trigger moves the balances — and counters)."""
     amounts = [Decimal(hours) for _volunteer, hours in credits]
     if any(h <= 0 or h > 24 for h in amounts):
         raise ValidationError(_("Hours must be more than 0 and at most 24."))
@@ -104,7 +103,6 @@ def records_credit(
         ]
     )
     earned = [(r, points_for_hours(r.hours)) for r in records]
-    _points_add({r.volunteer_id: p for r, p in earned if p})
     PointsEntry.objects.bulk_create(
         [
             PointsEntry(volunteer_id=r.volunteer_id, kind=PointsEntry.Kind.EARNED, points=p, created_by=created_by,
@@ -118,22 +116,6 @@ def records_credit(
         total.update(contribution_of("record", record))
     counters_write(total)
     return records
-
-
-def _points_add(points: dict[int, int]) -> None:
-    """Add to several balances in one statement, creating the accounts that do not exist yet (SQLite 3.24+ and
-    PostgreSQL `INSERT … ON CONFLICT DO UPDATE`; the row update is atomic, as the F() update it replaces)."""
-    if not points:
-        return
-    table = connection.ops.quote_name(PointsAccount._meta.db_table)
-    values = ", ".join(["(%s, %s)"] * len(points))
-    params: list[Any] = [x for pair in sorted(points.items()) for x in pair]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (volunteer_id, balance) VALUES {values} "
-            f"ON CONFLICT (volunteer_id) DO UPDATE SET balance = {table}.balance + excluded.balance",
-            params,
-        )
 
 
 @transaction.atomic
@@ -316,8 +298,9 @@ def shop_item_restock(*, item: ShopItem, add: int, actor: Actor) -> ShopItem:
 
 @transaction.atomic
 def redemption_create(*, volunteer: Any, item: ShopItem, quantity: int = 1) -> Redemption:
-    """Redeem points for goods. Stock and balance are taken with conditional UPDATEs, so two redemptions can
-    never spend the same points or the last item; on any refusal nothing is written."""
+    """Redeem points for goods. The balance is read under a row lock and the stock taken with a conditional
+    UPDATE, so two redemptions can never spend the same points or the last item; on any refusal nothing is
+    written."""
     try:
         quantity = int(quantity)
     except (TypeError, ValueError) as exc:
@@ -327,11 +310,11 @@ def redemption_create(*, volunteer: Any, item: ShopItem, quantity: int = 1) -> R
     if not item.is_active:
         raise ValidationError(_("This item is no longer on offer."))
     cost = item.price * quantity
-    PointsAccount.objects.get_or_create(volunteer=volunteer)
-    if not PointsAccount.objects.filter(volunteer=volunteer, balance__gte=cost).update(
-        balance=F("balance") - cost
-    ):
-        balance = PointsAccount.objects.get(volunteer=volunteer).balance
+    # The account row is locked until commit, so a second redemption reads the balance this one leaves (on
+    # PostgreSQL it waits and rereads; SQLite's IMMEDIATE transactions queue). The entry's trigger spends it.
+    account = PointsAccount.objects.select_for_update().filter(volunteer=volunteer)
+    balance = account.values_list("balance", flat=True).first() or 0
+    if balance < cost:
         raise ValidationError(
             _("Not enough points: this needs %(cost)s points and you have %(balance)s.")
             % {"cost": cost, "balance": balance}

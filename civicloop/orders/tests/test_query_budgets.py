@@ -28,9 +28,9 @@ BUDGET = {
     "submit": 13,
     "accept": 11,
     "report": 14,
-    "verify": 15,  # issue #19 asks 14: this is 13 beyond authentication
+    "verify": 14,
     "report_api": 18,  # the answer reads the timeline, rating and report hours too
-    "verify_api": 19,
+    "verify_api": 18,
     "hall": 10,
     "page": 12,
 }
@@ -44,9 +44,9 @@ BUDGET = {
 #   the difference), so report reads nothing for its figures and verify only the people served, which it has
 #   just read with the report it credits; verify writes the order's and the hours' counter deltas as one INSERT;
 # - a posted report takes the hours it was sent, a step's notices are one INSERT and verify credits all
-#   volunteers in a fixed number of statements.
+#   volunteers in a fixed number of statements; a points entry moves its balance by a trigger (records 0007).
 # What is left in verify beyond the move, its event, audit, notice and task: the memberships that make the
-# actor staff in scope, the report with its hours, and the ledger's three rows (records, points balance, points
+# actor staff in scope, the report with its hours, and the ledger's two rows (the hours record, the points
 # entry).
 
 
