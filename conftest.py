@@ -222,6 +222,34 @@ def personas(db: Any) -> Personas:
     return build_personas()
 
 
+def at_once(count: int, action: Any) -> list[Any]:
+    """Run `action()` in `count` threads released together (each on its own database connection) and return
+    what each returned, in no particular order: the race tests' "two people press the button at once"."""
+    import threading
+
+    from django.db import connections
+
+    results: list[Any] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(count)
+
+    def run() -> None:
+        try:
+            barrier.wait(timeout=60)
+            outcome = action()
+            with lock:
+                results.append(outcome)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    return results
+
+
 # --- browser ---------------------------------------------------------------------------------------------------
 
 

@@ -369,6 +369,7 @@ app_configs  # the system-check signature Django calls with
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS  # read by django-redis
 partition_table  # called by the audit, orders and stats migrations
 unpartition_table  # the same migrations' reverse
+vendor_sql  # the audit (0006) and records (0007) trigger migrations
 used_at  # a model field (civicloop/activities/models.py), the time a card code was used
 expires_in  # a response schema field read by ninja (civicloop/activities/api.py)
 attended_hours  # unused variable (civicloop/orders/api.py AttendanceOut), an API schema field

@@ -4,6 +4,8 @@ without moving its tip. On PostgreSQL the trigger sits on the partitioned table 
 
 from django.db import migrations
 
+from civicloop.core.vendor_sql import vendor_sql
+
 POSTGRESQL = """
 CREATE OR REPLACE FUNCTION audit_event_move_tip() RETURNS trigger AS $$
 BEGIN
@@ -27,19 +29,14 @@ END;
 SQLITE_DROP = "DROP TRIGGER IF EXISTS audit_event_move_tip;"
 
 
-def trigger_on(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    schema_editor.execute({"postgresql": POSTGRESQL, "sqlite": SQLITE}[vendor])
-
-
-def trigger_off(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    schema_editor.execute({"postgresql": POSTGRESQL_DROP, "sqlite": SQLITE_DROP}[vendor])
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("audit", "0005_independent_chains"),
     ]
 
-    operations = [migrations.RunPython(trigger_on, trigger_off)]
+    operations = [
+        vendor_sql(
+            {"postgresql": POSTGRESQL, "sqlite": SQLITE},
+            {"postgresql": POSTGRESQL_DROP, "sqlite": SQLITE_DROP},
+        )
+    ]

@@ -44,7 +44,8 @@ def test_an_order_whose_wanted_time_has_passed_is_never_called_a_good_time(clien
     # the team is free at every slot of the week, so any wanted time would overlap its availability
     TeamIndex.objects.create(team=personas.team, cell=0, lat=40.63, lng=109.81, categories=["health"],
                              avail_mask=(1 << 31) - 1)
-    soon = timezone.now() + dt.timedelta(days=1)
+    # tomorrow at 10:00 local, inside a day part whatever time the suite runs (22:00–06:00 belongs to none)
+    soon = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0) + dt.timedelta(days=1)
     coming = submit(personas, title="明天的需求", wanted_from=soon, wanted_to=soon + dt.timedelta(hours=3))
     past = submit(personas, title="昨天的需求", wanted_from=soon, wanted_to=soon + dt.timedelta(hours=3))
     for order in (coming, past):

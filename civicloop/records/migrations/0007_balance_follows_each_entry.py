@@ -6,6 +6,8 @@ pg_dump puts triggers after the data, so a restore does not add the entries to t
 
 from django.db import migrations
 
+from civicloop.core.vendor_sql import vendor_sql
+
 POSTGRESQL = """
 CREATE OR REPLACE FUNCTION points_entry_move_balance() RETURNS trigger AS $$
 BEGIN
@@ -31,17 +33,12 @@ END;
 SQLITE_DROP = "DROP TRIGGER IF EXISTS points_entry_move_balance;"
 
 
-def trigger_on(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    schema_editor.execute({"postgresql": POSTGRESQL, "sqlite": SQLITE}[vendor])
-
-
-def trigger_off(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    schema_editor.execute({"postgresql": POSTGRESQL_DROP, "sqlite": SQLITE_DROP}[vendor])
-
-
 class Migration(migrations.Migration):
     dependencies = [("records", "0006_monthly_partitions")]
 
-    operations = [migrations.RunPython(trigger_on, trigger_off)]
+    operations = [
+        vendor_sql(
+            {"postgresql": POSTGRESQL, "sqlite": SQLITE},
+            {"postgresql": POSTGRESQL_DROP, "sqlite": SQLITE_DROP},
+        )
+    ]

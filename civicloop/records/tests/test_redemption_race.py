@@ -3,18 +3,17 @@ read under the account's row lock and the entry's trigger spends it, on SQLite a
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import connections
 from django.utils import timezone
 from django.utils.translation import override
 
 from civicloop.records import selectors, services
 from civicloop.records.models import PointsEntry, Redemption, ShopItem
+from conftest import at_once
 
 
 @pytest.mark.django_db(transaction=True)
@@ -26,30 +25,16 @@ def test_four_simultaneous_redemptions_spend_the_points_once(personas):
     item = ShopItem.objects.create(
         unit=personas.station, unit_path=personas.station.path, name="洗衣液", price=50, stock=10
     )
-    results: list[str] = []
-    lock = threading.Lock()
-    barrier = threading.Barrier(4)
 
-    def redeem() -> None:
-        try:
-            barrier.wait(timeout=60)
-            with override("zh-hans"):
-                try:
-                    services.redemption_create(volunteer=personas.volunteer_profile, item=item)
-                    outcome = "redeemed"
-                except ValidationError as exc:
-                    outcome = "refused" if "积分不足" in " ".join(exc.messages) else f"other: {exc.messages}"
-            with lock:
-                results.append(outcome)
-        finally:
-            connections.close_all()
+    def redeem() -> str:
+        with override("zh-hans"):
+            try:
+                services.redemption_create(volunteer=personas.volunteer_profile, item=item)
+            except ValidationError as exc:
+                return "refused" if "积分不足" in " ".join(exc.messages) else f"other: {exc.messages}"
+            return "redeemed"
 
-    threads = [threading.Thread(target=redeem) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert sorted(results) == ["redeemed", "refused", "refused", "refused"]
+    assert sorted(at_once(4, redeem)) == ["redeemed", "refused", "refused", "refused"]
     assert Redemption.objects.count() == 1 and ShopItem.objects.get(pk=item.pk).stock == 9
     assert selectors.points_balance(personas.volunteer_profile) == 10
     assert PointsEntry.objects.filter(kind="redeemed").count() == 1

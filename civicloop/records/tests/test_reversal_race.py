@@ -4,17 +4,16 @@ record_reverse takes on the original row is what keeps it — on SQLite and Post
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connections
 from django.utils import timezone
 from django.utils.translation import override
 
 from civicloop.records import selectors, services
 from civicloop.records.models import ServiceRecord
+from conftest import at_once
 
 
 @pytest.mark.django_db(transaction=True)
@@ -23,30 +22,17 @@ def test_two_simultaneous_reversals_of_one_row_have_one_winner(personas):
         volunteer=personas.volunteer_profile, hours=Decimal("3"), source="activity", source_id=None,
         unit=personas.station, served_on=timezone.localdate(), category="health", description="健康义诊",
     )
-    results: list[str] = []
-    lock = threading.Lock()
-    barrier = threading.Barrier(4)
+    target = ServiceRecord.objects.get(pk=row.pk)
 
-    def reverse() -> None:
-        try:
-            target = ServiceRecord.objects.get(pk=row.pk)
-            barrier.wait(timeout=60)
-            with override("zh-hans"):
-                try:
-                    services.record_reverse(record=target, reason="重复录入")
-                    outcome = "reversed"
-                except ValidationError as exc:
-                    outcome = "refused" if "已冲正" in " ".join(exc.messages) else f"other: {exc.messages}"
-            with lock:
-                results.append(outcome)
-        finally:
-            connections.close_all()
+    def reverse() -> str:
+        with override("zh-hans"):
+            try:
+                services.record_reverse(record=target, reason="重复录入")
+            except ValidationError as exc:
+                return "refused" if "已冲正" in " ".join(exc.messages) else f"other: {exc.messages}"
+            return "reversed"
 
-    threads = [threading.Thread(target=reverse) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    results = at_once(4, reverse)
     assert sorted(results) == ["refused", "refused", "refused", "reversed"]
     assert ServiceRecord.objects.filter(reverses_id=row.pk).count() == 1
     assert selectors.total_hours(personas.volunteer_profile) == 0
