@@ -20,6 +20,7 @@ from civicloop.orders.models import Order, OrderEvent
 from civicloop.orders.tests.factories import walk
 from civicloop.people import services as people
 from civicloop.stats.services import counters_mismatches
+from conftest import at_once
 
 CLAIMERS = 20
 ORDERS = 4
@@ -99,23 +100,14 @@ def test_simultaneous_submits_get_distinct_numbers(personas: Any) -> None:
     """Many residents ordering in the same instant each get their own number: no collision, no error."""
     from civicloop.orders.tests.factories import submit
 
-    errors: list[str] = []
-    barrier = threading.Barrier(SUBMITTERS)
-
-    def order() -> None:
+    def order() -> str:
         try:
-            barrier.wait(timeout=60)
             submit(personas)
         except Exception as exc:
-            errors.append(repr(exc))
-        finally:
-            connections.close_all()
+            return repr(exc)
+        return ""
 
-    threads = [threading.Thread(target=order) for _ in range(SUBMITTERS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    errors = [e for e in at_once(SUBMITTERS, order) if e]
     assert errors == []
     numbers = list(Order.objects.values_list("number", flat=True))
     assert len(numbers) == SUBMITTERS == len(set(numbers))
