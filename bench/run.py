@@ -67,10 +67,41 @@ def pct(values: list[float], p: float) -> float:
 # --- database --------------------------------------------------------------------------------------------------
 
 
+def _redis_default() -> None:
+    """Run as production does with several workers: Redis for the cache, the cached sessions and the task
+    queue (settings.py, REDIS_URL). A Redis on 127.0.0.1:6379 is used when it answers; BENCH_REDIS=0, or no
+    Redis, runs the single-machine configuration (database sessions and queue, per-process cache). The
+    dashboard's figure cache stays off (STATS_CACHE_SECONDS=0) so its cell keeps timing the reads themselves."""
+    if os.environ.get("BENCH_REDIS") == "0" or "REDIS_URL" in os.environ:
+        return
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            if not sock.recv(16).startswith(b"+PONG"):
+                return
+    except OSError:
+        return
+    os.environ["REDIS_URL"] = "redis://127.0.0.1:6379/12"  # the queue; the cache takes database 13
+    os.environ.setdefault("STATS_CACHE_SECONDS", "0")
+
+
+def _redis_flush() -> None:
+    """Empty the bench's queue and cache databases: sessions and cached entries of an earlier run are gone."""
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        return
+    import redis
+    from django.conf import settings
+
+    for location in (url, settings.REDIS_CACHE_URL):
+        redis.Redis.from_url(location).flushdb()
+
+
 def prepare_env() -> str:
     os.environ["DJANGO_SETTINGS_MODULE"] = "civicloop.settings_bench"
     os.environ["CIVICLOOP_VAR_DIR"] = str(VAR)
     VAR.mkdir(parents=True, exist_ok=True)
+    _redis_default()
     url = os.environ.get("DATABASE_URL", "")
     if url:
         name = urlparse(url).path.lstrip("/")
@@ -88,6 +119,7 @@ def reset_database(backend: str) -> None:
     from django.core.management import call_command
     from django.db import connection
 
+    _redis_flush()
     if backend == "postgresql":
         with connection.cursor() as cur:
             cur.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
@@ -134,6 +166,7 @@ def machine(backend: str) -> dict[str, Any]:
         "python": platform.python_version(),
         "database": f"{backend} {version}",
         "server": f"gunicorn gthread, {WORKERS} workers × {THREADS} threads",
+        "redis": os.environ.get("REDIS_URL") or "none (database sessions and queue, per-process cache)",
         "quick": QUICK,
     }
 
@@ -447,6 +480,7 @@ def per_request(fx: dict[str, Any]) -> dict[str, Any]:
         [
             ("floor_read", "GET", "/bench/floor/1/", {}, lead),
             ("floor_read_before", "GET", "/bench/floor-before/1/", {}, lead),
+            ("floor_page", "GET", "/bench/floor-page/1/", {}, lead),
             *[("floor_write", "POST", "/bench/floor/", {"note": "x"}, res_)] * 3,
             # the day's first order also creates its number sequence: measure the later ones
             *[("submit_first", "POST", "/orders/new/", _submit_data(), res_)],
@@ -476,6 +510,7 @@ def http_suite(pool: Any, port: int, fx: dict[str, Any]) -> dict[str, Any]:
 
         floor_read = same(lambda i, s: ("GET", f"/bench/floor/{1 + i}/", "", _headers(s)), leaders)
         floor_before = same(lambda i, s: ("GET", f"/bench/floor-before/{1 + i}/", "", _headers(s)), leaders)
+        floor_page = same(lambda i, s: ("GET", f"/bench/floor-page/{1 + i}/", "", _headers(s)), leaders)
         floor_write = same(
             lambda i, s: ("POST", "/bench/floor/", urlencode({"note": "x"}), _headers(s, form=True)),
             residents,
@@ -491,7 +526,7 @@ def http_suite(pool: Any, port: int, fx: dict[str, Any]) -> dict[str, Any]:
         drive(pool, port, [[r[0]] for r in floor_read])  # warm connections and workers
         row = {}
         for name, jobs in (("floor_read", floor_read), ("floor_read_before", floor_before),
-                           ("floor_write", floor_write), ("submit", submit),
+                           ("floor_page", floor_page), ("floor_write", floor_write), ("submit", submit),
                            ("hall", hall), ("order_page", page), ("claim", claim)):  # fmt: skip
             log(f"  http {name} × {clients} clients")
             if name not in WRITE_CELLS:
@@ -507,9 +542,12 @@ def http_suite(pool: Any, port: int, fx: dict[str, Any]) -> dict[str, Any]:
             )
             row[name]["lock_waits"] = locks.summary()
         for name, floor in (("submit", "floor_write"), ("claim", "floor_write"), ("hall", "floor_read"),
-                            ("order_page", "floor_read"), ("floor_read_before", "floor_read")):  # fmt: skip
+                            ("order_page", "floor_read"), ("floor_read_before", "floor_read"),
+                            ("floor_page", "floor_read")):  # fmt: skip
             row[name]["floor"] = floor
             row[name]["vs_floor"] = round(row[name]["rps"] / row[floor]["rps"], 2)
+        for name in ("hall", "order_page"):  # the same pages against the layout's own cost
+            row[name]["vs_floor_page"] = round(row[name]["rps"] / row["floor_page"]["rps"], 2)
         out[str(clients)] = row
     return out
 
@@ -607,7 +645,7 @@ def markdown(res: dict[str, Any]) -> str:
         f"### Benchmark {res['date']} — {m['database']}{' (quick)' if m['quick'] else ''}",
         "",
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB, {m['os']}, Python {m['python']}; "
-        f"{m['server']}; load generator on the same machine.",
+        f"{m['server']}; Redis: {m.get('redis', 'none')}; load generator on the same machine.",
         "",
         "**Recommend** (in process, top 10 teams) vs brute-force scan of the same rows:",
         "",
@@ -627,7 +665,8 @@ def markdown(res: dict[str, Any]) -> str:
         )
     lines += [
         "",
-        "**HTTP** (gunicorn on loopback; ratio = throughput ÷ the floor endpoint's in the same run):",
+        "**HTTP** (gunicorn on loopback; ratio = throughput ÷ the floor endpoint's in the same run; floor_page is "
+        "the read floor inside the site's layout, what any HTML page pays before its own content):",
         "",
         "| endpoint | clients | req/s | vs floor | p50 ms | p99 ms | errors (5xx, refused) | HTTP codes |",
         "|---|---:|---:|---:|---:|---:|---:|---|",
@@ -635,6 +674,8 @@ def markdown(res: dict[str, Any]) -> str:
     for clients, row in res["http"].items():
         for name, r in row.items():
             ratio = f"{r['vs_floor']:.0%} of {r['floor']}" if "vs_floor" in r else "—"
+            if "vs_floor_page" in r:
+                ratio += f" ({r['vs_floor_page']:.0%} of floor_page)"
             lines.append(
                 f"| {name} | {clients} | {r['rps']} | {ratio} | {r['p50_ms']} | {r['p99_ms']} | {r['errors']} | "
                 + ", ".join(f"{k}×{v}" for k, v in sorted(r["codes"].items()))

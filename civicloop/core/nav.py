@@ -8,11 +8,12 @@ Everything is computed on first use, once per request: a page that shows no nav 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 from civicloop.core.registry import DESK_ROLES, NAV_GROUPS, TAB_SLOTS, NavLink, nav_links
@@ -56,6 +57,13 @@ class Tab:
     current: bool = False
 
 
+@lru_cache(maxsize=512)
+def _href(url: str, prefix: str, urlconf: str) -> str:
+    # A link's URL depends only on its name, the URLconf and the script prefix (no language prefix in our URLs):
+    # every page reversed each of its ~15 links again, a few percent of a small page.
+    return reverse(url, urlconf=urlconf)
+
+
 class Nav:
     def __init__(self, request: HttpRequest, roles: list[str]) -> None:
         self.request = request
@@ -69,10 +77,11 @@ class Nav:
     def items(self) -> list[Item]:
         """The links this person may see, in registry order, the one for the current page marked."""
         found: list[Item] = []
+        prefix, urlconf = get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
         for link in (*CORE_LINKS, *nav_links(), *CORE_TAIL):
             if not link.visible_to(self.roles, self.request):
                 continue
-            found.append(Item(link=link, href=reverse(link.url), label=link.label))
+            found.append(Item(link=link, href=_href(link.url, prefix, urlconf), label=link.label))
         path = self.request.path
         # The longest link the path starts with is the current page ("/" only for itself).
         matching = [i for i in found if i.href == path or (i.href != "/" and path.startswith(i.href))]

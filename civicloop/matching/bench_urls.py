@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template import engines
 from django.urls import include, path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -22,6 +23,22 @@ def floor_read(request: HttpRequest, pk: int) -> HttpResponse:
         cur.execute(f"SELECT id, user_id, note FROM {FLOOR_TABLE} WHERE id = %s", [pk])
         row = cur.fetchone()
     return JsonResponse({"row": row})
+
+
+# The read floor inside the site's layout (header, navigation, footer): what any HTML page pays before its own
+# content, so a page's cost can be split into the layout's and its own.
+PAGE = engines["django"].from_string(
+    '{% extends "base.html" %}{% block content %}<p>{{ row|join:" · " }}</p>{% endblock %}'
+)
+
+
+@login_required
+@require_GET
+def floor_page(request: HttpRequest, pk: int) -> HttpResponse:
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT id, user_id, note FROM {FLOOR_TABLE} WHERE id = %s", [pk])
+        row = cur.fetchone()
+    return HttpResponse(PAGE.render({"row": row or ()}, request))
 
 
 @login_required
@@ -51,6 +68,7 @@ def floor_write(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("bench/floor/<int:pk>/", floor_read),
     path("bench/floor-before/<int:pk>/", floor_read_before),
+    path("bench/floor-page/<int:pk>/", floor_page),
     path("bench/floor/", floor_write),
     path("", include("civicloop.urls")),
 ]

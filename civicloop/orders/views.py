@@ -72,6 +72,9 @@ DETAIL_RELATED = ("unit", "team", "requester", "escalated_to", "merged_into")
 # A step needs the unit (deadlines, scope), the team (leader, capacity) and the requester's account (the
 # notification), not the escalation or merge targets the page shows.
 ACTION_RELATED = ("unit", "team__leader", "requester__user")
+# A claim reads the team itself (locked, in its checking statement) and starts its deadline from hours that
+# statement read: of the related rows only the requester's account (the notice) is needed.
+CLAIM_RELATED = ("requester__user",)
 
 
 def _get_order(number: str, related: tuple[str, ...] = DETAIL_RELATED) -> Order:
@@ -337,7 +340,7 @@ def order_hall(request: HttpRequest) -> HttpResponse:
     category = request.GET.get("category") or None
     if category not in Platform.values:
         category = None
-    units = list(team.served_units.filter(is_active=True).order_by("path"))
+    units = sorted((u for u in team.served_units.all() if u.is_active), key=lambda u: u.path)  # prefetched
     unit = next((u for u in units if str(u.pk) == request.GET.get("unit")), None)
     orders = selectors.hall_cards(request.user, team, category=category, unit=unit)
     page = page_of(request, orders, PAGE_SIZE)
@@ -681,7 +684,7 @@ def order_action(request: HttpRequest, number: str, action: str) -> HttpResponse
     spec = ACTIONS.get(action)
     if spec is None:
         raise Http404
-    order = _get_order(number, ACTION_RELATED)
+    order = _get_order(number, CLAIM_RELATED if action == "claim" else ACTION_RELATED)
     if action != "claim":
         access.require(
             request, order_access.can_view_order(request.user, order), action=f"orders.{action}", obj=order

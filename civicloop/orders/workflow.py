@@ -306,6 +306,14 @@ STEPS = [
                     n=_n, u=lambda ctx: ctx.extra["target"].name)),
 ]
 
+def _row_unit(order: Order) -> Unit:
+    """The unit written on the step's event and audit rows, which store only its id: a step that did not load the
+    unit (the claim reads the order without it) is not made to read it for them."""
+    if Order._meta.get_field("unit").is_cached(order):
+        return order.unit
+    return Unit(pk=order.unit_id)
+
+
 ORDER = Workflow(
     name="orders",
     model=Order,
@@ -315,7 +323,7 @@ ORDER = Workflow(
     counter_source="order",
     states=STATES,
     steps=STEPS,
-    unit=lambda order: order.unit,
+    unit=_row_unit,
     url=lambda order: f"/orders/{order.number}/",
     ref=lambda order: order.number,
     label=_("service order"),
