@@ -222,6 +222,35 @@ def personas(db: Any) -> Personas:
     return build_personas()
 
 
+def _redis_url() -> str | None:
+    # One Redis database per xdist worker (10–13), so parallel runs never share cached values.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    url = f"redis://127.0.0.1:6379/{13 - int(worker.lstrip('gw') or 0) % 4}"
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except Exception:
+        return None
+    return url
+
+
+@pytest.fixture
+def redis_cache(settings: Any) -> Any:
+    """The default cache on a real Redis, as on several app servers, with the shared-cache reads turned on."""
+    from django.core.cache import cache
+
+    url = _redis_url()
+    if url is None:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+    settings.STATS_CACHE_SECONDS = 60
+    settings.INBOX_CACHE_SECONDS = 60
+    cache.clear()
+    yield
+    cache.clear()
+
+
 def at_once(count: int, action: Any) -> list[Any]:
     """Run `action()` in `count` threads released together (each on its own database connection) and return
     what each returned, in no particular order: the race tests' "two people press the button at once"."""

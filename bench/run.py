@@ -81,7 +81,7 @@ def _redis_default() -> None:
                 return
     except OSError:
         return
-    os.environ["REDIS_URL"] = "redis://127.0.0.1:6379/12"  # the queue; the cache takes database 13
+    os.environ["REDIS_URL"] = "redis://127.0.0.1:6379/8"  # the queue; the cache takes 9 (tests use 10–13)
     os.environ.setdefault("STATS_CACHE_SECONDS", "0")
 
 

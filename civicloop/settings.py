@@ -351,6 +351,8 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Dashboard figures cached per unit until its counters change (civicloop.core.hot); only on a shared cache.
 STATS_CACHE_SECONDS = int(os.environ.get("STATS_CACHE_SECONDS", 300 if REDIS_URL else 0))
+# Each person's unread-message count (the badge on every page) cached until their inbox changes; shared cache only.
+INBOX_CACHE_SECONDS = int(os.environ.get("INBOX_CACHE_SECONDS", 600 if REDIS_URL else 0))
 
 # --- mail (notification channel) ----------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(

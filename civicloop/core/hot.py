@@ -1,12 +1,14 @@
-"""Hot reads of the dashboards cached in the shared cache, invalidated by the counters.
+"""Hot reads cached in the shared cache, each under a generation its writers bump: the dashboards' figures
+(space "stats", bumped by the counters) and each person's unread-message count (space "inbox", bumped by the
+inbox's writes).
 
 Every counter change rolls up to each unit above it (stats.services.rolled_up), so a unit's figures change only
 when a counter row at its own path changes. Each path has a generation number in the cache; the counters bump
 the generations of the paths they touched when their transaction commits, and a cached figure is keyed by its
 path's generation, so a stale entry is simply never read again (it expires on its own).
 
-Only on a shared cache (Redis, settings.STATS_CACHE_SECONDS > 0): with the per-process memory cache a worker's
-bump would not reach the web processes, so caching is off there and every read is fresh, as before.
+Only on a shared cache (Redis; settings.STATS_CACHE_SECONDS, INBOX_CACHE_SECONDS > 0): with the per-process
+memory cache a worker's bump would not reach the web processes, so caching is off there and every read is fresh.
 """
 
 from __future__ import annotations
@@ -25,39 +27,44 @@ from civicloop.core.db_router import reading_replica
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 REPLICA_SECONDS = 10
+STATS = "stats"
 
 
-def _enabled() -> bool:
-    return getattr(settings, "STATS_CACHE_SECONDS", 0) > 0
+def _seconds(space: str) -> int:
+    """How long entries of a space live; 0 turns its caching off (no shared cache)."""
+    setting = "STATS_CACHE_SECONDS" if space == STATS else f"{space.upper()}_CACHE_SECONDS"
+    return int(getattr(settings, setting, 0) or 0)
 
 
-def _gen_key(path: str) -> str:
-    return f"stats:gen:{path}"
+def _gen_key(space: str, path: str) -> str:
+    return f"{space}:gen:{path}"
 
 
-def hot_cached(path: str, parts: tuple[Any, ...], compute: Callable[[], T]) -> T:
-    """compute() once per generation of `path`; a cache that is down only costs the cached read."""
-    if not _enabled():
+def hot_cached(path: str, parts: tuple[Any, ...], compute: Callable[[], T], *, space: str = STATS) -> T:
+    """compute() once per generation of `path` in `space` (its entries live `<SPACE>_CACHE_SECONDS`); a cache that
+    is down only costs the cached read."""
+    seconds = _seconds(space)
+    if seconds <= 0:
         return compute()
     try:
-        generation = cache.get_or_set(_gen_key(path), 1, timeout=None)
-        key = "stats:hot:" + ":".join(str(p) for p in (path, generation, *parts))
+        generation = cache.get_or_set(_gen_key(space, path), 1, timeout=None)
+        key = f"{space}:hot:" + ":".join(str(p) for p in (path, generation, *parts))
         value = cache.get(key)
-        if value is None:
-            value = compute()
-            # A replica may not have replayed the change that bumped the generation yet: what it returns is
-            # kept only briefly, so a lagging read cannot pin stale figures for the whole cache period.
-            timeout = REPLICA_SECONDS if reading_replica() else settings.STATS_CACHE_SECONDS
-            cache.set(key, value, min(timeout, settings.STATS_CACHE_SECONDS))
-        return value
     except Exception:
-        log.warning("stats cache unavailable; reading the database")
+        log.warning("%s cache unavailable; reading the database", space)
         return compute()
+    if value is None:
+        value = compute()
+        # A replica may not have replayed the change that bumped the generation yet: what it returns is kept
+        # only briefly, so a lagging read cannot pin a stale value for the whole cache period.
+        with contextlib.suppress(Exception):
+            cache.set(key, value, min(REPLICA_SECONDS, seconds) if reading_replica() else seconds)
+    return value
 
 
-def hot_invalidate(paths: Iterable[str]) -> None:
-    """Bump the generations of the given unit paths once the current transaction commits."""
-    if not _enabled():
+def hot_invalidate(paths: Iterable[str], *, space: str = STATS) -> None:
+    """Bump the generations of the given paths in `space` once the current transaction commits."""
+    if _seconds(space) <= 0:
         return
     todo = sorted(set(paths))
 
@@ -65,8 +72,8 @@ def hot_invalidate(paths: Iterable[str]) -> None:
         try:
             for path in todo:
                 with contextlib.suppress(ValueError):  # no generation yet: nothing cached under it
-                    cache.incr(_gen_key(path))
-        except Exception:  # entries expire after STATS_CACHE_SECONDS anyway
-            log.warning("could not invalidate the stats cache")
+                    cache.incr(_gen_key(space, path))
+        except Exception:  # entries expire on their own anyway
+            log.warning("could not invalidate the %s cache", space)
 
     transaction.on_commit(bump)

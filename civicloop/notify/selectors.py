@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from civicloop.core.hot import hot_cached
 from civicloop.notify.models import InboxItem
 
 
@@ -15,7 +16,16 @@ def inbox_items(user: Any) -> QuerySet[InboxItem]:
     return InboxItem.objects.filter(user=user).order_by("-created_at", "-pk")
 
 
+INBOX = "inbox"  # the shared cache's space for unread counts (core.hot), bumped by notify.services
+
+
 def unread_count(user: Any) -> int:
+    """The badge on every page: cached per person until a message arrives or is read (with a shared cache)."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    return InboxItem.objects.filter(user=user, read_at__isnull=True).count()
+    return hot_cached(
+        f"user{user.pk}",
+        ("unread",),
+        lambda: InboxItem.objects.filter(user=user, read_at__isnull=True).count(),
+        space=INBOX,
+    )

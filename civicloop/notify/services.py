@@ -20,8 +20,10 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 
+from civicloop.core.hot import hot_invalidate
 from civicloop.core.msg import Msg, from_lazy
 from civicloop.notify.models import InboxItem, Notification
+from civicloop.notify.selectors import INBOX
 
 log = logging.getLogger(__name__)
 
@@ -177,6 +179,7 @@ def notify_deliver(*, notification: Notification) -> bool:
         row = Notification.objects.select_for_update().select_related("recipient").get(pk=notification.pk)
         if row.delivered_at is not None:
             return True
+        hot_invalidate([f"user{row.recipient_id}"], space=INBOX)  # their unread count, once this commits
         InboxItem.objects.get_or_create(
             notification=row,
             defaults={
@@ -239,7 +242,9 @@ def inbox_mark_read(*, user: Any, items: QuerySet[InboxItem] | None = None) -> i
     qs = InboxItem.objects.filter(user=user, read_at__isnull=True)
     if items is not None:
         qs = qs.filter(pk__in=items.values("pk"))
-    return qs.update(read_at=timezone.now())
+    marked = qs.update(read_at=timezone.now())
+    hot_invalidate([f"user{user.pk}"], space=INBOX)  # after the update: a read in between caches no old count
+    return marked
 
 
 def _masked(address: str) -> str:
