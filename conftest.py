@@ -246,6 +246,7 @@ def redis_cache(settings: Any) -> Any:
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
     settings.STATS_CACHE_SECONDS = 60
     settings.INBOX_CACHE_SECONDS = 60
+    settings.HALL_CACHE_SECONDS = 60
     cache.clear()
     yield
     cache.clear()

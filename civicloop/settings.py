@@ -353,6 +353,9 @@ if REDIS_URL:
 STATS_CACHE_SECONDS = int(os.environ.get("STATS_CACHE_SECONDS", 300 if REDIS_URL else 0))
 # Each person's unread-message count (the badge on every page) cached until their inbox changes; shared cache only.
 INBOX_CACHE_SECONDS = int(os.environ.get("INBOX_CACHE_SECONDS", 600 if REDIS_URL else 0))
+# A team's page of the order hall, cached until an order moves into or out of the hall under its units; a card's
+# due colour and fit may be this old. Shared cache only.
+HALL_CACHE_SECONDS = int(os.environ.get("HALL_CACHE_SECONDS", 60 if REDIS_URL else 0))
 
 # --- mail (notification channel) ----------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(

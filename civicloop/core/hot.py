@@ -14,8 +14,9 @@ memory cache a worker's bump would not reach the web processes, so caching is of
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -40,15 +41,30 @@ def _gen_key(space: str, path: str) -> str:
     return f"{space}:gen:{path}"
 
 
-def hot_cached(path: str, parts: tuple[Any, ...], compute: Callable[[], T], *, space: str = STATS) -> T:
-    """compute() once per generation of `path` in `space` (its entries live `<SPACE>_CACHE_SECONDS`); a cache that
-    is down only costs the cached read."""
+def _generations(space: str, paths: Sequence[str]) -> list[int]:
+    keys = [_gen_key(space, p) for p in paths]
+    found = cache.get_many(keys)
+    for k in keys:
+        if k not in found:  # first read under this path: start its generation (another process may have, too)
+            cache.add(k, 1, timeout=None)
+            found[k] = cache.get(k, 1)
+    return [found[k] for k in keys]
+
+
+def hot_cached(
+    path: str | Sequence[str], parts: tuple[Any, ...], compute: Callable[[], T], *, space: str = STATS
+) -> T:
+    """compute() once per generation of `path` (or of each of several paths) in `space`; its entries live
+    `<SPACE>_CACHE_SECONDS`. A cache that is down only costs the cached read."""
     seconds = _seconds(space)
     if seconds <= 0:
         return compute()
+    paths = [path] if isinstance(path, str) else list(path)
     try:
-        generation = cache.get_or_set(_gen_key(space, path), 1, timeout=None)
-        key = f"{space}:hot:" + ":".join(str(p) for p in (path, generation, *parts))
+        generations = _generations(space, paths)
+        # hashed: a hall's key holds its URL and several paths, and keys stay short whatever they hold
+        named = ":".join(str(p) for p in (*paths, *generations, *parts))
+        key = f"{space}:hot:" + hashlib.sha256(named.encode()).hexdigest()[:40]
         value = cache.get(key)
     except Exception:
         log.warning("%s cache unavailable; reading the database", space)

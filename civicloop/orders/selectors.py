@@ -108,6 +108,9 @@ HALL_CARD_FIELDS = (
 )  # fmt: skip
 
 
+HALL = "hall"  # the shared cache's space of rendered hall pages (core.hot), bumped by services._hall_changed
+
+
 def hall_cards(user: Any, team: Any, *, category: str | None = None, unit: Any = None) -> QuerySet[Order]:
     """The hall page of a leader's team (`team` taken from the user's own led teams): the card's fields only."""
     qs = hall(user, team, category=category, unit=unit, led=True)

@@ -27,6 +27,7 @@ from civicloop import access
 from civicloop.core.choices import FocusGroup, Platform
 from civicloop.core.counters import contribution_of, counters_add_row, counters_batch, counters_follow
 from civicloop.core.exceptions import Conflict
+from civicloop.core.hot import hot_invalidate
 from civicloop.core.msg import Msg, unit_language
 from civicloop.core.workflow import Actor
 from civicloop.network.models import Unit
@@ -47,6 +48,7 @@ from civicloop.orders.models import (
     UnitDeadlines,
     Whistle,
 )
+from civicloop.orders.selectors import HALL
 from civicloop.orders.workflow import DEADLINES, DEFAULT_HOURS, ORDER, due
 from civicloop.orders.workflow import deadlines_for as deadlines_for  # its home was here
 from civicloop.orders.workflow import requester_user as _requester_user
@@ -152,10 +154,20 @@ def _move(
     step = ORDER.steps[action]
     if order.status not in step.moves_from():
         raise _state_conflict(order)
-    return ORDER.apply(
+    was_open, path = order.status == S.OPEN, order.unit_path
+    event = ORDER.apply(
         action, order, actor=actor, cleaned=dict(cleaned or {}), note=note, automatic=automatic, changes=changes,
         skip_actor_check=True, extra=extra,
     )
+    if was_open or order.status == S.OPEN:
+        _hall_changed(path, order.unit_path)
+    return event
+
+
+def _hall_changed(*paths: str) -> None:
+    """An order moved into, out of or within the hall: the cached hall pages of teams serving its unit or any unit
+    above it are stale once this transaction commits."""
+    hot_invalidate({p for path in paths for p in _ancestor_paths(path)}, space=HALL)
 
 
 def _record(
@@ -172,6 +184,8 @@ def _record(
     """A timeline entry that does not move the state (a declared step, in a state where it only records)."""
     if order.status not in ORDER.steps[action].records_from():
         raise _state_conflict(order)
+    if order.status == S.OPEN:  # e.g. an escalation raises an open order's place in the hall
+        _hall_changed(order.unit_path)
     return ORDER.apply(
         action, order, actor=actor, cleaned=dict(cleaned or {}), note=note, automatic=automatic, unit=unit,
         skip_actor_check=True, extra=extra,

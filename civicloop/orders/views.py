@@ -19,21 +19,25 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from civicloop import access
 from civicloop.core.choices import Platform
 from civicloop.core.exceptions import Conflict
 from civicloop.core.forms import error_text, page_of
+from civicloop.core.hot import hot_cached
 from civicloop.orders import attendance, hooks, page_selectors, selectors, services, wording
 from civicloop.orders import forms as f
 from civicloop.orders import policies as order_access
 from civicloop.orders.models import Order, OrderAssignment, OrderPhoto, Whistle
+from civicloop.orders.selectors import HALL
 from civicloop.orders.templatetags.orders_tags import due_class
 from civicloop.orders.workflow import QUEUE_TABS, STATUS_BADGES
 from civicloop.people import services as people_services
@@ -340,20 +344,51 @@ def order_hall(request: HttpRequest) -> HttpResponse:
     category = request.GET.get("category") or None
     if category not in Platform.values:
         category = None
-    units = sorted((u for u in team.served_units.all() if u.is_active), key=lambda u: u.path)  # prefetched
+    served = list(team.served_units.all())  # prefetched
+    units = sorted((u for u in served if u.is_active), key=lambda u: u.path)
     unit = next((u for u in units if str(u.pk) == request.GET.get("unit")), None)
-    orders = selectors.hall_cards(request.user, team, category=category, unit=unit)
-    page = page_of(request, orders, PAGE_SIZE)
-    # How well each order on this page fits the team (distance, platform, time); optionally best fit first.
     by_fit = request.GET.get("sort") == "fit"
-    ranked = hooks.rank_hall(team, list(page.object_list))
-    # What every card repeats, once per page: the URL prefix, the claim form's hidden fields, the labels.
-    detail_prefix = reverse("orders:detail", args=["0"])[:-2]
+
+    def cards() -> str:
+        return _hall_cards(request, team, category=category, unit=unit, by_fit=by_fit)
+
+    # The cards (queries, ranking and rendering: most of the page) are kept in the shared cache under the
+    # generations of the team's served units, which every move into or out of the hall beneath them bumps
+    # (services._hall_changed): the list is never older than the last claim or publish; a card's due colour
+    # and fit may be up to HALL_CACHE_SECONDS old. Everything in the key is the team's own (no resident data).
+    key = (team.pk, team.is_active, ",".join(team.categories or ()), get_language(), request.get_full_path())
+    html = hot_cached([u.path for u in served] or ["-"], key, cards, space=HALL)
+    # Each session's CSRF token goes into the claim forms after the cache, never into it.
     claim_fields = format_html(
         '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
         '<input type="hidden" name="team" value="{}"><input type="hidden" name="next" value="{}">',
         get_token(request), team.pk, request.get_full_path(),
     )  # fmt: skip
+    context = {
+        "by_fit": by_fit,
+        "teams": teams,
+        "team": team,
+        "units": units,
+        "unit_id": str(unit.pk) if unit else "",
+        "category": category or "",
+        "platforms": Platform.choices,
+        "cards": mark_safe(html.replace(CLAIM_FIELDS, claim_fields)),  # rendered and escaped by the template
+    }
+    return render(request, "orders/hall.html", context)
+
+
+# Where each card's claim form takes the session's hidden fields (a comment: escaped card text cannot hold it).
+CLAIM_FIELDS = "<!--claim-fields-->"
+
+
+def _hall_cards(request: HttpRequest, team: Any, *, category: str | None, unit: Any, by_fit: bool) -> str:
+    """One page of the hall's cards as HTML, their claim forms' hidden fields left as CLAIM_FIELDS."""
+    orders = selectors.hall_cards(request.user, team, category=category, unit=unit)
+    page = page_of(request, orders, PAGE_SIZE)
+    # How well each order on this page fits the team (distance, platform, time); optionally best fit first.
+    ranked = hooks.rank_hall(team, list(page.object_list))
+    # What every card repeats, once per page: the URL prefix and the labels.
+    detail_prefix = reverse("orders:detail", args=["0"])[:-2]
     for order, fit in ranked:
         order.fit = fit
         order.detail_url = f"{detail_prefix}{quote(order.number)}/"
@@ -363,20 +398,14 @@ def order_hall(request: HttpRequest) -> HttpResponse:
         page.object_list = [order for order, _fit in ranked]
     context = {
         "page": page,
-        "by_fit": by_fit,
-        "teams": teams,
-        "team": team,
-        "units": units,
-        "unit_id": str(unit.pk) if unit else "",
-        "category": category or "",
-        "platforms": Platform.choices,
-        "claim_fields": claim_fields,
+        "request": request,  # the pagination's links keep the filters
+        "claim_fields": mark_safe(CLAIM_FIELDS),  # a constant
         "claim_label": _("Claim"),
         "people_label": _("people"),
         "wanted_label": _("Wanted:"),
         "claim_by_label": _("Claim by"),
     }
-    return render(request, "orders/hall.html", context)
+    return render_to_string("orders/_hall_cards.html", context)
 
 
 @login_required
