@@ -1,3 +1,4 @@
+import contextlib
 import ctypes
 import os
 import sys
@@ -16,10 +17,8 @@ def _fewer_malloc_arenas() -> None:
     C library (musl, macOS) has no such parameter and is left alone."""
     if os.environ.get("MALLOC_ARENA_MAX") or not sys.platform.startswith("linux"):
         return
-    try:
+    with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6").mallopt(M_ARENA_MAX, 2)
-    except (OSError, AttributeError):
-        pass
 
 
 _fewer_malloc_arenas()

@@ -378,5 +378,8 @@ max_hours  # unused variable (civicloop/orders/api.py AttendanceOut), an API sch
 colour  # unused variable (civicloop/orders/wording.py ResidentView), read by the order templates
 rate  # unused variable (civicloop/orders/wording.py ResidentView), read by the order templates
 assigned  # a counter column of campaigns figures, written and read by name (civicloop/campaigns/figures.py)
-claim_url  # set on each hall card (civicloop/orders/views.py order_hall), read by orders/hall.html
+claim_url  # set on each hall card (civicloop/orders/views.py _hall_cards), read by orders/_hall_cards.html
 due_cls  # the same, the card's due class
+STATS_CACHE_SECONDS  # settings read by space name in civicloop/core/hot.py (<SPACE>_CACHE_SECONDS)
+INBOX_CACHE_SECONDS  # the same
+HALL_CACHE_SECONDS  # the same
