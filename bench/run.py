@@ -97,6 +97,11 @@ def _redis_flush() -> None:
         redis.Redis.from_url(location).flushdb()
 
 
+def _stem(date: str, backend: str) -> str:
+    """Results' file name: a run without Redis (the single-machine configuration) is marked -single."""
+    return f"{date}-{backend}{'' if os.environ.get('REDIS_URL') else '-single'}{'-quick' if QUICK else ''}"
+
+
 def prepare_env() -> str:
     os.environ["DJANGO_SETTINGS_MODULE"] = "civicloop.settings_bench"
     os.environ["CIVICLOOP_VAR_DIR"] = str(VAR)
@@ -751,6 +756,7 @@ def remeasure_dashboard() -> None:
     place (after a change to the stats selectors) and update that run's results; other figures stay as measured."""
     os.environ["DJANGO_SETTINGS_MODULE"] = "civicloop.settings_bench"
     os.environ["CIVICLOOP_VAR_DIR"] = str(VAR)
+    _redis_default()  # the same configuration, so the same results file
     backend = "postgresql" if os.environ.get("DATABASE_URL") else "sqlite"
     import django
 
@@ -762,7 +768,7 @@ def remeasure_dashboard() -> None:
         root = Unit.objects.get(depth=1, name="基准测试文明实践中心")
         institutes = list(Unit.objects.filter(depth=2, path__startswith=root.path).order_by("path")[:1])
 
-    stem = f"{dt.date.today().isoformat()}-{backend}{'-quick' if QUICK else ''}"
+    stem = _stem(dt.date.today().isoformat(), backend)
     path = RESULTS / f"{stem}.json"
     res = json.loads(path.read_text())
     before = res["dashboard"]["in_process"]
@@ -789,6 +795,7 @@ def remeasure() -> None:
     update that run's results (used after a change to the engine; the HTTP figures stay as measured)."""
     os.environ["DJANGO_SETTINGS_MODULE"] = "civicloop.settings_bench"
     os.environ["CIVICLOOP_VAR_DIR"] = str(VAR)
+    _redis_default()  # the same configuration, so the same results file
     backend = "postgresql" if os.environ.get("DATABASE_URL") else "sqlite"
     import django
 
@@ -809,7 +816,7 @@ def remeasure() -> None:
                     "unit_path": st[1], "lat": st[2] + self.rng.uniform(-0.02, 0.02),
                     "lng": st[3] + self.rng.uniform(-0.02, 0.02)}  # fmt: skip
 
-    stem = f"{dt.date.today().isoformat()}-{backend}{'-quick' if QUICK else ''}"
+    stem = _stem(dt.date.today().isoformat(), backend)
     path = RESULTS / f"{stem}.json"
     res = json.loads(path.read_text())
     row = bench_recommend(Existing(), random.Random(7))
@@ -900,7 +907,7 @@ def main() -> None:
     res["targets"] = targets(res)
     res["seconds"] = round(time.time() - started)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    stem = f"{res['date']}-{backend}{'-quick' if QUICK else ''}"
+    stem = _stem(res["date"], backend)
     (RESULTS / f"{stem}.json").write_text(json.dumps(res, ensure_ascii=False, indent=2))
     md = markdown(res)
     (RESULTS / f"{stem}.md").write_text(md)

@@ -16,13 +16,16 @@ from django.views.decorators.http import require_GET, require_POST
 FLOOR_TABLE = "bench_floor"
 
 
+def _floor_row(pk: int) -> tuple | None:
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT id, user_id, note FROM {FLOOR_TABLE} WHERE id = %s", [pk])
+        return cur.fetchone()
+
+
 @login_required
 @require_GET
 def floor_read(request: HttpRequest, pk: int) -> HttpResponse:
-    with connection.cursor() as cur:
-        cur.execute(f"SELECT id, user_id, note FROM {FLOOR_TABLE} WHERE id = %s", [pk])
-        row = cur.fetchone()
-    return JsonResponse({"row": row})
+    return JsonResponse({"row": _floor_row(pk)})
 
 
 # The read floor inside the site's layout (header, navigation, footer): what any HTML page pays before its own
@@ -35,10 +38,7 @@ PAGE = engines["django"].from_string(
 @login_required
 @require_GET
 def floor_page(request: HttpRequest, pk: int) -> HttpResponse:
-    with connection.cursor() as cur:
-        cur.execute(f"SELECT id, user_id, note FROM {FLOOR_TABLE} WHERE id = %s", [pk])
-        row = cur.fetchone()
-    return HttpResponse(PAGE.render({"row": row or ()}, request))
+    return HttpResponse(PAGE.render({"row": _floor_row(pk) or ()}, request))
 
 
 @login_required

@@ -25,12 +25,16 @@ def _badge(client: Any) -> tuple[str | None, int]:
     return (count.group(1) if count else None), sum("notify_inboxitem" in q["sql"] for q in ctx.captured_queries)
 
 
+def _resident_with_one_message(personas: Any, client: Any, on_commit: Any) -> None:
+    with on_commit(execute=True):
+        notify_queue(recipients=[personas.resident], kind="test", title="订单已派出")
+    client.force_login(personas.resident)
+
+
 def test_unread_badge_is_read_once_until_a_message_arrives_or_is_read(
     personas: Any, client: Any, redis_cache: None, django_capture_on_commit_callbacks: Any
 ) -> None:
-    with django_capture_on_commit_callbacks(execute=True):
-        notify_queue(recipients=[personas.resident], kind="test", title="订单已派出")
-    client.force_login(personas.resident)
+    _resident_with_one_message(personas, client, django_capture_on_commit_callbacks)
     assert _badge(client) == ("1", 1)  # counted once …
     assert _badge(client) == ("1", 0)  # … then the shared cache answers
 
@@ -51,8 +55,6 @@ def test_unread_badge_is_read_once_until_a_message_arrives_or_is_read(
 def test_without_a_shared_cache_every_page_counts(
     personas: Any, client: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    with django_capture_on_commit_callbacks(execute=True):
-        notify_queue(recipients=[personas.resident], kind="test", title="订单已派出")
-    client.force_login(personas.resident)
+    _resident_with_one_message(personas, client, django_capture_on_commit_callbacks)
     assert _badge(client) == ("1", 1)
     assert _badge(client) == ("1", 1)  # the per-process memory cache would not hear another process's writes
