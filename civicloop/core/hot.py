@@ -1,13 +1,13 @@
 """Hot reads cached in the shared cache, each under a generation its writers bump: the dashboards' figures
-(space "stats", bumped by the counters) and each person's unread-message count (space "inbox", bumped by the
-inbox's writes).
+(space "stats", bumped by the counters), each person's unread-message count (space "inbox", bumped by the
+inbox's writes) and a team's page of the order hall (space "hall", bumped by the orders' moves).
 
 Every counter change rolls up to each unit above it (stats.services.rolled_up), so a unit's figures change only
 when a counter row at its own path changes. Each path has a generation number in the cache; the counters bump
 the generations of the paths they touched when their transaction commits, and a cached figure is keyed by its
 path's generation, so a stale entry is simply never read again (it expires on its own).
 
-Only on a shared cache (Redis; settings.STATS_CACHE_SECONDS, INBOX_CACHE_SECONDS > 0): with the per-process
+Only on a shared cache (Redis; settings.<SPACE>_CACHE_SECONDS > 0): with the per-process
 memory cache a worker's bump would not reach the web processes, so caching is off there and every read is fresh.
 """
 
@@ -32,9 +32,8 @@ STATS = "stats"
 
 
 def _seconds(space: str) -> int:
-    """How long entries of a space live; 0 turns its caching off (no shared cache)."""
-    setting = "STATS_CACHE_SECONDS" if space == STATS else f"{space.upper()}_CACHE_SECONDS"
-    return int(getattr(settings, setting, 0) or 0)
+    """How long entries of a space live (`<SPACE>_CACHE_SECONDS`); 0 turns its caching off (no shared cache)."""
+    return int(getattr(settings, f"{space.upper()}_CACHE_SECONDS", 0) or 0)
 
 
 def _gen_key(space: str, path: str) -> str:
@@ -43,12 +42,8 @@ def _gen_key(space: str, path: str) -> str:
 
 def _generations(space: str, paths: Sequence[str]) -> list[int]:
     keys = [_gen_key(space, p) for p in paths]
-    found = cache.get_many(keys)
-    for k in keys:
-        if k not in found:  # first read under this path: start its generation (another process may have, too)
-            cache.add(k, 1, timeout=None)
-            found[k] = cache.get(k, 1)
-    return [found[k] for k in keys]
+    found = cache.get_many(keys)  # one round trip for all of them; a path read for the first time starts at 1
+    return [found[k] if k in found else cache.get_or_set(k, 1, timeout=None) for k in keys]
 
 
 def hot_cached(

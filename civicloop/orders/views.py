@@ -355,7 +355,8 @@ def order_hall(request: HttpRequest) -> HttpResponse:
     # The cards (queries, ranking and rendering: most of the page) are kept in the shared cache under the
     # generations of the team's served units, which every move into or out of the hall beneath them bumps
     # (services._hall_changed): the list is never older than the last claim or publish; a card's due colour
-    # and fit may be up to HALL_CACHE_SECONDS old. Everything in the key is the team's own (no resident data).
+    # and fit may be up to HALL_CACHE_SECONDS old. It holds what the team sees anyway: no resident's name,
+    # phone or address, no encrypted field.
     key = (team.pk, team.is_active, ",".join(team.categories or ()), get_language(), request.get_full_path())
     html = hot_cached([u.path for u in served] or ["-"], key, cards, space=HALL)
     # Each session's CSRF token goes into the claim forms after the cache, never into it.
